@@ -1,0 +1,99 @@
+"""The FastAPI application factory.
+
+The app receives its services ready-made and two callables for start-up and shutdown, so it
+knows nothing of settings or of which stores are behind the services.
+
+    >>> app = create_app(feedback_service, reference, on_start=c.start, on_stop=c.close)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.routes import feedback, reference
+from core.errors import (
+    Conflict,
+    ExternalServiceError,
+    InvalidInput,
+    LangngheError,
+    ModelUnavailable,
+    NotFound,
+)
+from core.reference import ReferenceData
+from services.intake import FeedbackService
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+_STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, ModelUnavailable: 503,
+           ExternalServiceError: 502}  # fmt: skip
+
+
+def create_app(
+    feedback_service: FeedbackService,
+    reference_data: ReferenceData,
+    on_start: Callable[[], None] | None = None,
+    on_stop: Callable[[], None] | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if on_start is not None:
+            await run_in_threadpool(on_start)
+        yield
+        if on_stop is not None:
+            await run_in_threadpool(on_stop)
+
+    app = FastAPI(title="langnghe", version="0.1.0", lifespan=lifespan)
+    app.state.feedback = feedback_service
+    app.state.reference = reference_data
+    app.include_router(feedback.router)
+    app.include_router(reference.router)
+    app.add_exception_handler(LangngheError, _langnghe_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.middleware("http")(_limit_body)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _error(status: int, code: str, message: str, details: list[dict[str, object]] | None = None
+           ) -> JSONResponse:  # fmt: skip
+    body: dict[str, object] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status)
+
+
+async def _langnghe_error(_request: Request, exc: LangngheError) -> JSONResponse:
+    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 500)
+    if status >= 500:
+        log.error("api.error code=%s %s", exc.code, exc.message)
+    return _error(status, exc.code, exc.message)
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return _error(400, "request.malformed_json", "the body is not valid JSON (UTF-8)")
+    details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg")}
+               for e in errors]  # fmt: skip
+    return _error(422, "request.invalid", "the request does not match the schema", details)
+
+
+async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:  # fmt: skip
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        return _error(413, "request.too_large", f"the body is over {MAX_BODY_BYTES} bytes")
+    return await call_next(request)

@@ -1,0 +1,201 @@
+"""The ``langnghe`` command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from app.settings import PROJECT_DIR, Settings
+from core.errors import LangngheError
+
+SEED_DIR = PROJECT_DIR / "eval" / "data" / "router_seed"
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "feedback.jsonl"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise click.ClickException(f"invalid settings: {exc}") from exc
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+class _Group(click.Group):
+    """Turns our errors into one clear line and exit status 1, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LangngheError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """langnghe: hear citizens, route their feedback, answer their questions."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default LANGNGHE_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default LANGNGHE_PORT, 8000).")
+@click.option("--demo", is_flag=True, help="Load the demo data before serving.")
+def serve(host: str | None, port: int | None, demo: bool) -> None:
+    """Run the API (and, later, the staff pages)."""
+    import uvicorn
+
+    from app.container import Container
+    from app.web import build_app
+
+    settings = _settings()
+    _setup_logging(settings)
+    container = Container(settings)
+    if demo:
+        container.start()
+        _load_demo(container)
+    uvicorn.run(
+        build_app(container),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data into the configured database (idempotent)."""
+    from app.container import Container
+
+    settings = _settings()
+    _setup_logging(settings)
+    container = Container(settings)
+    try:
+        container.start()
+        _load_demo(container)
+    finally:
+        container.close()
+
+
+def _load_demo(container: object) -> None:
+    from app.container import Container
+    from app.demo import load_demo
+
+    assert isinstance(container, Container)
+    report = load_demo(container, DEMO_FILE)
+    click.echo(
+        f"demo data: {report.created} new, {report.existing} already there, "
+        f"{len(report.rejected)} rejected",
+        err=True,
+    )
+
+
+@main.command()
+@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1, 10_000))
+def analyze(batch_size: int) -> None:
+    """Annotate JSON lines {"id", "text"} from stdin; one JSON line per input on stdout."""
+    from app.container import Container
+    from services.analyze import analyze_lines
+
+    settings = _settings()
+    _setup_logging(settings)
+    pipeline = Container(settings).pipeline
+    pipeline.warm_up()
+    stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+    out = sys.stdout
+    for n, result in enumerate(analyze_lines(pipeline, stdin, batch_size), 1):
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        if n % batch_size == 0:
+            out.flush()
+    out.flush()
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
+              help="Default: from the file extension.")  # fmt: skip
+@click.option("--channel", default="import", show_default=True,
+              help="Channel for rows without one (import, social, ...).")  # fmt: skip
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping, e.g. --map text=noi_dung --map id=ma_phan_anh.")  # fmt: skip
+@click.option("--rejects", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where rejected rows go (default FILE.rejected.jsonl).")  # fmt: skip
+def import_(
+    file: Path, fmt: str | None, channel: str, mapping: tuple[str, ...], rejects: Path | None
+) -> None:
+    """Import feedback or social-media posts from CSV or JSON lines (idempotent)."""
+    from tqdm import tqdm
+
+    from app.container import Container
+    from services.importer import import_rows, parse_mapping, read_rows
+
+    settings = _settings()
+    _setup_logging(settings)
+    container = Container(settings)
+    rows = list(read_rows(file, parse_mapping(mapping), fmt))
+    try:
+        container.start()
+        with tqdm(total=len(rows), unit="row", file=sys.stderr, desc="import") as bar:
+            report = import_rows(container.feedback, rows, channel, on_row=lambda: bar.update())
+        container.worker.drain()
+    finally:
+        container.close()
+    rejects = rejects or file.with_name(file.name + ".rejected.jsonl")
+    if report.rejected:
+        with rejects.open("w", encoding="utf-8") as f:
+            for r in report.rejected:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    click.echo(
+        f"read {report.read} rows: {report.created} imported, {report.existing} already present, "
+        f"{len(report.rejected)} rejected" + (f" (see {rejects})" if report.rejected else ""),
+    )
+
+
+@main.group()
+def train() -> None:
+    """Rebuild model files from labelled data."""
+
+
+@train.command(name="router")
+@click.option("--seed-dir", type=click.Path(path_type=Path, file_okay=False), default=SEED_DIR,
+              show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Output folder (default LANGNGHE_MODEL_DIR/router).")  # fmt: skip
+def train_router(seed_dir: Path, out: Path | None) -> None:
+    """Train the category router on the seed set and write it with its card."""
+    from core.reference import ReferenceData
+    from services.training import train_router_files
+
+    settings = _settings()
+    _setup_logging(settings)
+    target = out or settings.model_dir / "router"
+    result = train_router_files(seed_dir, target, ReferenceData.load(settings.refdata_dir))
+    m = result["metrics"]
+    click.echo(
+        f"router written to {target}: held-out macro-F1 {m['held_out']['macro_f1']:.3f}, "
+        f"without diacritics {m['held_out_without_diacritics']['macro_f1']:.3f}"
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command(name="upgrade")
+def db_upgrade() -> None:
+    """Apply the Alembic migrations to the configured database."""
+    from stores.sql.db import Database
+
+    settings = _settings()
+    Database(settings.db_url).migrate()
+    click.echo("database schema is up to date")

@@ -1,0 +1,59 @@
+"""All settings, read from ``LANGNGHE_*`` environment variables (and ``.env``) in this one place.
+
+    LANGNGHE_DATABASE_URL      default sqlite:///<home>/var/langnghe.db
+    LANGNGHE_QDRANT_PATH       embedded Qdrant folder, default <home>/var/qdrant
+    LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded one
+    LANGNGHE_MODEL_DIR         trained model files, default <project>/models
+    LANGNGHE_LOG_LEVEL         INFO
+    LANGNGHE_SECRET_KEY        signs pseudonyms and sessions; must be set outside development
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-change-me"
+
+
+def _home() -> Path:
+    return PROJECT_DIR
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LANGNGHE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    home: Path = Field(default_factory=_home)
+    database_url: str | None = None
+    qdrant_path: Path | None = None
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    model_dir: Path = PROJECT_DIR / "models"
+    refdata_dir: Path | None = None
+    data_dir: Path = PROJECT_DIR.parent / "shared" / "data"
+    log_level: str = "INFO"
+    secret_key: str = DEV_SECRET
+    routing_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _defaults_and_secrets(self) -> Settings:
+        if self.database_url is None:
+            self.database_url = f"sqlite:///{self.home / 'var' / 'langnghe.db'}"
+        if self.qdrant_path is None and self.qdrant_url is None:
+            self.qdrant_path = self.home / "var" / "qdrant"
+        if self.environment == "production" and self.secret_key in (DEV_SECRET, "", "changeme"):
+            raise ValueError("LANGNGHE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        assert self.database_url is not None
+        return self.database_url

@@ -1,0 +1,1 @@
+"""Dialogue core and channel adapters (Telegram, Zalo, web chat): see the chatbot issue."""

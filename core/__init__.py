@@ -1,0 +1,1 @@
+"""Plain types, ports (Protocols), reference data and the error tree. Imports nothing of ours."""

@@ -1,0 +1,66 @@
+"""Ports: the Protocols that services depend on and adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from core.types import (
+    Annotation,
+    Feedback,
+    FeedbackIn,
+    FeedbackQuery,
+    FeedbackStatus,
+    Page,
+    StoreResult,
+)
+
+
+class FeedbackStore(Protocol):
+    """Durable storage of feedback, its contacts and its event history."""
+
+    def add(self, item: FeedbackIn) -> StoreResult:
+        """Store a feedback; a repeated (channel, channel_message_id) returns the existing one."""
+        ...
+
+    def get(self, feedback_id: int) -> Feedback: ...
+
+    def get_by_reference(self, reference: str) -> Feedback: ...
+
+    def find(self, query: FeedbackQuery) -> Page[Feedback]: ...
+
+    def pending_annotation(self, limit: int) -> Sequence[int]:
+        """Ids of feedback whose annotation has not run yet, oldest first."""
+        ...
+
+    def save_annotation(
+        self, feedback_id: int, annotation: Annotation, status: FeedbackStatus, actor: str
+    ) -> Feedback:
+        """Store annotations and move a ``received`` feedback to ``status``."""
+        ...
+
+    def save_annotation_failure(self, feedback_id: int, error: str) -> None: ...
+
+    def change_status(
+        self, feedback_id: int, to: FeedbackStatus, actor: str, reason: str | None
+    ) -> Feedback: ...
+
+
+class Annotator(Protocol):
+    """Turns texts into annotations (the NLP pipeline)."""
+
+    def warm_up(self) -> None: ...
+
+    def annotate(self, text: str, location_text: str | None = None) -> Annotation: ...
+
+    def annotate_batch(self, texts: Iterable[tuple[str, str | None]]) -> list[Annotation]: ...
+
+
+class AnnotationQueue(Protocol):
+    """Hands stored feedback ids to annotation workers."""
+
+    def submit(self, feedback_id: int) -> None: ...
+
+    def wait(self, feedback_id: int, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for the feedback to be annotated; True if it was."""
+        ...

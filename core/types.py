@@ -1,0 +1,206 @@
+"""Plain types shared by every layer. No behaviour beyond small invariants."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_TEXT_CHARS = 4000
+T = TypeVar("T")
+
+
+class Channel(enum.StrEnum):
+    """Where a feedback came from."""
+
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    WEB = "web"
+    API = "api"
+    IMPORT = "import"
+    SOCIAL = "social"
+
+
+class FeedbackStatus(enum.StrEnum):
+    """Workflow states of a feedback (phản ánh)."""
+
+    RECEIVED = "received"
+    ROUTED = "routed"
+    NEEDS_TRIAGE = "needs_triage"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+
+#: Allowed status changes. ``received`` is left by the annotation worker; staff move the rest.
+TRANSITIONS: dict[FeedbackStatus, frozenset[FeedbackStatus]] = {
+    FeedbackStatus.RECEIVED: frozenset(
+        {FeedbackStatus.ROUTED, FeedbackStatus.NEEDS_TRIAGE, FeedbackStatus.REJECTED}
+    ),
+    FeedbackStatus.ROUTED: frozenset(
+        {FeedbackStatus.IN_PROGRESS, FeedbackStatus.NEEDS_TRIAGE, FeedbackStatus.REJECTED}
+    ),
+    FeedbackStatus.NEEDS_TRIAGE: frozenset(
+        {FeedbackStatus.ROUTED, FeedbackStatus.IN_PROGRESS, FeedbackStatus.REJECTED}
+    ),
+    FeedbackStatus.IN_PROGRESS: frozenset(
+        {FeedbackStatus.RESOLVED, FeedbackStatus.REJECTED, FeedbackStatus.NEEDS_TRIAGE}
+    ),
+    FeedbackStatus.RESOLVED: frozenset({FeedbackStatus.IN_PROGRESS}),
+    FeedbackStatus.REJECTED: frozenset({FeedbackStatus.NEEDS_TRIAGE}),
+}
+
+
+class AnnotationState(enum.StrEnum):
+    """Whether the NLP step has run on a stored feedback."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Contact details a citizen chose to give; stored apart from the feedback."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.phone or self.email)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackIn:
+    """A validated incoming feedback, ready to be stored."""
+
+    text: str
+    channel: Channel
+    channel_message_id: str
+    received_at: datetime
+    sender_id: str | None = None
+    contact: Contact | None = None
+    location_text: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredLabel:
+    """A label with its probability."""
+
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """What the router decided for one text."""
+
+    category: str
+    confidence: float
+    alternatives: tuple[ScoredLabel, ...]
+    department: str | None
+    explanation: tuple[str, ...]
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """Everything the NLP pipeline says about one text."""
+
+    normalized_text: str
+    model_text: str
+    routing: Routing
+    ward: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.routing
+        return {
+            "normalized_text": self.normalized_text,
+            "model_text": self.model_text,
+            "category": r.category,
+            "confidence": round(r.confidence, 4),
+            "alternatives": [
+                {"category": a.label, "confidence": round(a.score, 4)} for a in r.alternatives
+            ],
+            "department": r.department,
+            "explanation": list(r.explanation),
+            "ward": self.ward,
+            "model_version": r.model_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackEvent:
+    """One recorded change of a feedback."""
+
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A stored feedback with its annotations and history."""
+
+    id: int
+    reference: str
+    channel: Channel
+    channel_message_id: str
+    sender_id: str | None
+    text: str
+    received_at: datetime
+    status: FeedbackStatus
+    location_text: str | None
+    latitude: float | None
+    longitude: float | None
+    annotation_state: AnnotationState
+    annotation: dict[str, Any] | None
+    annotation_error: str | None
+    category: str | None
+    department: str | None
+    ward: str | None
+    confidence: float | None
+    duplicate_of: int | None
+    has_contact: bool
+    events: tuple[FeedbackEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackQuery:
+    """Filters and page of a feedback listing."""
+
+    status: FeedbackStatus | None = None
+    category: str | None = None
+    ward: str | None = None
+    channel: Channel | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """A slice of a longer list."""
+
+    items: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """Outcome of storing a feedback: the record and whether it was new."""
+
+    feedback: Feedback
+    created: bool

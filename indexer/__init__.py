@@ -1,0 +1,1 @@
+"""Documents → chunks → vectors in Qdrant → search: see the e-documents issue."""

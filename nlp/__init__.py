@@ -1,0 +1,1 @@
+"""Text → annotations: normalisation, word segmentation, routing, places. Loads model files only."""

@@ -1,0 +1,108 @@
+"""Text normalisation: one Unicode form, one tone-mark convention, clean spacing, teencode expanded.
+
+Two outputs matter: ``normalize`` keeps what the citizen wrote (only cleaned) and is what staff
+read; ``for_model`` also lowercases and expands teencode and abbreviations, and is what models see.
+
+    >>> normalize("Đường  ngập   quá!!!  hoà   ")
+    'Đường ngập quá!!! hòa'
+    >>> for_model("ko co dc j het, sdt 0909")
+    'không có được gì hết, số điện thoại 0909'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+# Old-style tone placement ("hoà", "thuỷ") rewritten to the traditional one ("hòa", "thủy") that
+# underthesea and most Vietnamese text use. Only open syllables change: "hoàng" keeps its mark.
+_TONES = {
+    "o": ("òóỏõọ", "aăe"),
+    "O": ("ÒÓỎÕỌ", "aăeAĂE"),
+    "u": ("ùúủũụ", "y"),
+    "U": ("ÙÚỦŨỤ", "yY"),
+}
+_TONED_TAIL = {
+    "a": "àáảãạ", "ă": "ằắẳẵặ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ",
+    "A": "ÀÁẢÃẠ", "Ă": "ẰẮẲẴẶ", "E": "ÈÉẺẼẸ", "Y": "ỲÝỶỸỴ",
+}  # fmt: skip
+_OLD_STYLE = re.compile(
+    r"(?<![qQ])([oOuU])([àáảãạằắẳẵặèéẻẽẹỳýỷỹỵÀÁẢÃẠẰẮẲẴẶÈÉẺẼẸỲÝỶỸỴ])(?![^\W\d_])"
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
+
+
+def _fix_tone(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    base = unicodedata.normalize("NFD", second)[0]
+    tone_index = next(i for i, c in enumerate(_TONED_TAIL[base]) if c == second)
+    marks, allowed_tails = _TONES[first]
+    if base not in allowed_tails:
+        return match.group(0)
+    return marks[tone_index] + base
+
+
+def normalize(text: str) -> str:
+    """NFC, traditional tone marks, no control characters, single spaces; case and words kept."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _OLD_STYLE.sub(_fix_tone, text)
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return text.strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """'Đường ngập' -> 'Duong ngap' (for matching text typed without diacritics)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+@dataclass(frozen=True, slots=True)
+class _Teencode:
+    words: dict[str, str]
+    dotted: re.Pattern[str]
+    dotted_map: dict[str, str]
+    numbered: re.Pattern[str]
+    numbered_map: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _teencode() -> _Teencode:
+    with (_DATA / "teencode.json").open(encoding="utf-8") as f:
+        doc = json.load(f)
+    dotted = "|".join(sorted(map(re.escape, doc["dotted"]), key=len, reverse=True))
+    numbered = "|".join(sorted(map(re.escape, doc["numbered"]), key=len, reverse=True))
+    return _Teencode(
+        words=dict(doc["words"]),
+        dotted=re.compile(rf"(?<![^\W_])({dotted})\.\s*(?=[^\W_])"),
+        dotted_map=dict(doc["dotted"]),
+        numbered=re.compile(rf"(?<![^\W_])({numbered})(\d+)(?![^\W_])"),
+        numbered_map=dict(doc["numbered"]),
+    )
+
+
+def expand_teencode(text: str) -> str:
+    """Replace common teencode and abbreviations, token by token, in lowercased text."""
+    tc = _teencode()
+    text = tc.dotted.sub(lambda m: tc.dotted_map[m.group(1)] + " ", text)
+    text = tc.numbered.sub(lambda m: f"{tc.numbered_map[m.group(1)]} {m.group(2)}", text)
+    return _WORD.sub(lambda m: tc.words.get(m.group(0), m.group(0)), text)
+
+
+def for_model(text: str) -> str:
+    """The text models see: normalised, lowercased, teencode expanded, newlines as spaces."""
+    return expand_teencode(normalize(text).lower().replace("\n", " "))

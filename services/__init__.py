@@ -1,0 +1,1 @@
+"""Use cases: intake and routing of feedback, annotation workers, import, batch analysis."""

@@ -1,0 +1,1 @@
+"""Storage adapters: the SQL database (SQLite, PostgreSQL) behind the ports of ``core``."""

@@ -1,0 +1,40 @@
+"""Builders of test objects by hand (no model needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.types import LOCAL_TZ, Annotation, Channel, Contact, FeedbackIn, Routing, ScoredLabel
+
+
+def feedback_in(
+    message_id: str = "m-1",
+    text: str = "Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay",
+    channel: Channel = Channel.API,
+    received_at: datetime | None = None,
+    contact: Contact | None = None,
+) -> FeedbackIn:
+    return FeedbackIn(
+        text=text,
+        channel=channel,
+        channel_message_id=message_id,
+        received_at=received_at or datetime(2026, 11, 20, 8, 30, tzinfo=LOCAL_TZ),
+        contact=contact,
+    )
+
+
+def annotation(category: str = "thoat_nuoc", confidence: float = 0.9, ward: str | None = None
+               ) -> Annotation:  # fmt: skip
+    return Annotation(
+        normalized_text="x",
+        model_text="x",
+        routing=Routing(
+            category=category,
+            confidence=confidence,
+            alternatives=(ScoredLabel("moi_truong", 0.05),),
+            department="ubnd_hiep_binh",
+            explanation=("ngập",),
+            model_version="test",
+        ),
+        ward=ward,
+    )

@@ -1,0 +1,60 @@
+import unicodedata
+
+import pytest
+
+from nlp.normalize import expand_teencode, for_model, normalize, strip_diacritics
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("hoà bình", "hòa bình"),
+        ("Thuỷ lợi", "Thủy lợi"),
+        ("khoẻ không", "khỏe không"),
+        ("hoàng hôn", "hoàng hôn"),  # closed syllable: the mark stays on the last vowel
+        ("quý khách", "quý khách"),  # qu + y: not an old-style pair
+        ("HOÀ BÌNH", "HÒA BÌNH"),
+        ("  nhiều   khoảng  trắng \t ", "nhiều khoảng trắng"),
+        ("ngập quá !!!", "ngập quá!!!"),
+        ("dòng 1\r\n\r\n  dòng 2", "dòng 1\ndòng 2"),
+        ("zero\u200bwidth", "zerowidth"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_composes_unicode() -> None:
+    decomposed = unicodedata.normalize("NFD", "Đường ngập")
+    assert decomposed != "Đường ngập"
+    assert normalize(decomposed) == "Đường ngập"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ko co dc j", "không co được gì"),
+        ("sdt 0909.123.456", "số điện thoại 0909.123.456"),
+        ("p.linh trung tp.hcm", "phường linh trung thành phố hồ chí minh"),
+        ("p. linh trung, q. 9", "phường linh trung, quận 9"),
+        ("q9 p12", "quận 9 phường 12"),
+        ("k3 và k", "k3 và không"),  # a glued code is not teencode
+        ("mn ơi ngập wa r", "mọi người ơi ngập quá rồi"),
+    ],
+)
+def test_expand_teencode(raw: str, expected: str) -> None:
+    assert expand_teencode(raw) == expected
+
+
+def test_for_model_lowercases_and_expands_but_normalize_keeps_case() -> None:
+    text = "Đường Võ Văn Ngân ngập, KO đi dc 😡"
+    assert normalize(text) == text
+    assert for_model(text) == "đường võ văn ngân ngập, không đi được 😡"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Đường Võ Văn Ngân", "Duong Vo Van Ngan"), ("phường Hiệp Bình", "phuong Hiep Binh")],
+)
+def test_strip_diacritics(raw: str, expected: str) -> None:
+    assert strip_diacritics(raw) == expected

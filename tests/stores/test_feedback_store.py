@@ -1,0 +1,137 @@
+"""The SQL store on SQLite and on the local PostgreSQL (the ``database`` fixture runs both)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.errors import Conflict, NotFound
+from core.types import LOCAL_TZ, AnnotationState, Channel, Contact, FeedbackQuery, FeedbackStatus
+from stores.sql.feedback_store import SqlFeedbackStore
+from tests.factories import annotation, feedback_in
+
+
+def test_add_stores_a_new_feedback_with_a_reference_and_an_event(store: SqlFeedbackStore) -> None:
+    result = store.add(feedback_in())
+    fb = result.feedback
+    assert result.created
+    assert fb.reference == "PA-2026-000001"
+    assert fb.status is FeedbackStatus.RECEIVED
+    assert fb.annotation_state is AnnotationState.PENDING
+    assert fb.received_at == datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+    assert fb.received_at.tzinfo is not None
+    assert [(e.from_status, e.to_status) for e in fb.events] == [(None, "received")]
+
+
+def test_references_count_per_year(store: SqlFeedbackStore) -> None:
+    refs = [store.add(feedback_in(f"m-{i}")).feedback.reference for i in range(3)]
+    next_year = datetime(2027, 1, 1, 0, 5, tzinfo=LOCAL_TZ)
+    refs.append(store.add(feedback_in("m-ny", received_at=next_year)).feedback.reference)
+    assert refs == ["PA-2026-000001", "PA-2026-000002", "PA-2026-000003", "PA-2027-000001"]
+
+
+def test_repeated_delivery_returns_the_existing_record(store: SqlFeedbackStore) -> None:
+    first = store.add(feedback_in("tg-42"))
+    again = store.add(feedback_in("tg-42", text="a different body"))
+    assert not again.created
+    assert again.feedback.id == first.feedback.id
+    assert again.feedback.text == first.feedback.text
+    assert store.find(FeedbackQuery()).total == 1
+
+
+def test_same_message_id_on_another_channel_is_another_feedback(store: SqlFeedbackStore) -> None:
+    a = store.add(feedback_in("77", channel=Channel.TELEGRAM))
+    b = store.add(feedback_in("77", channel=Channel.ZALO))
+    assert a.created and b.created and a.feedback.id != b.feedback.id
+
+
+def test_concurrent_deliveries_of_one_message_store_one_record(store: SqlFeedbackStore) -> None:
+    results = []
+    barrier = threading.Barrier(6)
+
+    def deliver() -> None:
+        barrier.wait()
+        results.append(store.add(feedback_in("race-1")))
+
+    threads = [threading.Thread(target=deliver) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.created for r in results) == 1
+    assert len({r.feedback.id for r in results}) == 1
+    assert store.find(FeedbackQuery()).total == 1
+
+
+def test_contact_is_stored_apart_and_only_when_given(store: SqlFeedbackStore) -> None:
+    with_contact = store.add(feedback_in("c1", contact=Contact(phone="0909123456"))).feedback
+    without = store.add(feedback_in("c2")).feedback
+    assert with_contact.has_contact and not without.has_contact
+
+
+def test_save_annotation_routes_and_records_who_did_it(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in()).feedback.id
+    assert list(store.pending_annotation(10)) == [fid]
+    fb = store.save_annotation(fid, annotation(ward="Hiệp Bình"), FeedbackStatus.ROUTED, "system:router")
+    assert fb.status is FeedbackStatus.ROUTED
+    assert (fb.category, fb.department, fb.ward) == ("thoat_nuoc", "ubnd_hiep_binh", "Hiệp Bình")
+    assert fb.annotation is not None and fb.annotation["alternatives"][0]["category"] == "moi_truong"
+    assert fb.events[-1].actor == "system:router"
+    assert list(store.pending_annotation(10)) == []
+
+
+def test_annotation_does_not_override_a_status_staff_already_set(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in()).feedback.id
+    store.change_status(fid, FeedbackStatus.REJECTED, "staff:an", "spam")
+    fb = store.save_annotation(fid, annotation(), FeedbackStatus.ROUTED, "system:router")
+    assert fb.status is FeedbackStatus.REJECTED
+    assert fb.category == "thoat_nuoc"
+
+
+def test_annotation_failure_is_recorded_and_the_message_kept(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in()).feedback.id
+    store.save_annotation_failure(fid, "RuntimeError: model exploded")
+    fb = store.get(fid)
+    assert fb.annotation_state is AnnotationState.FAILED
+    assert fb.annotation_error == "RuntimeError: model exploded"
+    assert fb.status is FeedbackStatus.RECEIVED and fb.text
+
+
+def test_workflow_allows_only_legal_transitions(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in()).feedback.id
+    with pytest.raises(Conflict):
+        store.change_status(fid, FeedbackStatus.RESOLVED, "staff:an", None)
+    store.save_annotation(fid, annotation(), FeedbackStatus.ROUTED, "system:router")
+    store.change_status(fid, FeedbackStatus.IN_PROGRESS, "staff:an", "đã tiếp nhận")
+    fb = store.change_status(fid, FeedbackStatus.RESOLVED, "staff:an", "đã khơi thông cống")
+    assert [e.to_status for e in fb.events] == ["received", "routed", "in_progress", "resolved"]
+    assert fb.events[-1].reason == "đã khơi thông cống"
+    assert fb.events[-1].from_status == "in_progress"
+
+
+def test_missing_feedback_is_not_found(store: SqlFeedbackStore) -> None:
+    with pytest.raises(NotFound):
+        store.get(999)
+    with pytest.raises(NotFound):
+        store.get_by_reference("PA-2026-999999")
+
+
+def test_find_filters_and_pages(store: SqlFeedbackStore) -> None:
+    base = datetime(2026, 11, 1, 9, 0, tzinfo=LOCAL_TZ)
+    ids = []
+    for i in range(5):
+        fid = store.add(feedback_in(f"f-{i}", received_at=base + timedelta(days=i))).feedback.id
+        ids.append(fid)
+    store.save_annotation(ids[0], annotation("thoat_nuoc", ward="Hiệp Bình"), FeedbackStatus.ROUTED, "r")
+    store.save_annotation(ids[1], annotation("tieng_on", ward="An Khánh"), FeedbackStatus.NEEDS_TRIAGE, "r")
+
+    assert store.find(FeedbackQuery(status=FeedbackStatus.NEEDS_TRIAGE)).items[0].id == ids[1]
+    assert [f.id for f in store.find(FeedbackQuery(category="thoat_nuoc")).items] == [ids[0]]
+    assert [f.id for f in store.find(FeedbackQuery(ward="An Khánh")).items] == [ids[1]]
+    window = FeedbackQuery(received_from=base + timedelta(days=1), received_to=base + timedelta(days=3))
+    assert [f.id for f in store.find(window).items] == [ids[2], ids[1]]
+    page = store.find(FeedbackQuery(limit=2, offset=2))
+    assert page.total == 5
+    assert [f.id for f in page.items] == [ids[2], ids[1]]
