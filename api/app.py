@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.routes import feedback, reference
@@ -58,6 +59,7 @@ def create_app(
     app.include_router(reference.router)
     app.add_exception_handler(LangngheError, _langnghe_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.middleware("http")(_limit_body)
 
     @app.get("/healthz", tags=["ops"])
@@ -89,6 +91,15 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg")}
                for e in errors]  # fmt: skip
     return _error(422, "request.invalid", "the request does not match the schema", details)
+
+
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        return _error(400, "request.malformed_json", "the body is not valid JSON (UTF-8)")
+    code = {404: "request.not_found", 405: "request.method_not_allowed"}.get(
+        exc.status_code, f"request.http_{exc.status_code}"
+    )
+    return _error(exc.status_code, code, str(exc.detail))
 
 
 async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]

@@ -79,9 +79,12 @@ class FeedbackOut(BaseModel):
             duplicate_of=fb.duplicate_of,
             events=[
                 EventOut(
-                    at=e.at.astimezone(LOCAL_TZ), actor=e.actor, from_status=e.from_status,
-                    to_status=e.to_status, reason=e.reason,
-                )  # fmt: skip
+                    at=e.at.astimezone(LOCAL_TZ),
+                    actor=e.actor,
+                    from_status=e.from_status,
+                    to_status=e.to_status,
+                    reason=e.reason,
+                )
                 for e in fb.events
             ],
         )

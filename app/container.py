@@ -1,9 +1,9 @@
 """The composition root: the one place that picks concrete stores and wires services.
 
-    >>> c = Container(Settings())
-    >>> c.start()                 # migrate, warm up models, start the annotation worker
-    >>> c.feedback.submit(...)
-    >>> c.close()
+>>> c = Container(Settings())
+>>> c.start()                 # migrate, warm up models, start the annotation worker
+>>> c.feedback.submit(...)
+>>> c.close()
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """All settings, read from ``LANGNGHE_*`` environment variables (and ``.env``) in this one place.
 
-    LANGNGHE_DATABASE_URL      default sqlite:///<home>/var/langnghe.db
-    LANGNGHE_QDRANT_PATH       embedded Qdrant folder, default <home>/var/qdrant
-    LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded one
-    LANGNGHE_MODEL_DIR         trained model files, default <project>/models
-    LANGNGHE_LOG_LEVEL         INFO
-    LANGNGHE_SECRET_KEY        signs pseudonyms and sessions; must be set outside development
+LANGNGHE_DATABASE_URL      default sqlite:///<home>/var/langnghe.db
+LANGNGHE_QDRANT_PATH       embedded Qdrant folder, default <home>/var/qdrant
+LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded one
+LANGNGHE_MODEL_DIR         trained model files, default <project>/models
+LANGNGHE_LOG_LEVEL         INFO
+LANGNGHE_SECRET_KEY        signs pseudonyms and sessions; must be set outside development
 """
 
 from __future__ import annotations

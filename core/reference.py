@@ -134,12 +134,16 @@ class ReferenceData:
         cats = set(self.category_codes)
         deps = {d.code for d in self.departments}
         wards = {w.name for w in self.wards}
-        problems = [f"category {c} has no default department" for c in cats - set(self.routing.default)]
+        problems = [
+            f"category {c} has no default department" for c in cats - set(self.routing.default)
+        ]
         for ward, table in [(None, self.routing.default), *self.routing.by_ward.items()]:
             if ward is not None and ward not in wards:
                 problems.append(f"routing names unknown ward {ward}")
             problems += [f"routing names unknown category {c}" for c in set(table) - cats]
-            problems += [f"routing names unknown department {v}" for v in set(table.values()) - deps]
+            problems += [
+                f"routing names unknown department {v}" for v in set(table.values()) - deps
+            ]
         if problems:
             raise InvalidInput("reference data is inconsistent: " + "; ".join(sorted(problems)))
 
@@ -167,7 +171,9 @@ def _ward(w: dict[str, Any]) -> Ward:
         full_name=w.get("full_name", f"Phường {w['name']}"),
         aliases=tuple(w.get("aliases", ())),
         former_wards=tuple(
-            FormerWard(f["name"], f.get("code"), f.get("former_district"), bool(f.get("whole", True)))
+            FormerWard(
+                f["name"], f.get("code"), f.get("former_district"), bool(f.get("whole", True))
+            )
             for f in w.get("former_wards", ())
         ),
         geojson=w.get("geojson"),

@@ -11,6 +11,7 @@ The diacritic-free families make text typed without diacritics look like text ty
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from nlp import segment
@@ -24,11 +25,11 @@ def analyze(model_text: str) -> list[str]:
     feats: list[str] = []
     wordlist = [w.replace(" ", "_") for w in segment.words(model_text) if _TOKEN.search(w)]
     feats += ["w:" + w for w in wordlist]
-    feats += [f"b:{a}|{b}" for a, b in zip(wordlist, wordlist[1:], strict=False)]
+    feats += [f"b:{a}|{b}" for a, b in itertools.pairwise(wordlist)]
     plain = strip_diacritics(model_text)
     syllables = _TOKEN.findall(plain)
     feats += ["s:" + s for s in syllables]
-    feats += [f"t:{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+    feats += [f"t:{a}_{b}" for a, b in itertools.pairwise(syllables)]
     for syl in syllables:
         padded = f" {syl} "
         for n in (3, 4, 5):
@@ -36,13 +37,26 @@ def analyze(model_text: str) -> list[str]:
     return feats
 
 
-def readable(feature: str) -> str | None:
-    """A word a staff member can read for a word-level feature; None for character n-grams."""
+def syllables_as_written(model_text: str) -> dict[str, str]:
+    """Each syllable without diacritics → the syllable as the text wrote it (first seen)."""
+    written = _TOKEN.findall(model_text)
+    plain = _TOKEN.findall(strip_diacritics(model_text))
+    out: dict[str, str] = {}
+    for p, w in zip(plain, written, strict=False):
+        out.setdefault(p, w)
+    return out
+
+
+def readable(feature: str, as_written: dict[str, str]) -> str | None:
+    """A word a staff member can read for a word-level feature; None for character n-grams.
+
+    Features without diacritics are shown as the text wrote them (``s:ngap`` → "ngập").
+    """
     kind, _, value = feature.partition(":")
     if kind == "w":
         return value.replace("_", " ")
     if kind == "b":
         return value.replace("|", " ").replace("_", " ")
     if kind in ("s", "t"):
-        return value.replace("_", " ")
+        return " ".join(as_written.get(s, s) for s in value.split("_"))
     return None

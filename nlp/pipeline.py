@@ -1,9 +1,9 @@
 """The annotation pipeline: text in, ``Annotation`` out. Pure computation, no storage.
 
-    >>> pipeline = AnnotationPipeline(router, gazetteer)
-    >>> pipeline.warm_up()
-    >>> pipeline.annotate("Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay").routing.category
-    'thoat_nuoc'
+>>> pipeline = AnnotationPipeline(router, gazetteer)
+>>> pipeline.warm_up()
+>>> pipeline.annotate("Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay").routing.category
+'thoat_nuoc'
 """
 
 from __future__ import annotations

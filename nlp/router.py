@@ -25,6 +25,7 @@ import numpy as np
 from core.errors import ModelUnavailable
 from core.types import Routing, ScoredLabel
 from nlp import features
+from nlp.normalize import strip_diacritics
 
 NPZ = "router.npz"
 META = "router.json"
@@ -163,26 +164,29 @@ class CategoryRouter:
                 ScoredLabel(m.classes[i], float(probs[i])) for i in order[1 : 1 + self._top_k]
             ),
             department=self._departments.department_for(best, ward),
-            explanation=_explain(m, int(order[0]), idx, values),
+            explanation=_explain(m, int(order[0]), idx, values, model_text),
             model_version=m.version,
         )
 
 
 def _explain(
-    m: RouterModel, cls: int, idx: np.ndarray, values: np.ndarray, k: int = 5
+    m: RouterModel, cls: int, idx: np.ndarray, values: np.ndarray, model_text: str, k: int = 5
 ) -> tuple[str, ...]:
-    """The readable words that pushed the text most towards the chosen class."""
+    """The words of the text, as written, that pushed it most towards the chosen class."""
     contrib = m.coef[cls, idx] * values
+    as_written = features.syllables_as_written(model_text)
     out: list[str] = []
+    seen: list[str] = []
     for j in np.argsort(-contrib):
         if contrib[j] <= 0 or len(out) >= k:
             break
-        word = features.readable(m.names[int(idx[j])])
-        if word and not any(word in seen or seen in word for seen in out):
+        word = features.readable(m.names[int(idx[j])], as_written)
+        key = strip_diacritics(word) if word else ""
+        if word and not any(key in s or s in key for s in seen):
             out.append(word)
+            seen.append(key)
     return tuple(out)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-

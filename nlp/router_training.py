@@ -12,6 +12,7 @@ trained on, so numbers stay comparable when the seed set grows.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -141,9 +142,7 @@ def train_router(
     return model, info
 
 
-def _folds(
-    y: np.ndarray, groups: np.ndarray, seed: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _folds(y: np.ndarray, groups: np.ndarray, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """5 folds over original examples; an example and its diacritic-free copy share a fold."""
     skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     out = []
@@ -207,7 +206,7 @@ def evaluate(
     edges = np.linspace(0.0, 1.0, bins + 1)
     table = []
     ece = 0.0
-    for lo, hi in zip(edges, edges[1:], strict=False):
+    for lo, hi in itertools.pairwise(edges):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
             acc, mean_conf = float(correct[mask].mean()), float(conf[mask].mean())

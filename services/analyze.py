@@ -59,4 +59,8 @@ def _parse(n: int, line: str) -> dict[str, Any]:
     except InvalidInput as exc:
         return {"id": row.get("id"), "error": {"code": exc.code, "message": exc.message}}
     location = row.get("location")
-    return {"id": row.get("id"), "text": text, "location": location if isinstance(location, str) else None}
+    return {
+        "id": row.get("id"),
+        "text": text,
+        "location": location if isinstance(location, str) else None,
+    }

@@ -34,17 +34,19 @@ def status_for(annotation: Annotation, threshold: float) -> FeedbackStatus:
     return FeedbackStatus.ROUTED
 
 
-def annotate_one(store: FeedbackStore, pipeline: Annotator, feedback_id: int, threshold: float) -> bool:
+def annotate_one(
+    store: FeedbackStore, pipeline: Annotator, feedback_id: int, threshold: float
+) -> bool:
     """Annotate one stored feedback; a failure is recorded on it, never raised. True on success."""
     try:
         fb = store.get(feedback_id)
         annotation = pipeline.annotate(fb.text, fb.location_text)
         store.save_annotation(feedback_id, annotation, status_for(annotation, threshold), ACTOR)
-    except Exception as exc:  # noqa: BLE001 - the message is safe in the store; record and go on
+    except Exception as exc:
         log.exception("feedback.annotation_failed id=%s", feedback_id)
         try:
             store.save_annotation_failure(feedback_id, f"{type(exc).__name__}: {exc}")
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("feedback.annotation_failure_not_recorded id=%s", feedback_id)
         return False
     log.info("feedback.annotated id=%s", feedback_id)

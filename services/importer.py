@@ -57,7 +57,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
         ours, sep, theirs = pair.partition("=")
         if not sep or ours.strip() not in FIELDS or not theirs.strip():
             raise InvalidInput(
-                f"bad column mapping {pair!r}; use FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}",
+                f"bad column mapping {pair!r}; use FIELD=COLUMN, FIELD one of {', '.join(FIELDS)}",
                 code="import.bad_mapping",
             )
         mapping[ours.strip()] = theirs.strip()
@@ -193,12 +193,16 @@ def _date(value: Any) -> datetime | None:
             except ValueError:
                 continue
         else:
-            raise InvalidInput(f"received_at {text!r} is not a date", code="import.bad_date") from None
+            raise InvalidInput(
+                f"received_at {text!r} is not a date", code="import.bad_date"
+            ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
 
 
 def _printable(fields: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if isinstance(v, str) else v
+        k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if isinstance(v, str)
+        else v
         for k, v in fields.items()
     }

@@ -1,10 +1,10 @@
 """Intake of feedback from every channel: validate, store, hand to annotation, answer.
 
-    >>> service = FeedbackService(store, worker, sender_secret="...", wait_seconds=1.0)
-    >>> result = service.submit(Submission(text="Đường Võ Văn Ngân ngập sâu", channel="api",
-    ...                                    channel_message_id="m-1"))
-    >>> result.created, result.feedback.status
-    (True, <FeedbackStatus.ROUTED: 'routed'>)
+>>> service = FeedbackService(store, worker, sender_secret="...", wait_seconds=1.0)
+>>> result = service.submit(Submission(text="Đường Võ Văn Ngân ngập sâu", channel="api",
+...                                    channel_message_id="m-1"))
+>>> result.created, result.feedback.status
+(True, <FeedbackStatus.ROUTED: 'routed'>)
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ class FeedbackService:
             return self._store.get(int(text))
         if _REFERENCE.match(text):
             return self._store.get_by_reference(text.upper())
-        raise NotFound(f"{text!r} is neither a feedback id nor a reference", code="feedback.bad_key")
+        raise NotFound(
+            f"{text!r} is neither a feedback id nor a reference", code="feedback.bad_key"
+        )
 
     def find(self, query: FeedbackQuery) -> Page[Feedback]:
         if not 1 <= query.limit <= 500 or query.offset < 0:

@@ -52,9 +52,7 @@ def evaluate_router(
     }
 
 
-def train_router_files(
-    seed_dir: Path, out_dir: Path, reference: ReferenceData
-) -> dict[str, Any]:
+def train_router_files(seed_dir: Path, out_dir: Path, reference: ReferenceData) -> dict[str, Any]:
     """Train, save, evaluate on the held-out part, write the card. Returns the metrics."""
     examples = load_examples(seed_dir)
     train, held_out = split_held_out(examples)
@@ -75,9 +73,12 @@ def card(info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: R
         f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |"
         for c in model.classes
     )
-    confusions = "\n".join(
-        f"| {x['true']} | {x['predicted']} | {x['count']} |" for x in h["worst_confusions"]
-    ) or "| – | – | 0 |"
+    confusions = (
+        "\n".join(
+            f"| {x['true']} | {x['predicted']} | {x['count']} |" for x in h["worst_confusions"]
+        )
+        or "| – | – | 0 |"
+    )
     reliability = "\n".join(
         f"| {b['bin']} | {b['n']} | {b['confidence']:.3f} | {b['accuracy']:.3f} |"
         for b in h["reliability"]
@@ -87,12 +88,13 @@ def card(info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: R
 Routes a citizen's feedback to one of {len(model.classes)} categories (lĩnh vực); the department
 comes from the routing table in `core/refdata/routing.json`, not from the model.
 
-- **Version**: `{model.version}` (trained {info['trained_at']})
-- **Rebuild**: `langnghe train router` (reads `{seed_dir.name}/` of `eval/data`, writes this folder).
+- **Version**: `{model.version}` (trained {info["trained_at"]})
+- **Rebuild**: `langnghe train router` (reads `eval/data/{seed_dir.name}/`, writes this
+  folder).
 - **Model**: TF-IDF over underthesea words and bigrams, syllables and bigrams without diacritics,
-  and character 3–5-grams without diacritics ({info['features']:,} features), linear
-  classifier `{info['estimator']}` chosen by 5-fold cross-validation on the training part
-  (macro-F1: {', '.join(f'{k} {v:.3f}' for k, v in info['cv_macro_f1'].items())}),
+  and character 3–5-grams without diacritics ({info["features"]:,} features), linear
+  classifier `{info["estimator"]}` chosen by 5-fold cross-validation on the training part
+  (macro-F1: {", ".join(f"{k} {v:.3f}" for k, v in info["cv_macro_f1"].items())}),
   softmax temperature {model.temperature:.3f} fitted on out-of-fold scores (calibration).
   Each training text is also used with its diacritics removed.
 - **Files**: `router.npz` (weights), `router.json` (classes, vocabulary, temperature, checksum).
@@ -102,7 +104,7 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
   third-party corpus is used.
 
 ## Data
-{info['train_examples']} training examples, {info['held_out_examples']} held out. The held-out
+{info["train_examples"]} training examples, {info["held_out_examples"]} held out. The held-out
 fifth is chosen by a hash of each text (`nlp.router_training.is_held_out`) and never trained on.
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
 Facebook-style posts, long and very short messages about the area's 12 wards.
@@ -110,8 +112,9 @@ Facebook-style posts, long and very short messages about the area's 12 wards.
 ## Metrics on the held-out part
 | set | n | accuracy | macro-F1 | ECE |
 |---|---|---|---|---|
-| as written | {h['n']} | {h['accuracy']:.3f} | {h['macro_f1']:.3f} | {h['ece']:.3f} |
-| diacritics removed | {plain['n']} | {plain['accuracy']:.3f} | {plain['macro_f1']:.3f} | {plain['ece']:.3f} |
+| as written | {h["n"]} | {h["accuracy"]:.3f} | {h["macro_f1"]:.3f} | {h["ece"]:.3f} |
+| no diacritics | {plain["n"]} | {plain["accuracy"]:.3f} | {plain["macro_f1"]:.3f} | {
+        plain["ece"]:.3f} |
 
 | category | F1 | F1 without diacritics |
 |---|---|---|

@@ -35,7 +35,9 @@ def clean_text(text: str | None, field: str = "text", limit: int = MAX_TEXT_CHAR
             f"{field} contains control characters", code=f"feedback.{field}_control_chars"
         )
     if _MARKUP.search(text):
-        raise InvalidInput(f"{field} contains HTML or script markup", code=f"feedback.{field}_markup")
+        raise InvalidInput(
+            f"{field} contains HTML or script markup", code=f"feedback.{field}_markup"
+        )
     text = unicodedata.normalize("NFC", text).strip()
     if len(text) > limit:
         raise InvalidInput(

@@ -1,8 +1,8 @@
 """Engine, sessions and migrations of one relational database.
 
-    >>> db = Database("sqlite:///var/langnghe.db")
-    >>> db.migrate()          # alembic upgrade head
-    >>> with db.session() as s: ...
+>>> db = Database("sqlite:///var/langnghe.db")
+>>> db.migrate()          # alembic upgrade head
+>>> with db.session() as s: ...
 """
 
 from __future__ import annotations

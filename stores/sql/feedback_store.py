@@ -1,9 +1,9 @@
 """The feedback store on SQLAlchemy: SQLite (embedded default) and PostgreSQL, same code.
 
-    >>> store = SqlFeedbackStore(Database("sqlite:///var/langnghe.db"))
-    >>> result = store.add(item)
-    >>> result.created, result.feedback.reference
-    (True, 'PA-2026-000001')
+>>> store = SqlFeedbackStore(Database("sqlite:///var/langnghe.db"))
+>>> result = store.add(item)
+>>> result.created, result.feedback.reference
+(True, 'PA-2026-000001')
 """
 
 from __future__ import annotations
@@ -83,10 +83,17 @@ class SqlFeedbackStore:
         s.add(row)
         s.flush()
         if item.contact is not None and not item.contact.is_empty():
-            s.add(ContactRow(feedback_id=row.id, name=item.contact.name,
-                             phone=item.contact.phone, email=item.contact.email))  # fmt: skip
-        s.add(EventRow(feedback_id=row.id, at=now, actor=f"channel:{item.channel.value}",
-                       from_status=None, to_status=FeedbackStatus.RECEIVED.value, reason=None))  # fmt: skip
+            c = item.contact
+            s.add(ContactRow(feedback_id=row.id, name=c.name, phone=c.phone, email=c.email))
+        first = EventRow(
+            feedback_id=row.id,
+            at=now,
+            actor=f"channel:{item.channel.value}",
+            from_status=None,
+            to_status=FeedbackStatus.RECEIVED.value,
+            reason=None,
+        )
+        s.add(first)
         return row
 
     def _next_reference(self, s: Session, year: int) -> str:
@@ -214,8 +221,12 @@ class SqlFeedbackStore:
         s: Session, row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None,
         at: datetime,
     ) -> None:  # fmt: skip
-        s.add(EventRow(feedback_id=row.id, at=at, actor=actor, from_status=row.status,
-                       to_status=to.value, reason=reason))  # fmt: skip
+        s.add(
+            EventRow(
+                feedback_id=row.id, at=at, actor=actor, from_status=row.status,
+                to_status=to.value, reason=reason,
+            )
+        )  # fmt: skip
         row.status = to.value
 
 

@@ -11,10 +11,11 @@ CURRENT_WARDS = {
     "Thủ Đức", "Hiệp Bình", "Tam Bình", "Linh Xuân", "Tăng Nhơn Phú", "Long Bình", "Long Phước",
     "Long Trường", "Cát Lái", "Bình Trưng", "Phước Long", "An Khánh",
 }  # fmt: skip
-CATEGORIES = (
-    "ha_tang_duong thoat_nuoc trat_tu_do_thi xay_dung moi_truong tieng_on an_ninh giao_thong dien "
-    "cap_nuoc y_te giao_duc hanh_chinh dat_dai an_sinh vien_thong khac"
-).split()
+CATEGORIES = [
+    "ha_tang_duong", "thoat_nuoc", "trat_tu_do_thi", "xay_dung", "moi_truong", "tieng_on",
+    "an_ninh", "giao_thong", "dien", "cap_nuoc", "y_te", "giao_duc", "hanh_chinh", "dat_dai",
+    "an_sinh", "vien_thong", "khac",
+]  # fmt: skip
 
 
 def test_shipped_reference_data_is_complete(reference: ReferenceData) -> None:
@@ -39,7 +40,9 @@ def test_ward_specific_routing_overrides_the_default(reference: ReferenceData) -
 
 
 @pytest.mark.parametrize("name", ["Hiệp Bình", "hiep binh", "Phường Hiệp Bình", "HIỆP BÌNH"])
-def test_ward_lookup_ignores_case_diacritics_and_prefix(reference: ReferenceData, name: str) -> None:
+def test_ward_lookup_ignores_case_diacritics_and_prefix(
+    reference: ReferenceData, name: str
+) -> None:
     assert reference.ward(name).name == "Hiệp Bình"
 
 

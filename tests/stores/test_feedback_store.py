@@ -74,10 +74,14 @@ def test_contact_is_stored_apart_and_only_when_given(store: SqlFeedbackStore) ->
 def test_save_annotation_routes_and_records_who_did_it(store: SqlFeedbackStore) -> None:
     fid = store.add(feedback_in()).feedback.id
     assert list(store.pending_annotation(10)) == [fid]
-    fb = store.save_annotation(fid, annotation(ward="Hiệp Bình"), FeedbackStatus.ROUTED, "system:router")
+    fb = store.save_annotation(
+        fid, annotation(ward="Hiệp Bình"), FeedbackStatus.ROUTED, "system:router"
+    )
     assert fb.status is FeedbackStatus.ROUTED
     assert (fb.category, fb.department, fb.ward) == ("thoat_nuoc", "ubnd_hiep_binh", "Hiệp Bình")
-    assert fb.annotation is not None and fb.annotation["alternatives"][0]["category"] == "moi_truong"
+    assert (
+        fb.annotation is not None and fb.annotation["alternatives"][0]["category"] == "moi_truong"
+    )
     assert fb.events[-1].actor == "system:router"
     assert list(store.pending_annotation(10)) == []
 
@@ -124,13 +128,19 @@ def test_find_filters_and_pages(store: SqlFeedbackStore) -> None:
     for i in range(5):
         fid = store.add(feedback_in(f"f-{i}", received_at=base + timedelta(days=i))).feedback.id
         ids.append(fid)
-    store.save_annotation(ids[0], annotation("thoat_nuoc", ward="Hiệp Bình"), FeedbackStatus.ROUTED, "r")
-    store.save_annotation(ids[1], annotation("tieng_on", ward="An Khánh"), FeedbackStatus.NEEDS_TRIAGE, "r")
+    store.save_annotation(
+        ids[0], annotation("thoat_nuoc", ward="Hiệp Bình"), FeedbackStatus.ROUTED, "r"
+    )
+    store.save_annotation(
+        ids[1], annotation("tieng_on", ward="An Khánh"), FeedbackStatus.NEEDS_TRIAGE, "r"
+    )
 
     assert store.find(FeedbackQuery(status=FeedbackStatus.NEEDS_TRIAGE)).items[0].id == ids[1]
     assert [f.id for f in store.find(FeedbackQuery(category="thoat_nuoc")).items] == [ids[0]]
     assert [f.id for f in store.find(FeedbackQuery(ward="An Khánh")).items] == [ids[1]]
-    window = FeedbackQuery(received_from=base + timedelta(days=1), received_to=base + timedelta(days=3))
+    window = FeedbackQuery(
+        received_from=base + timedelta(days=1), received_to=base + timedelta(days=3)
+    )
     assert [f.id for f in store.find(window).items] == [ids[2], ids[1]]
     page = store.find(FeedbackQuery(limit=2, offset=2))
     assert page.total == 5
