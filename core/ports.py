@@ -33,9 +33,13 @@ class FeedbackStore(Protocol):
         """Ids of feedback whose annotation has not run yet, oldest first."""
         ...
 
+    def annotation_input(self, feedback_id: int) -> tuple[str, str | None]:
+        """The text and location text the annotation pipeline reads."""
+        ...
+
     def save_annotation(
         self, feedback_id: int, annotation: Annotation, status: FeedbackStatus, actor: str
-    ) -> Feedback:
+    ) -> None:
         """Store annotations and move a ``received`` feedback to ``status``."""
         ...
 

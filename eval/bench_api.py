@@ -49,7 +49,9 @@ def start_server(home: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-async def load(base: str, bodies: list[dict[str, object]], concurrency: int) -> tuple[float, list[float]]:
+async def load(
+    base: str, bodies: list[dict[str, object]], concurrency: int
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     queue: asyncio.Queue[dict[str, object]] = asyncio.Queue()
     for b in bodies:

@@ -17,7 +17,14 @@ PLACES = [
     "P. Hiệp Bình Chánh", "phường Linh Xuân", "hẻm 48 Đặng Văn Bi", "đường Kha Vạn Cân",
     "p.Thảo Điền", "Q9", "khu phố 3 phường Tăng Nhơn Phú", "gần chợ Thủ Đức", "Long Trường",
 ]  # fmt: skip
-EXTRAS = [" 😡😡", " mn ơi", " ai đi qua cẩn thận nha", " đề nghị xử lý gấp", " #thuduc", " ko ai xử lý"]
+EXTRAS = [
+    " 😡😡",
+    " mn ơi",
+    " ai đi qua cẩn thận nha",
+    " đề nghị xử lý gấp",
+    " #thuduc",
+    " ko ai xử lý",
+]
 GREETINGS = ["Kính gửi UBND, ", "Ad ơi ", "Xin chào, ", ""]
 
 

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +49,22 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if self.is_sqlite else nullcontext()
+        )
 
     def session(self) -> Session:
         return self._sessions()
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session in a transaction that writes; committed on success, rolled back on error.
+
+        SQLite allows one writer at a time and makes others sleep-and-retry; writers of this
+        process take a lock instead, so they queue without those sleeps.
+        """
+        with self._write_lock, self._sessions() as s, s.begin():
+            yield s
 
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` with Alembic (idempotent)."""

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.errors import Conflict, ExternalServiceError, NotFound
 from core.types import (
@@ -36,6 +36,7 @@ from stores.sql.db import Database
 from stores.sql.tables import ContactRow, EventRow, FeedbackRow, ReferenceCounterRow
 
 REFERENCE_PREFIX = "PA"
+_FULL = (selectinload(FeedbackRow.events), selectinload(FeedbackRow.contact))
 
 
 class SqlFeedbackStore:
@@ -49,10 +50,8 @@ class SqlFeedbackStore:
         if existing is not None:
             return StoreResult(existing, created=False)
         try:
-            with self._db.session() as s, s.begin():
-                row = self._insert(s, item)
-                s.flush()
-                fid = row.id
+            with self._db.write_session() as s:
+                created = _to_feedback(self._insert(s, item))
         except IntegrityError:
             # A concurrent delivery of the same message won the race: return its record.
             existing = self._existing(item.channel, item.channel_message_id)
@@ -61,7 +60,7 @@ class SqlFeedbackStore:
             return StoreResult(existing, created=False)
         except SQLAlchemyError as exc:
             raise ExternalServiceError(f"database write failed: {exc}") from exc
-        return StoreResult(self.get(fid), created=True)
+        return StoreResult(created, created=True)
 
     def _insert(self, s: Session, item: FeedbackIn) -> FeedbackRow:
         now = datetime.now(UTC)
@@ -80,20 +79,20 @@ class SqlFeedbackStore:
             extra=item.extra or None,
             created_at=now,
         )
-        s.add(row)
-        s.flush()
         if item.contact is not None and not item.contact.is_empty():
             c = item.contact
-            s.add(ContactRow(feedback_id=row.id, name=c.name, phone=c.phone, email=c.email))
-        first = EventRow(
-            feedback_id=row.id,
-            at=now,
-            actor=f"channel:{item.channel.value}",
-            from_status=None,
-            to_status=FeedbackStatus.RECEIVED.value,
-            reason=None,
+            row.contact = ContactRow(name=c.name, phone=c.phone, email=c.email)
+        row.events.append(
+            EventRow(
+                at=now,
+                actor=f"channel:{item.channel.value}",
+                from_status=None,
+                to_status=FeedbackStatus.RECEIVED.value,
+                reason=None,
+            )
         )
-        s.add(first)
+        s.add(row)
+        s.flush()
         return row
 
     def _next_reference(self, s: Session, year: int) -> str:
@@ -111,17 +110,17 @@ class SqlFeedbackStore:
 
     def _existing(self, channel: Channel, message_id: str) -> Feedback | None:
         with self._db.session() as s:
-            row = s.scalars(
-                select(FeedbackRow).where(
+            fid = s.scalar(
+                select(FeedbackRow.id).where(
                     FeedbackRow.channel == channel.value,
                     FeedbackRow.channel_message_id == message_id,
                 )
-            ).one_or_none()
-            return None if row is None else _to_feedback(row)
+            )
+        return None if fid is None else self.get(fid)
 
     def get(self, feedback_id: int) -> Feedback:
         with self._db.session() as s:
-            row = s.get(FeedbackRow, feedback_id)
+            row = s.get(FeedbackRow, feedback_id, options=_FULL)
             if row is None:
                 raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
             return _to_feedback(row)
@@ -129,7 +128,9 @@ class SqlFeedbackStore:
     def get_by_reference(self, reference: str) -> Feedback:
         with self._db.session() as s:
             row = s.scalars(
-                select(FeedbackRow).where(FeedbackRow.reference == reference.upper())
+                select(FeedbackRow)
+                .options(*_FULL)
+                .where(FeedbackRow.reference == reference.upper())
             ).one_or_none()
             if row is None:
                 raise NotFound(f"feedback {reference} does not exist", code="feedback.not_found")
@@ -153,6 +154,7 @@ class SqlFeedbackStore:
             total = s.scalar(select(func.count()).select_from(FeedbackRow).where(*conditions))
             rows = s.scalars(
                 select(FeedbackRow)
+                .options(*_FULL)
                 .where(*conditions)
                 .order_by(FeedbackRow.received_at.desc(), FeedbackRow.id.desc())
                 .limit(query.limit)
@@ -172,11 +174,22 @@ class SqlFeedbackStore:
                 )
             )
 
+    def annotation_input(self, feedback_id: int) -> tuple[str, str | None]:
+        with self._db.session() as s:
+            found = s.execute(
+                select(FeedbackRow.text, FeedbackRow.location_text).where(
+                    FeedbackRow.id == feedback_id
+                )
+            ).one_or_none()
+        if found is None:
+            raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
+        return found[0], found[1]
+
     def save_annotation(
         self, feedback_id: int, annotation: Annotation, status: FeedbackStatus, actor: str
-    ) -> Feedback:
+    ) -> None:
         now = datetime.now(UTC)
-        with self._db.session() as s, s.begin():
+        with self._db.write_session() as s:
             row = self._locked(s, feedback_id)
             r = annotation.routing
             row.annotation = annotation.to_dict()
@@ -187,11 +200,11 @@ class SqlFeedbackStore:
             row.ward = annotation.ward
             if row.status == FeedbackStatus.RECEIVED.value:
                 reason = f"{r.category} ({r.confidence:.2f}) → {r.department or '-'}"
-                self._move(s, row, status, actor, reason, now)
-        return self.get(feedback_id)
+                s.add(_event(row, status, actor, reason, now))
+                row.status = status.value
 
     def save_annotation_failure(self, feedback_id: int, error: str) -> None:
-        with self._db.session() as s, s.begin():
+        with self._db.write_session() as s:
             row = self._locked(s, feedback_id)
             row.annotation_state = AnnotationState.FAILED.value
             row.annotation_error = error[:2000]
@@ -199,7 +212,7 @@ class SqlFeedbackStore:
     def change_status(
         self, feedback_id: int, to: FeedbackStatus, actor: str, reason: str | None
     ) -> Feedback:
-        with self._db.session() as s, s.begin():
+        with self._db.write_session() as s:
             row = self._locked(s, feedback_id)
             current = FeedbackStatus(row.status)
             if to not in TRANSITIONS[current]:
@@ -207,8 +220,9 @@ class SqlFeedbackStore:
                     f"cannot move {row.reference} from {current} to {to}",
                     code="feedback.illegal_transition",
                 )
-            self._move(s, row, to, actor, reason, datetime.now(UTC))
-        return self.get(feedback_id)
+            self._move(row, to, actor, reason, datetime.now(UTC))
+            s.flush()
+            return _to_feedback(row)
 
     def _locked(self, s: Session, feedback_id: int) -> FeedbackRow:
         row = s.get(FeedbackRow, feedback_id, with_for_update=self._db.is_postgres)
@@ -218,16 +232,19 @@ class SqlFeedbackStore:
 
     @staticmethod
     def _move(
-        s: Session, row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None,
-        at: datetime,
-    ) -> None:  # fmt: skip
-        s.add(
-            EventRow(
-                feedback_id=row.id, at=at, actor=actor, from_status=row.status,
-                to_status=to.value, reason=reason,
-            )
-        )  # fmt: skip
+        row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None, at: datetime
+    ) -> None:
+        row.events.append(_event(row, to, actor, reason, at))
         row.status = to.value
+
+
+def _event(
+    row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None, at: datetime
+) -> EventRow:
+    return EventRow(
+        feedback_id=row.id, at=at, actor=actor, from_status=row.status, to_status=to.value,
+        reason=reason,
+    )  # fmt: skip
 
 
 def _to_feedback(row: FeedbackRow) -> Feedback:

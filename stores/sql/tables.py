@@ -91,10 +91,8 @@ class FeedbackRow(Base):
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=lambda: datetime.now(UTC))
 
-    events: Mapped[list[EventRow]] = relationship(
-        back_populates="feedback", order_by="EventRow.id", lazy="selectin"
-    )
-    contact: Mapped[ContactRow | None] = relationship(lazy="selectin")
+    events: Mapped[list[EventRow]] = relationship(back_populates="feedback", order_by="EventRow.id")
+    contact: Mapped[ContactRow | None] = relationship()
 
 
 class ContactRow(Base):

@@ -74,9 +74,8 @@ def test_contact_is_stored_apart_and_only_when_given(store: SqlFeedbackStore) ->
 def test_save_annotation_routes_and_records_who_did_it(store: SqlFeedbackStore) -> None:
     fid = store.add(feedback_in()).feedback.id
     assert list(store.pending_annotation(10)) == [fid]
-    fb = store.save_annotation(
-        fid, annotation(ward="Hiệp Bình"), FeedbackStatus.ROUTED, "system:router"
-    )
+    store.save_annotation(fid, annotation(ward="Hiệp Bình"), FeedbackStatus.ROUTED, "system:router")
+    fb = store.get(fid)
     assert fb.status is FeedbackStatus.ROUTED
     assert (fb.category, fb.department, fb.ward) == ("thoat_nuoc", "ubnd_hiep_binh", "Hiệp Bình")
     assert (
@@ -89,7 +88,8 @@ def test_save_annotation_routes_and_records_who_did_it(store: SqlFeedbackStore) 
 def test_annotation_does_not_override_a_status_staff_already_set(store: SqlFeedbackStore) -> None:
     fid = store.add(feedback_in()).feedback.id
     store.change_status(fid, FeedbackStatus.REJECTED, "staff:an", "spam")
-    fb = store.save_annotation(fid, annotation(), FeedbackStatus.ROUTED, "system:router")
+    store.save_annotation(fid, annotation(), FeedbackStatus.ROUTED, "system:router")
+    fb = store.get(fid)
     assert fb.status is FeedbackStatus.REJECTED
     assert fb.category == "thoat_nuoc"
 
