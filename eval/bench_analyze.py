@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.messages import varied_messages  # noqa: E402
+from eval.messages import varied_messages
 
 LANGNGHE = str(Path(sys.executable).with_name("langnghe"))
 

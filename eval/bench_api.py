@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.messages import varied_messages  # noqa: E402
+from eval.messages import varied_messages
 
 LANGNGHE = str(Path(sys.executable).with_name("langnghe"))
 
@@ -88,8 +88,10 @@ def main() -> None:
         try:
             for run in range(args.runs + 1):  # run 0 warms up
                 chunk = msgs[run * args.requests : (run + 1) * args.requests]
-                bodies = [{"text": m["text"], "channel": "api",
-                           "channel_message_id": f"bench-{run}-{m['id']}"} for m in chunk]  # fmt: skip
+                bodies = [
+                    {"text": m["text"], "channel_message_id": f"bench-{run}-{m['id']}"}
+                    for m in chunk
+                ]
                 wall, lat = asyncio.run(load(base, bodies, args.concurrency))
                 if run:
                     lat.sort()
