@@ -64,11 +64,25 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+def _strip_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0xC0, 0x1EFA):
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", chr(code)) if unicodedata.category(c) != "Mn"
+        )
+        if base != chr(code) and len(base) == 1:
+            table[code] = base
+    for code in range(0x300, 0x370):  # stray combining marks
+        table[code] = None
+    return table
+
+
+_STRIP = _strip_table()
+
+
 def strip_diacritics(text: str) -> str:
     """'Đường ngập' -> 'Duong ngap' (for matching text typed without diacritics)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.replace("đ", "d").replace("Đ", "D")
+    return text.translate(_STRIP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 >>> db = Database("sqlite:///var/langnghe.db")
 >>> db.migrate()          # alembic upgrade head
->>> with db.session() as s: ...
+>>> with db.write_connection() as conn: ...
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ExternalServiceError, InvalidInput
 
@@ -48,23 +47,19 @@ class Database:
         self.engine: Engine = create_engine(parsed, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock: AbstractContextManager[object] = (
             threading.Lock() if self.is_sqlite else nullcontext()
         )
 
-    def session(self) -> Session:
-        return self._sessions()
-
     @contextmanager
-    def write_session(self) -> Iterator[Session]:
-        """A session in a transaction that writes; committed on success, rolled back on error.
+    def write_connection(self) -> Iterator[Connection]:
+        """A connection in a transaction that writes; committed on success, rolled back on error.
 
         SQLite allows one writer at a time and makes others sleep-and-retry; writers of this
         process take a lock instead, so they queue without those sleeps.
         """
-        with self._write_lock, self._sessions() as s, s.begin():
-            yield s
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` with Alembic (idempotent)."""

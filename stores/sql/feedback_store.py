@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
 
 from core.errors import Conflict, ExternalServiceError, NotFound
 from core.types import (
@@ -36,7 +35,41 @@ from stores.sql.db import Database
 from stores.sql.tables import ContactRow, EventRow, FeedbackRow, ReferenceCounterRow
 
 REFERENCE_PREFIX = "PA"
-_FULL = (selectinload(FeedbackRow.events), selectinload(FeedbackRow.contact))
+# Core statements: the store's paths are hot (intake, annotation) and need no ORM.
+_FEEDBACK: Table = FeedbackRow.__table__  # type: ignore[assignment]
+_EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+_CONTACTS: Table = ContactRow.__table__  # type: ignore[assignment]
+_INSERT_FEEDBACK = insert(_FEEDBACK).returning(_FEEDBACK.c.id)
+_INSERT_EVENT = insert(_EVENTS)
+_EXISTING = select(_FEEDBACK.c.id).where(
+    _FEEDBACK.c.channel == bindparam("channel"),
+    _FEEDBACK.c.channel_message_id == bindparam("mid"),
+)
+_BY_ID = select(_FEEDBACK).where(_FEEDBACK.c.id == bindparam("key"))
+_BY_REFERENCE = select(_FEEDBACK).where(_FEEDBACK.c.reference == bindparam("key"))
+_EVENTS_OF = (
+    select(_EVENTS)
+    .where(_EVENTS.c.feedback_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_EVENTS.c.id)
+)
+_CONTACTS_OF = select(_CONTACTS.c.feedback_id).where(
+    _CONTACTS.c.feedback_id.in_(bindparam("ids", expanding=True))
+)
+_COUNTER: Table = ReferenceCounterRow.__table__  # type: ignore[assignment]
+_NEXT_NUMBER_PG, _NEXT_NUMBER_SQLITE = (
+    dialect.insert(_COUNTER)
+    .values(year=bindparam("year"), last=1)
+    .on_conflict_do_update(index_elements=["year"], set_={"last": _COUNTER.c.last + 1})
+    .returning(_COUNTER.c.last)
+    for dialect in (postgresql, sqlite)
+)
+_INSERT_CONTACT = insert(_CONTACTS)
+_STATUS = select(_FEEDBACK.c.status).where(_FEEDBACK.c.id == bindparam("fid"))
+_STATUS_FOR_UPDATE = _STATUS.with_for_update()
+_UPDATE_BY_ID = update(_FEEDBACK).where(_FEEDBACK.c.id == bindparam("fid"))
+_ANNOTATION_INPUT = select(_FEEDBACK.c.text, _FEEDBACK.c.location_text).where(
+    _FEEDBACK.c.id == bindparam("fid")
+)
 
 
 class SqlFeedbackStore:
@@ -50,8 +83,8 @@ class SqlFeedbackStore:
         if existing is not None:
             return StoreResult(existing, created=False)
         try:
-            with self._db.write_session() as s:
-                created = _to_feedback(self._insert(s, item))
+            with self._db.write_connection() as conn:
+                created = self._insert(conn, item)
         except IntegrityError:
             # A concurrent delivery of the same message won the race: return its record.
             existing = self._existing(item.channel, item.channel_message_id)
@@ -62,125 +95,118 @@ class SqlFeedbackStore:
             raise ExternalServiceError(f"database write failed: {exc}") from exc
         return StoreResult(created, created=True)
 
-    def _insert(self, s: Session, item: FeedbackIn) -> FeedbackRow:
+    def _insert(self, conn: Connection, item: FeedbackIn) -> Feedback:
+        """Plain INSERTs (this is the hot path of intake: no ORM unit of work)."""
         now = datetime.now(UTC)
-        row = FeedbackRow(
-            reference=self._next_reference(s, item.received_at.astimezone(LOCAL_TZ).year),
-            channel=item.channel.value,
+        reference = self._next_reference(conn, item.received_at.astimezone(LOCAL_TZ).year)
+        values = {
+            "reference": reference,
+            "channel": item.channel.value,
+            "channel_message_id": item.channel_message_id,
+            "sender_id": item.sender_id,
+            "text": item.text,
+            "location_text": item.location_text,
+            "latitude": item.latitude,
+            "longitude": item.longitude,
+            "received_at": item.received_at,
+            "status": FeedbackStatus.RECEIVED.value,
+            "annotation_state": AnnotationState.PENDING.value,
+            "extra": item.extra or None,
+            "created_at": now,
+        }
+        fid = conn.execute(_INSERT_FEEDBACK, values).scalar_one()
+        contact = item.contact if item.contact and not item.contact.is_empty() else None
+        if contact is not None:
+            conn.execute(
+                _INSERT_CONTACT,
+                {"feedback_id": fid, "name": contact.name, "phone": contact.phone,
+                 "email": contact.email},
+            )  # fmt: skip
+        event = FeedbackEvent(now, f"channel:{item.channel.value}", None, "received", None)
+        conn.execute(_INSERT_EVENT, {"feedback_id": fid, **_event_values(event)})
+        return Feedback(
+            id=fid,
+            reference=reference,
+            channel=item.channel,
             channel_message_id=item.channel_message_id,
             sender_id=item.sender_id,
             text=item.text,
+            received_at=item.received_at.astimezone(UTC),
+            status=FeedbackStatus.RECEIVED,
             location_text=item.location_text,
             latitude=item.latitude,
             longitude=item.longitude,
-            received_at=item.received_at,
-            status=FeedbackStatus.RECEIVED.value,
-            annotation_state=AnnotationState.PENDING.value,
-            extra=item.extra or None,
-            created_at=now,
+            annotation_state=AnnotationState.PENDING,
+            annotation=None,
+            annotation_error=None,
+            category=None,
+            department=None,
+            ward=None,
+            confidence=None,
+            duplicate_of=None,
+            has_contact=contact is not None,
+            events=(event,),
         )
-        if item.contact is not None and not item.contact.is_empty():
-            c = item.contact
-            row.contact = ContactRow(name=c.name, phone=c.phone, email=c.email)
-        row.events.append(
-            EventRow(
-                at=now,
-                actor=f"channel:{item.channel.value}",
-                from_status=None,
-                to_status=FeedbackStatus.RECEIVED.value,
-                reason=None,
-            )
-        )
-        s.add(row)
-        s.flush()
-        return row
 
-    def _next_reference(self, s: Session, year: int) -> str:
-        insert = postgresql.insert if self._db.is_postgres else sqlite.insert
-        stmt = (
-            insert(ReferenceCounterRow)
-            .values(year=year, last=1)
-            .on_conflict_do_update(
-                index_elements=["year"], set_={"last": ReferenceCounterRow.last + 1}
-            )
-            .returning(ReferenceCounterRow.last)
-        )
-        number = s.execute(stmt).scalar_one()
+    def _next_reference(self, conn: Connection, year: int) -> str:
+        stmt = _NEXT_NUMBER_PG if self._db.is_postgres else _NEXT_NUMBER_SQLITE
+        number = conn.execute(stmt, {"year": year}).scalar_one()
         return f"{REFERENCE_PREFIX}-{year}-{number:06d}"
 
     def _existing(self, channel: Channel, message_id: str) -> Feedback | None:
-        with self._db.session() as s:
-            fid = s.scalar(
-                select(FeedbackRow.id).where(
-                    FeedbackRow.channel == channel.value,
-                    FeedbackRow.channel_message_id == message_id,
-                )
-            )
+        with self._db.engine.connect() as conn:
+            fid = conn.scalar(_EXISTING, {"channel": channel.value, "mid": message_id})
         return None if fid is None else self.get(fid)
 
     def get(self, feedback_id: int) -> Feedback:
-        with self._db.session() as s:
-            row = s.get(FeedbackRow, feedback_id, options=_FULL)
-            if row is None:
-                raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
-            return _to_feedback(row)
+        return self._one(_BY_ID, {"key": feedback_id}, str(feedback_id))
 
     def get_by_reference(self, reference: str) -> Feedback:
-        with self._db.session() as s:
-            row = s.scalars(
-                select(FeedbackRow)
-                .options(*_FULL)
-                .where(FeedbackRow.reference == reference.upper())
-            ).one_or_none()
-            if row is None:
-                raise NotFound(f"feedback {reference} does not exist", code="feedback.not_found")
-            return _to_feedback(row)
+        return self._one(_BY_REFERENCE, {"key": reference.upper()}, reference)
+
+    def _one(self, stmt: Select[Any], params: dict[str, Any], label: str) -> Feedback:
+        with self._db.engine.connect() as conn:
+            found = _load(conn, stmt, params)
+        if not found:
+            raise NotFound(f"feedback {label} does not exist", code="feedback.not_found")
+        return found[0]
 
     def find(self, query: FeedbackQuery) -> Page[Feedback]:
+        c = _FEEDBACK.c
         conditions: list[Any] = []
         if query.status is not None:
-            conditions.append(FeedbackRow.status == query.status.value)
+            conditions.append(c.status == query.status.value)
         if query.category is not None:
-            conditions.append(FeedbackRow.category == query.category)
+            conditions.append(c.category == query.category)
         if query.ward is not None:
-            conditions.append(FeedbackRow.ward == query.ward)
+            conditions.append(c.ward == query.ward)
         if query.channel is not None:
-            conditions.append(FeedbackRow.channel == query.channel.value)
+            conditions.append(c.channel == query.channel.value)
         if query.received_from is not None:
-            conditions.append(FeedbackRow.received_at >= query.received_from)
+            conditions.append(c.received_at >= query.received_from)
         if query.received_to is not None:
-            conditions.append(FeedbackRow.received_at < query.received_to)
-        with self._db.session() as s:
-            total = s.scalar(select(func.count()).select_from(FeedbackRow).where(*conditions))
-            rows = s.scalars(
-                select(FeedbackRow)
-                .options(*_FULL)
-                .where(*conditions)
-                .order_by(FeedbackRow.received_at.desc(), FeedbackRow.id.desc())
-                .limit(query.limit)
-                .offset(query.offset)
-            ).all()
-            items = tuple(_to_feedback(r) for r in rows)
+            conditions.append(c.received_at < query.received_to)
+        page = (
+            select(_FEEDBACK)
+            .where(*conditions)
+            .order_by(c.received_at.desc(), c.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        with self._db.engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(_FEEDBACK).where(*conditions))
+            items = tuple(_load(conn, page))
         return Page(items=items, total=int(total or 0), limit=query.limit, offset=query.offset)
 
     def pending_annotation(self, limit: int) -> Sequence[int]:
-        with self._db.session() as s:
-            return list(
-                s.scalars(
-                    select(FeedbackRow.id)
-                    .where(FeedbackRow.annotation_state == AnnotationState.PENDING.value)
-                    .order_by(FeedbackRow.id)
-                    .limit(limit)
-                )
-            )
+        c = _FEEDBACK.c
+        stmt = select(c.id).where(c.annotation_state == AnnotationState.PENDING.value)
+        with self._db.engine.connect() as conn:
+            return list(conn.scalars(stmt.order_by(c.id).limit(limit)))
 
     def annotation_input(self, feedback_id: int) -> tuple[str, str | None]:
-        with self._db.session() as s:
-            found = s.execute(
-                select(FeedbackRow.text, FeedbackRow.location_text).where(
-                    FeedbackRow.id == feedback_id
-                )
-            ).one_or_none()
+        with self._db.engine.connect() as conn:
+            found = conn.execute(_ANNOTATION_INPUT, {"fid": feedback_id}).one_or_none()
         if found is None:
             raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
         return found[0], found[1]
@@ -188,88 +214,102 @@ class SqlFeedbackStore:
     def save_annotation(
         self, feedback_id: int, annotation: Annotation, status: FeedbackStatus, actor: str
     ) -> None:
+        r = annotation.routing
         now = datetime.now(UTC)
-        with self._db.write_session() as s:
-            row = self._locked(s, feedback_id)
-            r = annotation.routing
-            row.annotation = annotation.to_dict()
-            row.annotation_state = AnnotationState.DONE.value
-            row.annotation_error = None
-            row.annotated_at = now
-            row.category, row.department, row.confidence = r.category, r.department, r.confidence
-            row.ward = annotation.ward
-            if row.status == FeedbackStatus.RECEIVED.value:
+        fields = {
+            "annotation": annotation.to_dict(),
+            "annotation_state": AnnotationState.DONE.value,
+            "annotation_error": None,
+            "annotated_at": now,
+            "category": r.category,
+            "department": r.department,
+            "confidence": r.confidence,
+            "ward": annotation.ward,
+        }
+        with self._db.write_connection() as conn:
+            current = self._current_status(conn, feedback_id)
+            if current == FeedbackStatus.RECEIVED.value:
+                fields["status"] = status.value
                 reason = f"{r.category} ({r.confidence:.2f}) → {r.department or '-'}"
-                s.add(_event(row, status, actor, reason, now))
-                row.status = status.value
+                event = FeedbackEvent(now, actor, current, status.value, reason)
+                conn.execute(_INSERT_EVENT, {"feedback_id": feedback_id, **_event_values(event)})
+            conn.execute(_UPDATE_BY_ID, {"fid": feedback_id, **fields})
+
+    def _current_status(self, conn: Connection, feedback_id: int) -> str:
+        stmt = _STATUS_FOR_UPDATE if self._db.is_postgres else _STATUS
+        current = conn.execute(stmt, {"fid": feedback_id}).scalar()
+        if current is None:
+            raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
+        return current
 
     def save_annotation_failure(self, feedback_id: int, error: str) -> None:
-        with self._db.write_session() as s:
-            row = self._locked(s, feedback_id)
-            row.annotation_state = AnnotationState.FAILED.value
-            row.annotation_error = error[:2000]
+        fields = {
+            "annotation_state": AnnotationState.FAILED.value,
+            "annotation_error": error[:2000],
+        }
+        with self._db.write_connection() as conn:
+            self._current_status(conn, feedback_id)
+            conn.execute(_UPDATE_BY_ID, {"fid": feedback_id, **fields})
 
     def change_status(
         self, feedback_id: int, to: FeedbackStatus, actor: str, reason: str | None
     ) -> Feedback:
-        with self._db.write_session() as s:
-            row = self._locked(s, feedback_id)
-            current = FeedbackStatus(row.status)
+        with self._db.write_connection() as conn:
+            current = FeedbackStatus(self._current_status(conn, feedback_id))
             if to not in TRANSITIONS[current]:
                 raise Conflict(
-                    f"cannot move {row.reference} from {current} to {to}",
+                    f"cannot move feedback {feedback_id} from {current} to {to}",
                     code="feedback.illegal_transition",
                 )
-            self._move(row, to, actor, reason, datetime.now(UTC))
-            s.flush()
-            return _to_feedback(row)
-
-    def _locked(self, s: Session, feedback_id: int) -> FeedbackRow:
-        row = s.get(FeedbackRow, feedback_id, with_for_update=self._db.is_postgres)
-        if row is None:
-            raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
-        return row
-
-    @staticmethod
-    def _move(
-        row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None, at: datetime
-    ) -> None:
-        row.events.append(_event(row, to, actor, reason, at))
-        row.status = to.value
+            event = FeedbackEvent(datetime.now(UTC), actor, current.value, to.value, reason)
+            conn.execute(_INSERT_EVENT, {"feedback_id": feedback_id, **_event_values(event)})
+            conn.execute(_UPDATE_BY_ID, {"fid": feedback_id, "status": to.value})
+        return self.get(feedback_id)
 
 
-def _event(
-    row: FeedbackRow, to: FeedbackStatus, actor: str, reason: str | None, at: datetime
-) -> EventRow:
-    return EventRow(
-        feedback_id=row.id, at=at, actor=actor, from_status=row.status, to_status=to.value,
-        reason=reason,
-    )  # fmt: skip
+def _event_values(e: FeedbackEvent) -> dict[str, object]:
+    return {"at": e.at, "actor": e.actor, "from_status": e.from_status,
+            "to_status": e.to_status, "reason": e.reason}  # fmt: skip
 
 
-def _to_feedback(row: FeedbackRow) -> Feedback:
+def _load(
+    conn: Connection, stmt: Select[Any], params: dict[str, Any] | None = None
+) -> list[Feedback]:
+    """Feedback rows of ``stmt`` with their events and whether they have a contact."""
+    rows = conn.execute(stmt, params or {}).mappings().all()
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    events: dict[int, list[FeedbackEvent]] = {i: [] for i in ids}
+    for ev in conn.execute(_EVENTS_OF, {"ids": ids}).mappings():
+        events[ev["feedback_id"]].append(
+            FeedbackEvent(ev["at"], ev["actor"], ev["from_status"], ev["to_status"], ev["reason"])
+        )
+    with_contact = set(conn.scalars(_CONTACTS_OF, {"ids": ids}))
+    return [_feedback(r, tuple(events[r["id"]]), r["id"] in with_contact) for r in rows]
+
+
+def _feedback(r: Any, events: tuple[FeedbackEvent, ...], has_contact: bool) -> Feedback:
     return Feedback(
-        id=row.id,
-        reference=row.reference,
-        channel=Channel(row.channel),
-        channel_message_id=row.channel_message_id,
-        sender_id=row.sender_id,
-        text=row.text,
-        received_at=row.received_at,
-        status=FeedbackStatus(row.status),
-        location_text=row.location_text,
-        latitude=row.latitude,
-        longitude=row.longitude,
-        annotation_state=AnnotationState(row.annotation_state),
-        annotation=row.annotation,
-        annotation_error=row.annotation_error,
-        category=row.category,
-        department=row.department,
-        ward=row.ward,
-        confidence=row.confidence,
-        duplicate_of=row.duplicate_of,
-        has_contact=row.contact is not None,
-        events=tuple(
-            FeedbackEvent(e.at, e.actor, e.from_status, e.to_status, e.reason) for e in row.events
-        ),
+        id=r["id"],
+        reference=r["reference"],
+        channel=Channel(r["channel"]),
+        channel_message_id=r["channel_message_id"],
+        sender_id=r["sender_id"],
+        text=r["text"],
+        received_at=r["received_at"],
+        status=FeedbackStatus(r["status"]),
+        location_text=r["location_text"],
+        latitude=r["latitude"],
+        longitude=r["longitude"],
+        annotation_state=AnnotationState(r["annotation_state"]),
+        annotation=r["annotation"],
+        annotation_error=r["annotation_error"],
+        category=r["category"],
+        department=r["department"],
+        ward=r["ward"],
+        confidence=r["confidence"],
+        duplicate_of=r["duplicate_of"],
+        has_contact=has_contact,
+        events=events,
     )

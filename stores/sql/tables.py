@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -91,9 +91,6 @@ class FeedbackRow(Base):
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=lambda: datetime.now(UTC))
 
-    events: Mapped[list[EventRow]] = relationship(back_populates="feedback", order_by="EventRow.id")
-    contact: Mapped[ContactRow | None] = relationship()
-
 
 class ContactRow(Base):
     """Contact details, kept apart from the feedback so they can be protected and purged."""
@@ -116,8 +113,6 @@ class EventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
-
-    feedback: Mapped[FeedbackRow] = relationship(back_populates="events")
 
 
 class ReferenceCounterRow(Base):
