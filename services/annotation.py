@@ -49,7 +49,7 @@ def annotate_one(
         except Exception:
             log.exception("feedback.annotation_failure_not_recorded id=%s", feedback_id)
         return False
-    log.info("feedback.annotated id=%s", feedback_id)
+    log.debug("feedback.annotated id=%s", feedback_id)
     return True
 
 

@@ -98,7 +98,7 @@ class FeedbackService:
         """Store (or find the earlier delivery), queue annotation, wait briefly for it."""
         result = self._store.add(self.validate(sub))
         fb = result.feedback
-        log.info("feedback.stored ref=%s created=%s", fb.reference, result.created)
+        log.debug("feedback.stored ref=%s created=%s", fb.reference, result.created)
         if result.created:
             self._queue.submit(fb.id)
             if wait and self._wait > 0 and self._queue.wait(fb.id, self._wait):
