@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, f1_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
@@ -199,6 +199,7 @@ def evaluate(
     conf = np.array([p[1] for p in preds])
     correct = np.array([t == p for t, p in zip(y_true, y_pred, strict=True)])
     per_class = f1_score(y_true, y_pred, labels=list(classes), average=None, zero_division=0)
+    recall = recall_score(y_true, y_pred, labels=list(classes), average=None, zero_division=0)
     confusions: dict[tuple[str, str], int] = {}
     for t, p in zip(y_true, y_pred, strict=True):
         if t != p:
@@ -221,6 +222,7 @@ def evaluate(
             4,
         ),
         "per_class_f1": {c: round(float(f), 4) for c, f in zip(classes, per_class, strict=True)},
+        "per_class_recall": {c: round(float(r), 4) for c, r in zip(classes, recall, strict=True)},
         "worst_confusions": [
             {"true": t, "predicted": p, "count": n}
             for (t, p), n in sorted(confusions.items(), key=lambda kv: -kv[1])[:8]

@@ -1,0 +1,49 @@
+"""Quality of the committed category router on the held-out fifth of the seed set.
+
+    python eval/router_eval.py [--model-dir models/router]
+
+Prints accuracy, macro-F1, per-class F1 and recall, the worst confusions and a reliability
+table, for the text as written and with diacritics removed. The held-out part is never
+trained on (``nlp.router_training.is_held_out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.reference import ReferenceData
+from nlp.router_training import load_examples, split_held_out
+from services.training import evaluate_router
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "router")
+    ap.add_argument("--seed-dir", type=Path, default=ROOT / "eval" / "data" / "router_seed")
+    args = ap.parse_args()
+    reference = ReferenceData.load()
+    _, held_out = split_held_out(load_examples(args.seed_dir))
+    metrics = evaluate_router(args.model_dir, reference, held_out)
+    for name, m in metrics.items():
+        print(f"\n## {name}: n={m['n']} accuracy={m['accuracy']:.3f} macro-F1={m['macro_f1']:.3f} "
+              f"ECE={m['ece']:.3f}")  # fmt: skip
+        print("| category | F1 | recall |")
+        print("|---|---|---|")
+        worst = sorted(m["per_class_f1"], key=m["per_class_f1"].__getitem__)
+        for c in worst:
+            print(f"| {c} | {m['per_class_f1'][c]:.3f} | {m['per_class_recall'][c]:.3f} |")
+        print("\nworst confusions (true → predicted: count)")
+        for x in m["worst_confusions"]:
+            print(f"  {x['true']} → {x['predicted']}: {x['count']}")
+        print("\nreliability (confidence bin: n, mean confidence, accuracy)")
+        for b in m["reliability"]:
+            print(f"  {b['bin']}: {b['n']}, {b['confidence']:.3f}, {b['accuracy']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
