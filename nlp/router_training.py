@@ -87,8 +87,10 @@ class _Candidate:
     def build(self) -> LinearSVC | LogisticRegression:
         kind, c = self.name.split("@")
         if kind == "svm":
-            return LinearSVC(C=float(c), class_weight="balanced")
-        return LogisticRegression(C=float(c), max_iter=3000, class_weight="balanced")
+            return LinearSVC(C=float(c), class_weight="balanced", random_state=0)
+        return LogisticRegression(
+            C=float(c), max_iter=3000, class_weight="balanced", random_state=0
+        )
 
 
 CANDIDATES = (_Candidate("svm@0.5"), _Candidate("svm@1"), _Candidate("logreg@20"))
