@@ -45,6 +45,12 @@ class FeedbackStore(Protocol):
 
     def save_annotation_failure(self, feedback_id: int, error: str) -> None: ...
 
+    def mark_duplicate(
+        self, feedback_id: int, original_id: int, actor: str, reason: str | None
+    ) -> Feedback:
+        """Link a feedback to the first report of the same incident; status is unchanged."""
+        ...
+
     def change_status(
         self, feedback_id: int, to: FeedbackStatus, actor: str, reason: str | None
     ) -> Feedback: ...

@@ -131,3 +131,8 @@ class FeedbackService:
     ) -> Feedback:
         fb = self.get(key)
         return self._store.change_status(fb.id, to, actor, reason)
+
+    def mark_duplicate(
+        self, key: str | int, original: str | int, actor: str, reason: str | None = None
+    ) -> Feedback:
+        return self._store.mark_duplicate(self.get(key).id, self.get(original).id, actor, reason)

@@ -45,6 +45,9 @@ _EXISTING = select(_FEEDBACK.c.id).where(
     _FEEDBACK.c.channel == bindparam("channel"),
     _FEEDBACK.c.channel_message_id == bindparam("mid"),
 )
+_DUPLICATE_ROOT = select(_FEEDBACK.c.reference, _FEEDBACK.c.duplicate_of).where(
+    _FEEDBACK.c.id == bindparam("fid")
+)
 _BY_ID = select(_FEEDBACK).where(_FEEDBACK.c.id == bindparam("key"))
 _BY_REFERENCE = select(_FEEDBACK).where(_FEEDBACK.c.reference == bindparam("key"))
 _EVENTS_OF = (
@@ -241,6 +244,23 @@ class SqlFeedbackStore:
         if current is None:
             raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
         return current
+
+    def mark_duplicate(
+        self, feedback_id: int, original_id: int, actor: str, reason: str | None
+    ) -> Feedback:
+        with self._db.write_connection() as conn:
+            current = self._current_status(conn, feedback_id)
+            root = conn.execute(_DUPLICATE_ROOT, {"fid": original_id}).one_or_none()
+            if root is None:
+                raise NotFound(f"feedback {original_id} does not exist", code="feedback.not_found")
+            target = root.duplicate_of or original_id  # link to the first report, not a chain
+            if target == feedback_id:
+                raise Conflict("a feedback cannot duplicate itself", code="feedback.self_duplicate")
+            note = f"duplicate of {root.reference}" + (f": {reason}" if reason else "")
+            event = FeedbackEvent(datetime.now(UTC), actor, current, current, note)
+            conn.execute(_INSERT_EVENT, {"feedback_id": feedback_id, **_event_values(event)})
+            conn.execute(_UPDATE_BY_ID, {"fid": feedback_id, "duplicate_of": target})
+        return self.get(feedback_id)
 
     def save_annotation_failure(self, feedback_id: int, error: str) -> None:
         fields = {

@@ -145,3 +145,19 @@ def test_find_filters_and_pages(store: SqlFeedbackStore) -> None:
     page = store.find(FeedbackQuery(limit=2, offset=2))
     assert page.total == 5
     assert [f.id for f in page.items] == [ids[2], ids[1]]
+
+
+def test_mark_duplicate_links_to_the_first_report_and_records_it(store: SqlFeedbackStore) -> None:
+    first = store.add(feedback_in("d1")).feedback
+    second = store.add(feedback_in("d2")).feedback
+    third = store.add(feedback_in("d3")).feedback
+    fb = store.mark_duplicate(second.id, first.id, "staff:an", "cùng vụ ngập")
+    assert fb.duplicate_of == first.id
+    assert fb.status is FeedbackStatus.RECEIVED
+    assert fb.events[-1].reason == f"duplicate of {first.reference}: cùng vụ ngập"
+    # A duplicate of a duplicate points at the first report, never at a chain.
+    assert store.mark_duplicate(third.id, second.id, "staff:an", None).duplicate_of == first.id
+    with pytest.raises(Conflict):
+        store.mark_duplicate(first.id, second.id, "staff:an", None)
+    with pytest.raises(NotFound):
+        store.mark_duplicate(first.id, 999, "staff:an", None)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.settings import PROJECT_DIR
+from core.errors import InvalidInput
+from core.reference import ReferenceData
+from nlp.router import RouterModel
+from nlp.router_training import Example, fit_temperature, is_held_out, load_examples
+from services.training import train_router_files
+
+SEED = PROJECT_DIR / "eval" / "data" / "router_seed"
+
+
+def test_held_out_split_is_stable_and_about_a_fifth() -> None:
+    examples = load_examples(SEED)
+    held = [e for e in examples if is_held_out(e.text)]
+    assert 0.15 < len(held) / len(examples) < 0.25
+    assert [e.text for e in held] == [e.text for e in load_examples(SEED) if is_held_out(e.text)]
+
+
+def test_every_category_has_at_least_40_seed_examples(reference: ReferenceData) -> None:
+    counts = {c: 0 for c in reference.category_codes}
+    for e in load_examples(SEED):
+        counts[e.label] += 1
+    assert min(counts.values()) >= 40, counts
+
+
+def test_a_malformed_seed_line_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text('{"text": "ngập"}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"x\.jsonl:1"):
+        load_examples(tmp_path)
+
+
+def test_temperature_makes_overconfident_scores_softer() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    scores = rng.normal(size=(300, 3))
+    scores[np.arange(300), y] += 1.0
+    assert fit_temperature(scores * 10, y) > fit_temperature(scores, y)
+
+
+@pytest.mark.slow
+def test_train_router_writes_a_loadable_model_and_its_card(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    for path in SEED.glob("*.jsonl"):  # a smaller seed keeps this test quick
+        lines = path.read_text(encoding="utf-8").splitlines()[:30]
+        (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "router"
+    result = train_router_files(seed, out, reference)
+    model = RouterModel.load(out)
+    assert model.classes == reference.category_codes
+    meta = json.loads((out / "router.json").read_text(encoding="utf-8"))
+    card = (out / "CARD.md").read_text(encoding="utf-8")
+    assert meta["version"] in card
+    assert all(f"| {c} |" in card for c in reference.category_codes)
+    assert meta["train_examples"] + meta["held_out_examples"] == 17 * 30
+    assert result["metrics"]["held_out"]["n"] == meta["held_out_examples"]
+    assert 0.0 <= result["metrics"]["held_out"]["macro_f1"] <= 1.0
+
+
+def test_unknown_seed_label_is_refused(tmp_path: Path, reference: ReferenceData) -> None:
+    from nlp.router_training import train_router
+
+    with pytest.raises(InvalidInput, match="ngap_lut"):
+        train_router([Example("ngập", "ngap_lut")], reference.category_codes, "v")
