@@ -4,7 +4,7 @@
 
 Prints accuracy, macro-F1, per-class F1 and recall, the worst confusions and a reliability
 table, for the text as written and with diacritics removed. The held-out part is never
-trained on (``nlp.router_training.is_held_out``).
+trained on (``nlp.linear_training.is_held_out``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.reference import ReferenceData
-from nlp.router_training import load_examples, split_held_out
+from nlp.linear_training import load_examples, split_held_out
 from services.training import evaluate_router
 
 

@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from core.reference import ReferenceData
-from nlp.normalize import for_model
-from nlp.router import CategoryRouter, RouterModel
-from nlp.router_training import (
+from nlp.linear import LinearTextModel
+from nlp.linear_training import (
     Example,
     evaluate,
     load_examples,
     split_held_out,
-    train_router,
+    train_linear,
     without_diacritics,
 )
+from nlp.normalize import for_model
+from nlp.router import STEM, CategoryRouter, load_router
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +58,19 @@ def train_router_files(seed_dir: Path, out_dir: Path, reference: ReferenceData) 
     examples = load_examples(seed_dir)
     train, held_out = split_held_out(examples)
     version = datetime.now(UTC).strftime("router-%Y%m%d%H%M")
-    model, info = train_router(train, reference.category_codes, version)
+    model, info = train_linear(train, reference.category_codes, version)
     info["held_out_examples"] = len(held_out)
-    model.save(out_dir, info)
+    model.save(out_dir, STEM, info)
     metrics = evaluate_router(out_dir, reference, held_out)
-    RouterModel.load(out_dir)  # the files just written must load
+    load_router(out_dir)  # the files just written must load
     log.info("train.router_done version=%s macro_f1=%s", version, metrics["held_out"]["macro_f1"])
     (out_dir / "CARD.md").write_text(card(info, metrics, seed_dir, model), encoding="utf-8")
     return {"info": info, "metrics": metrics}
 
 
-def card(info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: RouterModel) -> str:
+def card(
+    info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: LinearTextModel
+) -> str:
     h, plain = metrics["held_out"], metrics["held_out_without_diacritics"]
     rows = "\n".join(
         f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |"
@@ -105,7 +108,7 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 
 ## Data
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out. The held-out
-fifth is chosen by a hash of each text (`nlp.router_training.is_held_out`) and never trained on.
+fifth is chosen by a hash of each text (`nlp.linear_training.is_held_out`) and never trained on.
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
 Facebook-style posts, long and very short messages about the area's 12 wards.
 

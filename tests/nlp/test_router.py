@@ -9,7 +9,7 @@ from app.settings import PROJECT_DIR
 from core.errors import ModelUnavailable
 from core.reference import ReferenceData
 from nlp.normalize import for_model, strip_diacritics
-from nlp.router import CategoryRouter, RouterModel
+from nlp.router import CategoryRouter, load_router
 
 MODEL = PROJECT_DIR / "models" / "router"
 
@@ -63,7 +63,7 @@ def test_text_with_no_known_feature_still_gets_an_answer(router: CategoryRouter)
 
 def test_missing_model_names_the_rebuild_command(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="langnghe train router"):
-        RouterModel.load(tmp_path)
+        load_router(tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
@@ -76,4 +76,4 @@ def test_corrupt_model_names_the_rebuild_command(tmp_path: Path, damage: str) ->
     flipped = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
     npz.write_bytes(data[:middle] if damage == "truncate" else flipped)
     with pytest.raises(ModelUnavailable, match=r"corrupt.*langnghe train router"):
-        RouterModel.load(target)
+        load_router(target)

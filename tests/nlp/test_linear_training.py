@@ -9,8 +9,8 @@ import pytest
 from app.settings import PROJECT_DIR
 from core.errors import InvalidInput
 from core.reference import ReferenceData
-from nlp.router import RouterModel
-from nlp.router_training import Example, fit_temperature, is_held_out, load_examples
+from nlp.linear_training import Example, fit_temperature, is_held_out, load_examples
+from nlp.router import load_router
 from services.training import train_router_files
 
 SEED = PROJECT_DIR / "eval" / "data" / "router_seed"
@@ -55,7 +55,7 @@ def test_train_router_writes_a_loadable_model_and_its_card(
         (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "router"
     result = train_router_files(seed, out, reference)
-    model = RouterModel.load(out)
+    model = load_router(out)
     assert model.classes == reference.category_codes
     meta = json.loads((out / "router.json").read_text(encoding="utf-8"))
     card = (out / "CARD.md").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_train_router_writes_a_loadable_model_and_its_card(
 
 
 def test_unknown_seed_label_is_refused(tmp_path: Path, reference: ReferenceData) -> None:
-    from nlp.router_training import train_router
+    from nlp.linear_training import train_linear
 
     with pytest.raises(InvalidInput, match="ngap_lut"):
-        train_router([Example("ngập", "ngap_lut")], reference.category_codes, "v")
+        train_linear([Example("ngập", "ngap_lut")], reference.category_codes, "v")

@@ -1,0 +1,123 @@
+"""Linear text classifiers over sparse tf-idf features, calibrated by a softmax temperature.
+
+A model is two files: ``<stem>.npz`` (idf weights, coefficients, intercepts) and ``<stem>.json``
+(classes, feature vocabulary, temperature, the npz checksum, training metadata). Inference needs
+numpy only; ``nlp.linear_training`` builds them with scikit-learn.
+
+    >>> model = LinearTextModel.load(Path("models/router"), "router", "langnghe train router")
+    >>> idx, values = model.vectorize(features.analyze(text))
+    >>> model.probabilities(model.decision(idx, values))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import ModelUnavailable
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    """Weights of a linear text classifier (classes × features), calibrated by temperature."""
+
+    classes: tuple[str, ...]
+    names: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    temperature: float
+    version: str
+    meta: dict[str, Any]
+    vocabulary: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vocabulary", {f: i for i, f in enumerate(self.names)})
+
+    def vectorize(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear tf-idf, L2-normalised (the same as scikit-learn's TfidfVectorizer)."""
+        counts = Counter(self.vocabulary[f] for f in feats if f in self.vocabulary)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (1.0 + np.log(tf)) * self.idf[idx]
+        values /= np.linalg.norm(values)
+        return idx, values
+
+    def decision(self, idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return self.coef[:, idx] @ values + self.intercept
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        z = scores / self.temperature
+        z = np.exp(z - z.max())
+        probs: np.ndarray = z / z.sum()
+        return probs
+
+    def save(self, directory: Path, stem: str, extra_meta: dict[str, Any]) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        npz = directory / f"{stem}.npz"
+        np.savez_compressed(
+            npz,
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+        )
+        meta = {
+            **extra_meta,
+            "version": self.version,
+            "classes": list(self.classes),
+            "temperature": self.temperature,
+            "sha256": _sha256(npz),
+            "vocabulary": list(self.names),
+        }
+        (directory / f"{stem}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, stem: str, rebuild: str) -> LinearTextModel:
+        """Load ``<stem>.npz`` and ``<stem>.json``; ``rebuild`` is the command that recreates them.
+
+        Missing or corrupt files raise ``ModelUnavailable`` naming that command.
+        """
+        hint = f"rebuild it with `{rebuild}`"
+        npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
+        for path in (npz, meta_path):
+            if not path.is_file():
+                raise ModelUnavailable(
+                    f"{stem} model file {path} is missing; {hint}", code=f"{stem}.missing"
+                )
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("sha256") != _sha256(npz):
+                raise ValueError(f"checksum of {npz.name} does not match {meta_path.name}")
+            with np.load(npz) as arrays:
+                coef = arrays["coef"].astype(np.float64)
+                idf = arrays["idf"].astype(np.float64)
+                intercept = arrays["intercept"].astype(np.float64)
+            names = tuple(meta["vocabulary"])
+            if coef.shape != (len(meta["classes"]), len(names)) or idf.shape != (len(names),):
+                raise ValueError("array shapes do not match the vocabulary")
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise ModelUnavailable(
+                f"{stem} model in {directory} is corrupt ({exc}); {hint}", code=f"{stem}.corrupt"
+            ) from exc
+        return cls(
+            classes=tuple(meta["classes"]),
+            names=names,
+            idf=idf,
+            coef=coef,
+            intercept=intercept,
+            temperature=float(meta["temperature"]),
+            version=str(meta["version"]),
+            meta={k: v for k, v in meta.items() if k != "vocabulary"},
+        )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
