@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from core.types import (
     Annotation,
+    DuplicateCandidate,
     Feedback,
     FeedbackIn,
     FeedbackQuery,
     FeedbackStatus,
     Page,
+    StoredVector,
     StoreResult,
 )
 
@@ -44,6 +47,20 @@ class FeedbackStore(Protocol):
         ...
 
     def save_annotation_failure(self, feedback_id: int, error: str) -> None: ...
+
+    def vectors_since(
+        self, since: datetime, *, open_only: bool, ward: str | None = None, limit: int = 5000
+    ) -> list[StoredVector]:
+        """Stored embeddings of feedback received since ``since``, newest first."""
+        ...
+
+    def save_duplicate_candidates(
+        self, feedback_id: int, candidates: Sequence[tuple[int, float]]
+    ) -> None:
+        """Replace the proposed duplicate candidates of a feedback (confirmed ones stay)."""
+        ...
+
+    def duplicate_candidates(self, feedback_id: int) -> list[DuplicateCandidate]: ...
 
     def mark_duplicate(
         self, feedback_id: int, original_id: int, actor: str, reason: str | None

@@ -87,6 +87,7 @@ class FeedbackIn:
     location_text: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    redacted_text: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,19 +112,90 @@ class Routing:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A classifier's answer: the label, its calibrated probability, and all probabilities."""
+
+    label: str
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Urgency:
+    """How urgent a report is, and why: the rules that fired and what the model alone said."""
+
+    level: str
+    score: float
+    rules: tuple[str, ...] = ()
+    model_level: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "score": round(self.score, 4), "rules": list(self.rules),
+                "model_level": self.model_level}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a report is about; ``ward`` is a current ward's canonical name or None (no guess)."""
+
+    ward: str | None = None
+    ward_source: str | None = None
+    street: str | None = None
+    house_number: str | None = None
+    alley: str | None = None
+    landmark: str | None = None
+    district_hint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class PiiSpan:
+    """Personal data found in a text (character offsets into the text that was searched)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    source: str = "rule"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "start": self.start, "end": self.end, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
-    """Everything the NLP pipeline says about one text."""
+    """Everything the NLP pipeline says about one text.
+
+    ``to_dict`` never includes the personal data itself (only kinds and offsets) nor the
+    embedding, which is stored apart.
+    """
 
     normalized_text: str
     model_text: str
     routing: Routing
-    ward: str | None = None
+    place: Place = field(default_factory=Place)
+    redacted_text: str | None = None
+    pii: tuple[PiiSpan, ...] = ()
+    urgency: Urgency | None = None
+    sentiment: Label | None = None
+    toxicity: Label | None = None
+    spam: Label | None = None
+    relevance: Label | None = None
+    embedding: Any = None  # numpy float32 vector, L2-normalised
+    embedding_model: str | None = None
+
+    @property
+    def ward(self) -> str | None:
+        return self.place.ward
 
     def to_dict(self) -> dict[str, Any]:
         r = self.routing
-        return {
-            "normalized_text": self.normalized_text,
-            "model_text": self.model_text,
+        out: dict[str, Any] = {
             "category": r.category,
             "confidence": round(r.confidence, 4),
             "alternatives": [
@@ -131,9 +203,15 @@ class Annotation:
             ],
             "department": r.department,
             "explanation": list(r.explanation),
-            "ward": self.ward,
             "model_version": r.model_version,
+            "ward": self.place.ward,
+            "place": self.place.to_dict(),
+            "pii": [p.to_dict() for p in self.pii],
         }
+        for name in ("urgency", "sentiment", "toxicity", "spam", "relevance"):
+            value = getattr(self, name)
+            out[name] = None if value is None else value.to_dict()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +250,18 @@ class Feedback:
     duplicate_of: int | None
     has_contact: bool
     events: tuple[FeedbackEvent, ...] = ()
+    redacted_text: str | None = None
+    street: str | None = None
+    sentiment: str | None = None
+    toxicity: str | None = None
+    urgency: str | None = None
+    is_spam: bool | None = None
+    is_relevant: bool | None = None
+
+    @property
+    def public_text(self) -> str:
+        """What staff views, exports and outside services may show: never the raw text."""
+        return self.redacted_text if self.redacted_text is not None else "[…]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +286,29 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVector:
+    """A stored feedback embedding with what duplicate search needs to know about it."""
+
+    feedback_id: int
+    reference: str
+    ward: str | None
+    street: str | None
+    received_at: datetime
+    vector: Any  # numpy float32, L2-normalised
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCandidate:
+    """A possible earlier report of the same incident, for staff to confirm."""
+
+    feedback_id: int
+    candidate_id: int
+    candidate_reference: str
+    score: float
+    state: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.types import Annotation
+from core.types import Annotation, Place
 from nlp import segment
 from nlp.normalize import for_model, normalize
 from nlp.places import WardGazetteer
@@ -40,7 +40,7 @@ class AnnotationPipeline:
             normalized_text=normalized,
             model_text=model_text,
             routing=self._router.route(model_text, ward),
-            ward=ward,
+            place=Place(ward=ward),
         )
 
     def annotate_batch(self, items: Iterable[tuple[str, str | None]]) -> list[Annotation]:

@@ -56,9 +56,11 @@ class CategoryRouter:
         assert self._model is not None
         return self._model
 
-    def route(self, model_text: str, ward: str | None) -> Routing:
+    def route(self, model_text: str, ward: str | None, feats: list[str] | None = None) -> Routing:
+        """Route one text; ``feats`` are its ``features.analyze`` features when already computed."""
         m = self.model
-        feats = features.analyze(model_text)
+        if feats is None:
+            feats = features.analyze(model_text)
         idx, values = m.vectorize(feats)
         probs = m.probabilities(m.decision(idx, values))
         order = np.argsort(-probs)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.types import LOCAL_TZ, Annotation, Channel, Contact, FeedbackIn, Routing, ScoredLabel
+from core.types import (
+    LOCAL_TZ,
+    Annotation,
+    Channel,
+    Contact,
+    FeedbackIn,
+    Label,
+    Place,
+    Routing,
+    ScoredLabel,
+    Urgency,
+)
 
 
 def feedback_in(
@@ -36,5 +47,11 @@ def annotation(category: str = "thoat_nuoc", confidence: float = 0.9, ward: str 
             explanation=("ngập",),
             model_version="test",
         ),
-        ward=ward,
+        place=Place(ward=ward, ward_source="text" if ward else None),
+        redacted_text="Đường ngập, gọi [số điện thoại]",
+        urgency=Urgency("high", 0.8, ("deep_flood",), "normal"),
+        sentiment=Label("negative", 0.9),
+        toxicity=Label("clean", 0.95),
+        spam=Label("not_spam", 0.99),
+        relevance=Label("relevant", 0.97),
     )

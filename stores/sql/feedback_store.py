@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, update
+import numpy as np
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -23,22 +34,42 @@ from core.types import (
     Annotation,
     AnnotationState,
     Channel,
+    DuplicateCandidate,
     Feedback,
     FeedbackEvent,
     FeedbackIn,
     FeedbackQuery,
     FeedbackStatus,
+    Label,
     Page,
+    StoredVector,
     StoreResult,
 )
 from stores.sql.db import Database
-from stores.sql.tables import ContactRow, EventRow, FeedbackRow, ReferenceCounterRow
+from stores.sql.tables import (
+    ContactRow,
+    DuplicateCandidateRow,
+    EventRow,
+    FeedbackRow,
+    ReferenceCounterRow,
+    VectorRow,
+)
 
 REFERENCE_PREFIX = "PA"
 # Core statements: the store's paths are hot (intake, annotation) and need no ORM.
 _FEEDBACK: Table = FeedbackRow.__table__  # type: ignore[assignment]
 _EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
 _CONTACTS: Table = ContactRow.__table__  # type: ignore[assignment]
+_VECTORS: Table = VectorRow.__table__  # type: ignore[assignment]
+_CANDIDATES: Table = DuplicateCandidateRow.__table__  # type: ignore[assignment]
+_OPEN = [s.value for s in (FeedbackStatus.RECEIVED, FeedbackStatus.ROUTED,
+                           FeedbackStatus.NEEDS_TRIAGE, FeedbackStatus.IN_PROGRESS)]  # fmt: skip
+_INSERT_VECTOR = insert(_VECTORS)
+_DELETE_VECTOR = delete(_VECTORS).where(_VECTORS.c.feedback_id == bindparam("fid"))
+_INSERT_CANDIDATE = insert(_CANDIDATES)
+_DELETE_PROPOSED = delete(_CANDIDATES).where(
+    _CANDIDATES.c.feedback_id == bindparam("fid"), _CANDIDATES.c.state == "proposed"
+)
 _INSERT_FEEDBACK = insert(_FEEDBACK).returning(_FEEDBACK.c.id)
 _INSERT_EVENT = insert(_EVENTS)
 _EXISTING = select(_FEEDBACK.c.id).where(
@@ -115,6 +146,7 @@ class SqlFeedbackStore:
             "status": FeedbackStatus.RECEIVED.value,
             "annotation_state": AnnotationState.PENDING.value,
             "extra": item.extra or None,
+            "redacted_text": item.redacted_text,
             "created_at": now,
         }
         fid = conn.execute(_INSERT_FEEDBACK, values).scalar_one()
@@ -149,6 +181,7 @@ class SqlFeedbackStore:
             duplicate_of=None,
             has_contact=contact is not None,
             events=(event,),
+            redacted_text=item.redacted_text,
         )
 
     def _next_reference(self, conn: Connection, year: int) -> str:
@@ -227,8 +260,18 @@ class SqlFeedbackStore:
             "category": r.category,
             "department": r.department,
             "confidence": r.confidence,
-            "ward": annotation.ward,
+            "ward": annotation.place.ward,
+            "street": annotation.place.street,
+            "sentiment": _label(annotation.sentiment),
+            "toxicity": _label(annotation.toxicity),
+            "urgency": annotation.urgency.level if annotation.urgency else None,
+            "is_spam": None if annotation.spam is None else annotation.spam.label == "spam",
+            "is_relevant": (
+                None if annotation.relevance is None else annotation.relevance.label == "relevant"
+            ),
         }
+        if annotation.redacted_text is not None:
+            fields["redacted_text"] = annotation.redacted_text
         with self._db.write_connection() as conn:
             current = self._current_status(conn, feedback_id)
             if current == FeedbackStatus.RECEIVED.value:
@@ -237,6 +280,61 @@ class SqlFeedbackStore:
                 event = FeedbackEvent(now, actor, current, status.value, reason)
                 conn.execute(_INSERT_EVENT, {"feedback_id": feedback_id, **_event_values(event)})
             conn.execute(_UPDATE_BY_ID, {"fid": feedback_id, **fields})
+            if annotation.embedding is not None:
+                conn.execute(_DELETE_VECTOR, {"fid": feedback_id})
+                conn.execute(
+                    _INSERT_VECTOR,
+                    {"feedback_id": feedback_id, "model": annotation.embedding_model or "?",
+                     "vector": np.asarray(annotation.embedding, dtype=np.float16).tobytes()},
+                )  # fmt: skip
+
+    def vectors_since(
+        self, since: datetime, *, open_only: bool, ward: str | None = None, limit: int = 5000
+    ) -> list[StoredVector]:
+        """Embeddings of feedback received since ``since`` (newest first), optionally open only
+        and in one ward."""
+        c = _FEEDBACK.c
+        stmt = (
+            select(c.id, c.reference, c.ward, c.street, c.received_at, _VECTORS.c.vector)
+            .join(_VECTORS, _VECTORS.c.feedback_id == c.id)
+            .where(c.received_at >= since)
+        )
+        if open_only:
+            stmt = stmt.where(c.status.in_(_OPEN), c.duplicate_of.is_(None))
+        if ward is not None:
+            stmt = stmt.where(c.ward == ward)
+        stmt = stmt.order_by(c.received_at.desc()).limit(limit)
+        with self._db.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            StoredVector(r.id, r.reference, r.ward, r.street, r.received_at,
+                         np.frombuffer(r.vector, dtype=np.float16).astype(np.float32))
+            for r in rows
+        ]  # fmt: skip
+
+    def save_duplicate_candidates(
+        self, feedback_id: int, candidates: Sequence[tuple[int, float]]
+    ) -> None:
+        now = datetime.now(UTC)
+        with self._db.write_connection() as conn:
+            conn.execute(_DELETE_PROPOSED, {"fid": feedback_id})
+            for candidate_id, score in candidates:
+                conn.execute(
+                    _INSERT_CANDIDATE,
+                    {"feedback_id": feedback_id, "candidate_id": candidate_id, "score": score,
+                     "state": "proposed", "created_at": now},
+                )  # fmt: skip
+
+    def duplicate_candidates(self, feedback_id: int) -> list[DuplicateCandidate]:
+        d, f = _CANDIDATES.c, _FEEDBACK.c
+        stmt = (
+            select(d.feedback_id, d.candidate_id, f.reference, d.score, d.state)
+            .join(_FEEDBACK, f.id == d.candidate_id)
+            .where(d.feedback_id == feedback_id)
+            .order_by(d.score.desc())
+        )
+        with self._db.engine.connect() as conn:
+            return [DuplicateCandidate(*row) for row in conn.execute(stmt).all()]
 
     def _current_status(self, conn: Connection, feedback_id: int) -> str:
         stmt = _STATUS_FOR_UPDATE if self._db.is_postgres else _STATUS
@@ -287,6 +385,10 @@ class SqlFeedbackStore:
         return self.get(feedback_id)
 
 
+def _label(value: Label | None) -> str | None:
+    return None if value is None else value.label
+
+
 def _event_values(e: FeedbackEvent) -> dict[str, object]:
     return {"at": e.at, "actor": e.actor, "from_status": e.from_status,
             "to_status": e.to_status, "reason": e.reason}  # fmt: skip
@@ -332,4 +434,11 @@ def _feedback(r: Any, events: tuple[FeedbackEvent, ...], has_contact: bool) -> F
         duplicate_of=r["duplicate_of"],
         has_contact=has_contact,
         events=events,
+        redacted_text=r["redacted_text"],
+        street=r["street"],
+        sentiment=r["sentiment"],
+        toxicity=r["toxicity"],
+        urgency=r["urgency"],
+        is_spam=r["is_spam"],
+        is_relevant=r["is_relevant"],
     )

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -84,6 +86,13 @@ class FeedbackRow(Base):
     department: Mapped[str | None] = mapped_column(String(60))
     ward: Mapped[str | None] = mapped_column(String(60))
     confidence: Mapped[float | None] = mapped_column(Float)
+    redacted_text: Mapped[str | None] = mapped_column(Text)
+    street: Mapped[str | None] = mapped_column(String(120))
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    toxicity: Mapped[str | None] = mapped_column(String(10))
+    urgency: Mapped[str | None] = mapped_column(String(10))
+    is_spam: Mapped[bool | None] = mapped_column(Boolean)
+    is_relevant: Mapped[bool | None] = mapped_column(Boolean)
     annotation_state: Mapped[str] = mapped_column(String(10))
     annotation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     annotation_error: Mapped[str | None] = mapped_column(Text)
@@ -113,6 +122,30 @@ class EventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class VectorRow(Base):
+    """The sentence embedding of a feedback (float16), for duplicates and similar cases."""
+
+    __tablename__ = "feedback_vector"
+
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DuplicateCandidateRow(Base):
+    """A proposed link "this feedback may report the same incident as that one"."""
+
+    __tablename__ = "duplicate_candidate"
+    __table_args__ = (UniqueConstraint("feedback_id", "candidate_id", name="uq_duplicate_pair"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReferenceCounterRow(Base):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from core.errors import Conflict, NotFound
@@ -161,3 +163,41 @@ def test_mark_duplicate_links_to_the_first_report_and_records_it(store: SqlFeedb
         store.mark_duplicate(first.id, second.id, "staff:an", None)
     with pytest.raises(NotFound):
         store.mark_duplicate(first.id, 999, "staff:an", None)
+
+
+def test_annotation_fields_and_vector_are_stored(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in("v1")).feedback.id
+    vec = np.zeros(8, dtype=np.float32)
+    vec[2] = 1.0
+    ann = replace(annotation(ward="Hiệp Bình"), embedding=vec, embedding_model="test-e5")
+    store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
+    fb = store.get(fid)
+    assert (fb.sentiment, fb.toxicity, fb.urgency) == ("negative", "clean", "high")
+    assert (fb.is_spam, fb.is_relevant) == (False, True)
+    assert fb.public_text == "Đường ngập, gọi [số điện thoại]"
+    since = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
+    [stored] = store.vectors_since(since, open_only=True, ward="Hiệp Bình")
+    assert stored.feedback_id == fid and stored.vector[2] == pytest.approx(1.0)
+    assert store.vectors_since(since, open_only=True, ward="An Khánh") == []
+    store.change_status(fid, FeedbackStatus.IN_PROGRESS, "staff", None)
+    store.change_status(fid, FeedbackStatus.RESOLVED, "staff", None)
+    assert store.vectors_since(since, open_only=True) == []
+    assert len(store.vectors_since(since, open_only=False)) == 1
+
+
+def test_duplicate_candidates_are_replaced_not_accumulated(store: SqlFeedbackStore) -> None:
+    a, b, c = (store.add(feedback_in(f"dc{i}")).feedback for i in range(3))
+    store.save_duplicate_candidates(c.id, [(a.id, 0.93), (b.id, 0.91)])
+    store.save_duplicate_candidates(c.id, [(b.id, 0.95)])
+    [only] = store.duplicate_candidates(c.id)
+    assert (only.candidate_id, only.candidate_reference, only.state) == (
+        b.id,
+        b.reference,
+        "proposed",
+    )
+    assert only.score == pytest.approx(0.95)
+
+
+def test_public_text_is_never_the_raw_text(store: SqlFeedbackStore) -> None:
+    fb = store.add(feedback_in("raw", text="Gọi tôi 0909123456")).feedback
+    assert "0909123456" not in fb.public_text
