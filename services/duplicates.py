@@ -1,0 +1,75 @@
+"""Duplicate candidates and similar past cases, from sentence embeddings.
+
+A new feedback is a *duplicate candidate* of an open one when it means the same thing (cosine
+of their embeddings above a threshold), was received within a time window, and is about the
+same place: the same ward when both are known, else the same street. Text that merely shares
+words ("ngập" in two wards) is therefore not a duplicate. Staff confirm candidates.
+
+*Similar past cases* ignore place and status: they show staff how comparable reports were
+routed before.
+
+    >>> finder = DuplicateFinder(store, threshold=0.9, window=timedelta(hours=72))
+    >>> finder.candidates(feedback, vector)
+    [(12, 0.94)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from core.ports import FeedbackStore
+from core.types import Feedback, StoredVector
+from nlp.normalize import strip_diacritics
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateSettings:
+    threshold: float = 0.92
+    window: timedelta = timedelta(hours=72)
+    max_candidates: int = 3
+
+
+class DuplicateFinder:
+    """Finds open reports of the same incident for a freshly annotated feedback."""
+
+    def __init__(self, store: FeedbackStore, settings: DuplicateSettings | None = None) -> None:
+        self._store = store
+        self._settings = settings or DuplicateSettings()
+
+    def candidates(self, feedback: Feedback, vector: np.ndarray) -> list[tuple[int, float]]:
+        s = self._settings
+        if feedback.ward is None and feedback.street is None:
+            return []  # without a place, similar words are not evidence of the same incident
+        pool = [
+            v
+            for v in self._store.vectors_since(
+                feedback.received_at - s.window, open_only=True, ward=feedback.ward
+            )
+            if v.feedback_id != feedback.id
+            and v.received_at <= feedback.received_at
+            and _same_place(feedback, v)
+        ]
+        if not pool:
+            return []
+        scores = np.stack([v.vector for v in pool]) @ np.asarray(vector, dtype=np.float32)
+        ranked = sorted(zip(pool, scores, strict=True), key=lambda p: -p[1])
+        return [
+            (v.feedback_id, round(float(score), 4))
+            for v, score in ranked[: s.max_candidates]
+            if score >= s.threshold
+        ]
+
+
+def _same_place(fb: Feedback, other: StoredVector) -> bool:
+    if fb.ward is not None and other.ward is not None:
+        return fb.ward == other.ward
+    return (
+        fb.street is not None and other.street is not None and _key(fb.street) == _key(other.street)
+    )
+
+
+def _key(street: str) -> str:
+    return " ".join(strip_diacritics(street).lower().split())

@@ -1,0 +1,87 @@
+"""Duplicate candidates on a real SQLite store with hand-made vectors (no model needed)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.types import LOCAL_TZ, FeedbackStatus, Place
+from services.duplicates import DuplicateFinder, DuplicateSettings
+from stores.sql.db import Database
+from stores.sql.feedback_store import SqlFeedbackStore
+from tests.factories import annotation, feedback_in
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=LOCAL_TZ)
+
+
+def unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+FLOOD = unit(1, 0.1, 0)
+FLOOD_AGAIN = unit(1, 0.12, 0.02)
+NOISE = unit(0, 0, 1)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqlFeedbackStore:
+    db = Database(f"sqlite:///{tmp_path / 'd.db'}")
+    db.migrate()
+    return SqlFeedbackStore(db)
+
+
+def add(store: SqlFeedbackStore, mid: str, vec: np.ndarray, ward: str | None, street: str | None,
+        at: datetime) -> int:  # fmt: skip
+    fid = store.add(feedback_in(mid, received_at=at)).feedback.id
+    ann = replace(annotation(ward=ward), place=Place(ward=ward, street=street), embedding=vec)
+    store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
+    return fid
+
+
+def test_same_incident_same_ward_within_the_window_is_a_candidate(store: SqlFeedbackStore) -> None:
+    first = add(store, "a", FLOOD, "Hiệp Bình", None, T0)
+    new = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", None, T0 + timedelta(hours=5))
+    [(cid, score)] = DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)
+    assert cid == first and score > 0.99
+
+
+@pytest.mark.parametrize(
+    ("vec", "ward", "street", "hours", "why"),
+    [
+        (FLOOD_AGAIN, "Linh Xuân", None, 5, "another ward: shared words are not the same incident"),
+        (FLOOD_AGAIN, "Hiệp Bình", None, 100, "outside the time window"),
+        (NOISE, "Hiệp Bình", None, 5, "different meaning"),
+        (FLOOD_AGAIN, None, None, 5, "no place known"),
+    ],
+)
+def test_not_a_candidate(store: SqlFeedbackStore, vec: np.ndarray, ward: str | None,
+                         street: str | None, hours: int, why: str) -> None:  # fmt: skip
+    add(store, "a", FLOOD, "Hiệp Bình", None, T0)
+    new = add(store, "b", vec, ward, street, T0 + timedelta(hours=hours))
+    assert DuplicateFinder(store).candidates(store.get(new), vec) == [], why
+
+
+def test_same_street_counts_when_a_ward_is_unknown(store: SqlFeedbackStore) -> None:
+    first = add(store, "a", FLOOD, None, "Kha Vạn Cân", T0)
+    new = add(store, "b", FLOOD_AGAIN, None, "kha van can", T0 + timedelta(hours=1))
+    assert [c for c, _ in DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)] == [first]
+
+
+def test_closed_reports_are_not_candidates(store: SqlFeedbackStore) -> None:
+    first = add(store, "a", FLOOD, "Hiệp Bình", None, T0)
+    store.change_status(first, FeedbackStatus.REJECTED, "staff", "spam")
+    new = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", None, T0 + timedelta(hours=1))
+    assert DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN) == []
+
+
+def test_at_most_the_best_few_candidates(store: SqlFeedbackStore) -> None:
+    for i in range(5):
+        add(store, f"a{i}", FLOOD, "Hiệp Bình", None, T0 + timedelta(minutes=i))
+    new = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", None, T0 + timedelta(hours=1))
+    finder = DuplicateFinder(store, DuplicateSettings(max_candidates=2))
+    assert len(finder.candidates(store.get(new), FLOOD_AGAIN)) == 2
