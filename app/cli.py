@@ -186,6 +186,21 @@ def train_router(seed_dir: Path, out: Path | None) -> None:
     )
 
 
+@main.command(name="eval")
+@click.option("--skip-bench", is_flag=True, help="Quality evaluations only, no benchmarks.")
+@click.option("--only", default="", help="Comma-separated sections (router, textcat, urgency, …).")
+def eval_(skip_bench: bool, only: str) -> None:
+    """Evaluate every model on data it never saw and write eval/REPORT.md."""
+    import subprocess
+
+    script = PROJECT_DIR / "eval" / "report.py"
+    if not script.is_file():
+        raise click.ClickException(f"{script} is missing: `langnghe eval` runs from a checkout")
+    args = [sys.executable, str(script)] + (["--skip-bench"] if skip_bench else [])
+    args += ["--only", only] if only else []
+    sys.exit(subprocess.run(args, check=False).returncode)
+
+
 @main.group()
 def db() -> None:
     """Database maintenance."""
