@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -16,6 +16,7 @@ from core.types import (
     Page,
     StoredVector,
     StoreResult,
+    TextInput,
 )
 
 
@@ -36,8 +37,8 @@ class FeedbackStore(Protocol):
         """Ids of feedback whose annotation has not run yet, oldest first."""
         ...
 
-    def annotation_input(self, feedback_id: int) -> tuple[str, str | None]:
-        """The text and location text the annotation pipeline reads."""
+    def annotation_input(self, feedback_id: int) -> TextInput:
+        """What the annotation pipeline reads of a stored feedback."""
         ...
 
     def save_annotation(
@@ -78,9 +79,9 @@ class Annotator(Protocol):
 
     def warm_up(self) -> None: ...
 
-    def annotate(self, text: str, location_text: str | None = None) -> Annotation: ...
+    def annotate(self, item: TextInput) -> Annotation: ...
 
-    def annotate_batch(self, texts: Iterable[tuple[str, str | None]]) -> list[Annotation]: ...
+    def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]: ...
 
 
 class AnnotationQueue(Protocol):

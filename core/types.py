@@ -92,6 +92,16 @@ class FeedbackIn:
 
 
 @dataclass(frozen=True, slots=True)
+class TextInput:
+    """What the annotation pipeline reads for one message."""
+
+    text: str
+    location_text: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredLabel:
     """A label with its probability."""
 

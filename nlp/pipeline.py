@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
-from core.types import Annotation, Place
+from core.types import Annotation, Place, TextInput
 from nlp import segment
 from nlp.normalize import for_model, normalize
 from nlp.places import WardGazetteer
@@ -28,7 +28,13 @@ class AnnotationPipeline:
         segment.warm_up()
         self._router.warm_up()
 
-    def annotate(self, text: str, location_text: str | None = None) -> Annotation:
+    def annotate(self, item: TextInput) -> Annotation:
+        return self.annotate_batch([item])[0]
+
+    def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]:
+        return [self._one(item.text, item.location_text) for item in items]
+
+    def _one(self, text: str, location_text: str | None) -> Annotation:
         normalized = normalize(text)
         model_text = for_model(normalized)
         ward = None
@@ -42,6 +48,3 @@ class AnnotationPipeline:
             routing=self._router.route(model_text, ward),
             place=Place(ward=ward),
         )
-
-    def annotate_batch(self, items: Iterable[tuple[str, str | None]]) -> list[Annotation]:
-        return [self.annotate(text, location) for text, location in items]

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.errors import InvalidInput
 from core.ports import Annotator
+from core.types import TextInput
 from services.validation import clean_text
 
 BATCH = 256
@@ -29,7 +30,9 @@ def analyze_lines(
     while batch := list(islice(it, batch_size)):
         parsed = [_parse(n, line) for n, line in enumerate(batch)]
         good = [p for p in parsed if "error" not in p]
-        annotations = pipeline.annotate_batch((p["text"], p["location"]) for p in good)
+        annotations = pipeline.annotate_batch(
+            [TextInput(p["text"], p["location"], p["lat"], p["lon"]) for p in good]
+        )
         results = iter(annotations)
         for p in parsed:
             if "error" in p:
@@ -59,8 +62,15 @@ def _parse(n: int, line: str) -> dict[str, Any]:
     except InvalidInput as exc:
         return {"id": row.get("id"), "error": {"code": exc.code, "message": exc.message}}
     location = row.get("location")
+    lat, lon = (_number(row.get(k)) for k in ("lat", "lon"))
     return {
         "id": row.get("id"),
         "text": text,
+        "lat": lat,
+        "lon": lon,
         "location": location if isinstance(location, str) else None,
     }
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

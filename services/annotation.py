@@ -39,8 +39,7 @@ def annotate_one(
 ) -> bool:
     """Annotate one stored feedback; a failure is recorded on it, never raised. True on success."""
     try:
-        text, location = store.annotation_input(feedback_id)
-        annotation = pipeline.annotate(text, location)
+        annotation = pipeline.annotate(store.annotation_input(feedback_id))
         store.save_annotation(feedback_id, annotation, status_for(annotation, threshold), ACTOR)
     except Exception as exc:
         log.exception("feedback.annotation_failed id=%s", feedback_id)

@@ -14,6 +14,7 @@ import hmac
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,11 +63,15 @@ class FeedbackService:
         queue: AnnotationQueue,
         sender_secret: str,
         wait_seconds: float = 1.0,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
+        """``redact`` is a fast rule-based redaction applied before storing, so that no view ever
+        has to show raw text while annotation (which refines it) is pending or failed."""
         self._store = store
         self._queue = queue
         self._secret = sender_secret.encode("utf-8")
         self._wait = wait_seconds
+        self._redact = redact
 
     def validate(self, sub: Submission) -> FeedbackIn:
         """Turn a submission into a storable item, or raise ``InvalidInput``."""
@@ -92,6 +97,7 @@ class FeedbackService:
             location_text=validation.optional_text(sub.location_text, "location_text", 500),
             latitude=lat,
             longitude=lon,
+            redacted_text=self._redact(text) if self._redact else None,
         )
 
     def submit(self, sub: Submission, wait: bool = True) -> StoreResult:

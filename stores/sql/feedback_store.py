@@ -44,6 +44,7 @@ from core.types import (
     Page,
     StoredVector,
     StoreResult,
+    TextInput,
 )
 from stores.sql.db import Database
 from stores.sql.tables import (
@@ -101,9 +102,9 @@ _INSERT_CONTACT = insert(_CONTACTS)
 _STATUS = select(_FEEDBACK.c.status).where(_FEEDBACK.c.id == bindparam("fid"))
 _STATUS_FOR_UPDATE = _STATUS.with_for_update()
 _UPDATE_BY_ID = update(_FEEDBACK).where(_FEEDBACK.c.id == bindparam("fid"))
-_ANNOTATION_INPUT = select(_FEEDBACK.c.text, _FEEDBACK.c.location_text).where(
-    _FEEDBACK.c.id == bindparam("fid")
-)
+_ANNOTATION_INPUT = select(
+    _FEEDBACK.c.text, _FEEDBACK.c.location_text, _FEEDBACK.c.latitude, _FEEDBACK.c.longitude
+).where(_FEEDBACK.c.id == bindparam("fid"))
 
 
 class SqlFeedbackStore:
@@ -240,12 +241,12 @@ class SqlFeedbackStore:
         with self._db.engine.connect() as conn:
             return list(conn.scalars(stmt.order_by(c.id).limit(limit)))
 
-    def annotation_input(self, feedback_id: int) -> tuple[str, str | None]:
+    def annotation_input(self, feedback_id: int) -> TextInput:
         with self._db.engine.connect() as conn:
             found = conn.execute(_ANNOTATION_INPUT, {"fid": feedback_id}).one_or_none()
         if found is None:
             raise NotFound(f"feedback {feedback_id} does not exist", code="feedback.not_found")
-        return found[0], found[1]
+        return TextInput(*found)
 
     def save_annotation(
         self, feedback_id: int, annotation: Annotation, status: FeedbackStatus, actor: str

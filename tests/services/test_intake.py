@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from app.container import Container
 from core.errors import InvalidInput, NotFound
-from core.types import Annotation, AnnotationState, FeedbackStatus
+from core.types import Annotation, AnnotationState, FeedbackStatus, TextInput
 from services.annotation import InProcessAnnotationWorker
 from services.intake import FeedbackService, Submission
 
@@ -52,10 +54,10 @@ def test_low_confidence_goes_to_triage(container: Container) -> None:
 class _BrokenPipeline:
     def warm_up(self) -> None: ...
 
-    def annotate(self, text: str, location_text: str | None = None) -> Annotation:
+    def annotate(self, item: TextInput) -> Annotation:
         raise RuntimeError("model exploded")
 
-    def annotate_batch(self, items: object) -> list[Annotation]:
+    def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]:
         raise RuntimeError("model exploded")
 
 
