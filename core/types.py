@@ -178,6 +178,15 @@ class PiiSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class SimilarCase:
+    """A past feedback that reads like this one, and how it was categorised."""
+
+    reference: str
+    category: str | None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
     """Everything the NLP pipeline says about one text.
 
@@ -198,6 +207,7 @@ class Annotation:
     relevance: Label | None = None
     embedding: Any = None  # numpy float32 vector, L2-normalised
     embedding_model: str | None = None
+    similar: tuple[SimilarCase, ...] = ()
 
     @property
     def ward(self) -> str | None:
@@ -217,6 +227,10 @@ class Annotation:
             "ward": self.place.ward,
             "place": self.place.to_dict(),
             "pii": [p.to_dict() for p in self.pii],
+            "similar_cases": [
+                {"reference": c.reference, "category": c.category, "score": round(c.score, 4)}
+                for c in self.similar
+            ],
         }
         for name in ("urgency", "sentiment", "toxicity", "spam", "relevance"):
             value = getattr(self, name)
@@ -308,6 +322,7 @@ class StoredVector:
     street: str | None
     received_at: datetime
     vector: Any  # numpy float32, L2-normalised
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

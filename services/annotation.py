@@ -17,9 +17,11 @@ import logging
 import queue
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from core.ports import Annotator, FeedbackStore
 from core.types import Annotation, AnnotationState, FeedbackStatus
+from services.duplicates import DuplicateFinder
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +37,27 @@ def status_for(annotation: Annotation, threshold: float) -> FeedbackStatus:
 
 
 def annotate_one(
-    store: FeedbackStore, pipeline: Annotator, feedback_id: int, threshold: float
+    store: FeedbackStore,
+    pipeline: Annotator,
+    feedback_id: int,
+    threshold: float,
+    duplicates: DuplicateFinder | None = None,
 ) -> bool:
-    """Annotate one stored feedback; a failure is recorded on it, never raised. True on success."""
+    """Annotate one stored feedback; a failure is recorded on it, never raised. True on success.
+
+    With an embedding and a ``DuplicateFinder``, similar past cases join the annotation and
+    duplicate candidates are proposed for staff.
+    """
     try:
         annotation = pipeline.annotate(store.annotation_input(feedback_id))
+        vector = annotation.embedding
+        if duplicates is not None and vector is not None:
+            similar = duplicates.similar(store.get(feedback_id), vector)
+            annotation = replace(annotation, similar=tuple(similar))
         store.save_annotation(feedback_id, annotation, status_for(annotation, threshold), ACTOR)
+        if duplicates is not None and vector is not None:
+            found = duplicates.candidates(store.get(feedback_id), vector)
+            store.save_duplicate_candidates(feedback_id, found)
     except Exception as exc:
         log.exception("feedback.annotation_failed id=%s", feedback_id)
         try:
@@ -55,10 +72,17 @@ def annotate_one(
 class InProcessAnnotationWorker:
     """A background thread annotating feedback ids in arrival order (``AnnotationQueue``)."""
 
-    def __init__(self, store: FeedbackStore, pipeline: Annotator, threshold: float) -> None:
+    def __init__(
+        self,
+        store: FeedbackStore,
+        pipeline: Annotator,
+        threshold: float,
+        duplicates: DuplicateFinder | None = None,
+    ) -> None:
         self._store = store
         self._pipeline = pipeline
         self._threshold = threshold
+        self._duplicates = duplicates
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._done: OrderedDict[int, threading.Event] = OrderedDict()
         self._lock = threading.Lock()
@@ -95,7 +119,7 @@ class InProcessAnnotationWorker:
 
     def _run(self) -> None:
         while (fid := self._queue.get()) is not None:
-            annotate_one(self._store, self._pipeline, fid, self._threshold)
+            annotate_one(self._store, self._pipeline, fid, self._threshold, self._duplicates)
             with self._lock:
                 event = self._done.get(fid)
             if event is not None:

@@ -21,7 +21,7 @@ from datetime import timedelta
 import numpy as np
 
 from core.ports import FeedbackStore
-from core.types import Feedback, StoredVector
+from core.types import Feedback, SimilarCase, StoredVector
 from nlp.normalize import strip_diacritics
 
 
@@ -30,6 +30,8 @@ class DuplicateSettings:
     threshold: float = 0.92
     window: timedelta = timedelta(hours=72)
     max_candidates: int = 3
+    similar_window: timedelta = timedelta(days=180)
+    similar_count: int = 3
 
 
 class DuplicateFinder:
@@ -61,6 +63,22 @@ class DuplicateFinder:
             for v, score in ranked[: s.max_candidates]
             if score >= s.threshold
         ]
+
+    def similar(self, feedback: Feedback, vector: np.ndarray) -> list[SimilarCase]:
+        """The past reports (any place, any status) that read most like this one."""
+        s = self._settings
+        pool = [
+            v
+            for v in self._store.vectors_since(
+                feedback.received_at - s.similar_window, open_only=False, limit=20_000
+            )
+            if v.feedback_id != feedback.id
+        ]
+        if not pool:
+            return []
+        scores = np.stack([v.vector for v in pool]) @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-scores)[: s.similar_count]
+        return [SimilarCase(pool[i].reference, pool[i].category, float(scores[i])) for i in best]
 
 
 def _same_place(fb: Feedback, other: StoredVector) -> bool:

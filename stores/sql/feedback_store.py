@@ -296,7 +296,9 @@ class SqlFeedbackStore:
         and in one ward."""
         c = _FEEDBACK.c
         stmt = (
-            select(c.id, c.reference, c.ward, c.street, c.received_at, _VECTORS.c.vector)
+            select(
+                c.id, c.reference, c.ward, c.street, c.received_at, _VECTORS.c.vector, c.category
+            )
             .join(_VECTORS, _VECTORS.c.feedback_id == c.id)
             .where(c.received_at >= since)
         )
@@ -309,7 +311,7 @@ class SqlFeedbackStore:
             rows = conn.execute(stmt).all()
         return [
             StoredVector(r.id, r.reference, r.ward, r.street, r.received_at,
-                         np.frombuffer(r.vector, dtype=np.float16).astype(np.float32))
+                         np.frombuffer(r.vector, dtype=np.float16).astype(np.float32), r.category)
             for r in rows
         ]  # fmt: skip
 

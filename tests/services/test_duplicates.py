@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.types import LOCAL_TZ, FeedbackStatus, Place
+from core.types import LOCAL_TZ, Annotation, FeedbackStatus, Place, TextInput
+from services.annotation import annotate_one
 from services.duplicates import DuplicateFinder, DuplicateSettings
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
@@ -85,3 +87,39 @@ def test_at_most_the_best_few_candidates(store: SqlFeedbackStore) -> None:
     new = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", None, T0 + timedelta(hours=1))
     finder = DuplicateFinder(store, DuplicateSettings(max_candidates=2))
     assert len(finder.candidates(store.get(new), FLOOD_AGAIN)) == 2
+
+
+class _VectorPipeline:
+    """Annotates with a fixed ward and a vector chosen by the text (no model)."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def warm_up(self) -> None: ...
+
+    def annotate(self, item: TextInput) -> Annotation:
+        base = annotation(ward="Hiệp Bình")
+        return replace(base, embedding=self.vectors[item.text], embedding_model="fake")
+
+    def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]:
+        return [self.annotate(i) for i in items]
+
+
+def test_annotation_step_proposes_duplicates_and_records_similar_cases(
+    store: SqlFeedbackStore,
+) -> None:
+    pipeline = _VectorPipeline({"ngập lần 1": FLOOD, "ngập lần 2": FLOOD_AGAIN, "karaoke": NOISE})
+    finder = DuplicateFinder(store)
+    ids = []
+    for i, text in enumerate(["ngập lần 1", "karaoke", "ngập lần 2"]):
+        fid = store.add(
+            feedback_in(f"m{i}", text=text, received_at=T0 + timedelta(hours=i))
+        ).feedback.id
+        assert annotate_one(store, pipeline, fid, 0.5, finder)
+        ids.append(fid)
+    [candidate] = store.duplicate_candidates(ids[2])
+    assert candidate.candidate_id == ids[0]
+    similar = store.get(ids[2]).annotation["similar_cases"]  # type: ignore[index]
+    assert similar[0]["reference"] == store.get(ids[0]).reference
+    assert similar[0]["category"] == "thoat_nuoc"
+    assert store.duplicate_candidates(ids[1]) == []
