@@ -52,7 +52,7 @@ class DuplicateFinder:
             )
             if v.feedback_id != feedback.id
             and v.received_at <= feedback.received_at
-            and _same_place(feedback, v)
+            and same_place(feedback, v)
         ]
         if not pool:
             return []
@@ -81,7 +81,8 @@ class DuplicateFinder:
         return [SimilarCase(pool[i].reference, pool[i].category, float(scores[i])) for i in best]
 
 
-def _same_place(fb: Feedback, other: StoredVector) -> bool:
+def same_place(fb: Feedback, other: StoredVector) -> bool:
+    """Same ward when both are known, else the same street (ignoring case and diacritics)."""
     if fb.ward is not None and other.ward is not None:
         return fb.ward == other.ward
     return (
