@@ -43,7 +43,7 @@ class FeedbackOut(BaseModel):
     channel: str
     channel_message_id: str
     status: str
-    text: str
+    text: str = Field(description="The citizen's text with personal data redacted.")
     received_at: datetime
     location_text: str | None
     latitude: float | None
@@ -54,6 +54,11 @@ class FeedbackOut(BaseModel):
     confidence: float | None
     annotation_state: str
     annotation: dict[str, Any] | None
+    sentiment: str | None = None
+    urgency: str | None = None
+    toxicity: str | None = None
+    is_spam: bool | None = None
+    is_relevant: bool | None = None
     duplicate_of: int | None
     events: list[EventOut]
 
@@ -65,7 +70,7 @@ class FeedbackOut(BaseModel):
             channel=fb.channel.value,
             channel_message_id=fb.channel_message_id,
             status=fb.status.value,
-            text=fb.text,
+            text=fb.public_text,
             received_at=fb.received_at.astimezone(LOCAL_TZ),
             location_text=fb.location_text,
             latitude=fb.latitude,
@@ -76,6 +81,11 @@ class FeedbackOut(BaseModel):
             confidence=fb.confidence,
             annotation_state=fb.annotation_state.value,
             annotation=fb.annotation,
+            sentiment=fb.sentiment,
+            urgency=fb.urgency,
+            toxicity=fb.toxicity,
+            is_spam=fb.is_spam,
+            is_relevant=fb.is_relevant,
             duplicate_of=fb.duplicate_of,
             events=[
                 EventOut(

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from app.settings import Settings
 from core.reference import ReferenceData
+from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import WardGazetteer
 from nlp.router import CategoryRouter
@@ -44,6 +45,14 @@ class Container:
         return SqlFeedbackStore(self.db)
 
     @cached_property
+    def pii(self) -> PiiDetector:
+        return PiiDetector.from_reference(self.reference)
+
+    def redact_fast(self, text: str) -> str:
+        """Rule-based redaction at intake (no NER); annotation refines it with names."""
+        return self.pii.redact(text, self.pii.find(text, names=False))
+
+    @cached_property
     def pipeline(self) -> AnnotationPipeline:
         router = CategoryRouter(self.settings.model_dir / "router", self.reference.routing)
         return AnnotationPipeline(router, WardGazetteer.from_reference(self.reference))
@@ -61,6 +70,7 @@ class Container:
             self.worker,
             sender_secret=self.settings.secret_key,
             wait_seconds=self.settings.annotation_wait_seconds,
+            redact=self.redact_fast,
         )
 
     def start(self) -> None:

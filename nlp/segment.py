@@ -46,3 +46,30 @@ def words(text: str) -> list[str]:
     with _lock:
         result: list[str] = _tokenize(text)
     return result
+
+
+_ner: Callable[..., Any] | None = None
+
+
+def entities(text: str) -> list[tuple[str, str]]:
+    """Word segments of ``text`` with their underthesea NER label (``B-PER``, ``I-LOC``, ``O`` …).
+
+    The NER tagger is imported on first use (under the same lock), so code that never needs
+    names does not pay for it. Tokens may differ slightly from the input (underthesea fixes tone
+    marks), so callers align them themselves.
+    """
+    global _ner
+    if not text.strip():
+        return []
+    with _lock:
+        if _ner is None:
+            try:
+                from underthesea import ner
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise ModelUnavailable(
+                    "underthesea is not installed; run the README's set-up command",
+                    code="nlp.underthesea_missing",
+                ) from exc
+            _ner = ner
+        result = _ner(text)
+    return [(str(row[0]), str(row[-1])) for row in result]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -111,3 +112,15 @@ def test_reference_endpoints(client: TestClient) -> None:
     wards = client.get("/api/v1/wards").json()
     assert len(wards) == 12
     assert sum(len(w["former_wards"]) for w in wards) == 34
+
+
+def test_the_api_never_returns_personal_data(client: TestClient) -> None:
+    body = {
+        "text": "Cống nghẹt ở hẻm 12 Đặng Văn Bi, gọi tôi 0909 123 456 hoặc an.nguyen@gmail.com"
+    }
+    created = client.post("/api/v1/feedback", json=body).json()
+    listed = client.get("/api/v1/feedback").json()["items"][0]
+    for shown in (created, client.get(f"/api/v1/feedback/{created['id']}").json(), listed):
+        dumped = json.dumps(shown, ensure_ascii=False)
+        assert "0909 123 456" not in dumped and "an.nguyen@gmail.com" not in dumped
+        assert "Đặng Văn Bi" in shown["text"]

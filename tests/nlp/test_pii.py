@@ -1,0 +1,230 @@
+import json
+from itertools import pairwise
+
+import pytest
+
+from core.reference import ReferenceData
+from nlp.normalize import strip_diacritics
+from nlp.pii import DATA_FILE, KINDS, PiiDetector, PiiSpan, find_pii, redact
+
+
+class FakeNer:
+    """Records what it was asked and tags the given words as one person (B-PER, I-PER …)."""
+
+    def __init__(self, person: str = "") -> None:
+        self.person = person.split()
+        self.calls: list[str] = []
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        self.calls.append(text)
+        tags, inside = [], 0
+        for word in text.split():
+            if self.person and word.strip(",.") == self.person[inside]:
+                tags.append((word.strip(",."), "I-PER" if inside else "B-PER"))
+                inside = (inside + 1) % len(self.person)
+            else:
+                tags.append((word, "O"))
+        return tags
+
+
+@pytest.fixture
+def ner() -> FakeNer:
+    return FakeNer()
+
+
+@pytest.fixture
+def detector(reference: ReferenceData, ner: FakeNer) -> PiiDetector:
+    return PiiDetector.from_reference(reference, ner=ner)
+
+
+def found(detector: PiiDetector, text: str) -> list[tuple[str, str]]:
+    return [(s.kind, s.text) for s in detector.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tôi là Nguyễn Văn An, sđt 0909 123 456, nhà ở đường Lê Văn Việt",
+            "Tôi là [họ tên], sđt [số điện thoại], nhà ở đường Lê Văn Việt",
+        ),
+        (
+            "toi la nguyen van an, sdt 0909 123 456, nha o duong Le Van Viet",
+            "toi la [họ tên], sdt [số điện thoại], nha o duong Le Van Viet",
+        ),
+        ("Zalo: 0912.345.678, CCCD 079203001234", "Zalo: [số điện thoại], CCCD [CCCD]"),
+        ("CMND số 025123456 bị mất", "CMND số [CMND] bị mất"),
+        ("cmnd so 025123456 bi mat", "cmnd so [CMND] bi mat"),
+        ("gửi về nguyenvana1990@gmail.com giúp em", "gửi về [email] giúp em"),
+        ("xe 59-X1 123.45 đậu chắn lối đi", "xe [biển số xe] đậu chắn lối đi"),
+        ("bien so 51f 12345 do chan cong", "bien so [biển số xe] do chan cong"),
+        (
+            "bị lừa chuyển tiền vào stk 0071000123456 Vietcombank",
+            "bị lừa chuyển tiền vào stk [số tài khoản] Vietcombank",
+        ),
+        (
+            "Anh Phong (0901 777 888) làm chứng",
+            "Anh [họ tên] ([số điện thoại]) làm chứng",
+        ),
+        (
+            "Cán bộ Lê Minh Tuấn ở bộ phận một cửa thái độ không tốt",
+            "Cán bộ [họ tên] ở bộ phận một cửa thái độ không tốt",
+        ),
+        (
+            "Can bo Le Minh Tuan o bo phan mot cua thai do khong tot",
+            "Can bo [họ tên] o bo phan mot cua thai do khong tot",
+        ),
+    ],
+)
+def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: str) -> None:
+    assert detector.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("gọi 0909123456 nhé", [("phone", "0909123456")]),
+        ("goi +84 909 123 456 nhe", [("phone", "+84 909 123 456")]),
+        ("(+84) 912345678 là số của tôi", [("phone", "(+84) 912345678")]),
+        ("số 84 908 765 432", [("phone", "84 908 765 432")]),
+        ("máy bàn (028) 3896 1234", [("phone", "(028) 3896 1234")]),
+        ("may ban 028.3731.2468", [("phone", "028.3731.2468")]),
+        ("số cũ 0168 123 4567", [("phone", "0168 123 4567")]),
+        ("đt 3896 1234", [("phone", "3896 1234")]),
+        ("zalo 909123456 nha", [("phone", "909123456")]),
+        (
+            "gọi 0989-123-456 hoặc 0912 000 111",
+            [("phone", "0989-123-456"), ("phone", "0912 000 111")],
+        ),
+        ("cccd 0792 0500 9876", [("citizen_id", "0792 0500 9876")]),
+        ("Căn cước 080195002468 cấp ngày 10/5/2021", [("citizen_id", "080195002468")]),
+        ("email: Hoang.Long.99@Gmail.com", [("email", "Hoang.Long.99@Gmail.com")]),
+        ("mail le.minh.tuan@outlook.com.vn.", [("email", "le.minh.tuan@outlook.com.vn")]),
+        ("xe 51F-123.45 và 59X1-12345", [("plate", "51F-123.45"), ("plate", "59X1-12345")]),
+        ("Biển kiểm soát 29A 12345", [("plate", "29A 12345")]),
+        ("stk: 1234 5678 9012 (BIDV)", [("bank_account", "1234 5678 9012")]),
+        ("tài khoản MB 0909123456 của kẻ lừa đảo", [("bank_account", "0909123456")]),
+        ("Chị Lan bán xôi đầu hẻm", [("person", "Lan")]),
+        ("Chi Lan ban xoi dau hem", [("person", "Lan")]),
+        (
+            "ông Nguyễn Hữu Thọ và bà Lê Thị Hoa",
+            [("person", "Nguyễn Hữu Thọ"), ("person", "Lê Thị Hoa")],
+        ),
+        ("Họ tên: TRẦN THỊ BÍCH NGỌC", [("person", "TRẦN THỊ BÍCH NGỌC")]),
+        (
+            "em ten tran thi ngoc anh, sdt 0934 567 890",
+            [("person", "tran thi ngoc anh"), ("phone", "0934 567 890")],
+        ),
+        ("Nguyễn Hoàng Phúc chiếm lối đi chung", [("person", "Nguyễn Hoàng Phúc")]),
+        ("Tôi Nguyễn Văn Bảy, 65 tuổi", [("person", "Nguyễn Văn Bảy")]),
+    ],
+)
+def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
+    assert found(detector, text) == spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hồ sơ H29.202-250315-0012 nộp ngày 15/03/2025 lúc 08:30",
+        "Hồ sơ 000.00.24.H29-240315-0012 và G22.99-250101-0003 quá hạn",
+        "Phản ánh PA-2026-000123 chưa được trả lời",
+        "Tiền điện 1.760.000 đồng, tháng trước 850.000đ, phí vệ sinh 500k",
+        "Nhà số 12/3, hẻm 12/5, căn 45A, năm 2024, 200 hộ dân",
+        "Ngày 01.09.2025 đến 05.09.2025 đường ống bị vỡ",
+        "Mã số thuế 0312345678 của công ty xây dựng",
+        "Danh bộ số 1302451187, mã khách hàng PE09000457812",
+        "Quyết định số 1234/QĐ-UBND ngày 12/05/2024",
+        "Tôi gọi hotline 1900 1006 và tổng đài 1800 1091, rồi gọi 113",
+        "Mã OTP 123456 không về máy",
+        "Đường Võ Văn Ngân đoạn trước chợ Thủ Đức ngập sâu",
+        "Nút giao Võ Văn Ngân – Đặng Văn Bi đèn tín hiệu hỏng",
+        "đ. Kha Vạn Cân có ổ gà, QL 13 qua Hiệp Bình Phước kẹt xe",
+        "Lê Văn Việt kẹt xe từ ngã tư Thủ Đức tới Vincom",
+        "Ở chợ Bà Chiểu và cầu Ông Lãnh cũng vậy, đường Bưng Ông Thoàn sụt lún",
+        "Trường THCS Nguyễn Văn Bá thu tiền sai quy định",
+        "Mong phường Linh Trung cũ (nay là Linh Xuân) dọn rác ở Thảo Điền",
+        "Kính gửi bà Chủ tịch UBND phường Cát Lái",
+        "Mong các anh chị công an phường sớm xử lý",
+        "Gửi cho Ban Quản lý chung cư Sky9",
+        "",
+    ],
+)
+def test_public_and_civic_text_is_not_personal_data(detector: PiiDetector, text: str) -> None:
+    assert found(detector, text) == []
+    assert found(detector, strip_diacritics(text)) == []
+
+
+def test_spans_are_sorted_without_overlap_and_point_into_the_text(detector: PiiDetector) -> None:
+    text = (
+        "Kính gửi UBND phường Long Trường, tôi là Phạm Văn Hòa (CCCD 079085003456, sđt "
+        "0903 765 432), email hoa.pham@gmail.com, xe 59-X1 123.45, stk 0451000333444 vcb."
+    )
+    spans = detector.find(text)
+    assert [s.kind for s in spans] == [
+        "person",
+        "citizen_id",
+        "phone",
+        "email",
+        "plate",
+        "bank_account",
+    ]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+    assert all(a.end <= b.start for a, b in pairwise(spans))
+
+
+def test_names_false_leaves_names_and_never_calls_ner(detector: PiiDetector, ner: FakeNer) -> None:
+    text = "Hôm qua gặp Hùng Cường ở chợ, anh Tuấn sđt 0909123456"
+    assert found_kinds(detector.find(text, names=False)) == ["phone"]
+    assert ner.calls == []
+
+
+def test_ner_is_asked_only_about_unexplained_capitalised_words(reference: ReferenceData) -> None:
+    ner = FakeNer("Hùng Cường")
+    detector = PiiDetector.from_reference(reference, ner=ner)
+    civic = [
+        "Kính gửi UBND phường Linh Xuân, đường Võ Văn Ngân ngập sâu.",
+        "Tôi là Nguyễn Văn An, chị Lan và anh Tuấn cũng bị ảnh hưởng.",
+        "Đèn đường hư trên Xa lộ Hà Nội gần Suối Tiên.",
+    ]
+    for text in civic:
+        detector.find(text)
+    assert ner.calls == []
+    spans = detector.find("Hôm qua gặp Hùng Cường ở chợ. Đường Lê Văn Việt kẹt xe.")
+    assert [(s.kind, s.text, s.source) for s in spans] == [("person", "Hùng Cường", "ner")]
+    assert len(ner.calls) == 1 and "Lê Văn Việt" not in ner.calls[0]
+    assert detector.ner_calls == 1 and detector.texts_with_ner == 1
+
+
+def test_ner_person_on_a_street_is_dropped(reference: ReferenceData) -> None:
+    detector = PiiDetector.from_reference(reference, ner=FakeNer("Trần Văn Rạch"))
+    assert found(detector, "Cống nghẹt ở đường Trần Văn Rạch, ngập tới gối") == []
+    detector = PiiDetector.from_reference(reference, ner=FakeNer("Võ Văn Ngân"))
+    assert found(detector, "Hôm qua cả Võ Văn Ngân ngập tới gối") == []
+
+
+def test_redact_uses_given_spans(detector: PiiDetector) -> None:
+    text = "Gọi 0909123456 gặp Tư"
+    spans = [PiiSpan("person", 19, 21, "Tư", "rule")]
+    assert detector.redact(text, spans) == "Gọi 0909123456 gặp [họ tên]"
+    assert detector.redact(text, []) == text
+
+
+def test_every_kind_has_a_placeholder() -> None:
+    placeholders = json.loads(DATA_FILE.read_text(encoding="utf-8"))["placeholders"]
+    assert set(placeholders) == set(KINDS)
+
+
+def found_kinds(spans: list[PiiSpan]) -> list[str]:
+    return [s.kind for s in spans]
+
+
+@pytest.mark.slow
+def test_module_functions_with_the_real_ner() -> None:
+    text = "Hôm qua Trần Văn Hùng đổ rác ra đường Võ Văn Ngân, sđt 0912 345 678."
+    assert [(s.kind, s.text) for s in find_pii(text)] == [
+        ("person", "Trần Văn Hùng"),
+        ("phone", "0912 345 678"),
+    ]
+    assert redact("Gặp Hùng Cường ở chợ Thủ Đức") == "Gặp [họ tên] ở chợ Thủ Đức"
