@@ -43,10 +43,12 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?!\w)")
 
 
+_TONE_OF = {toned: (base, i) for base, row in _TONED_TAIL.items() for i, toned in enumerate(row)}
+
+
 def _fix_tone(match: re.Match[str]) -> str:
     first, second = match.group(1), match.group(2)
-    base = unicodedata.normalize("NFD", second)[0]
-    tone_index = next(i for i, c in enumerate(_TONED_TAIL[base]) if c == second)
+    base, tone_index = _TONE_OF[second]
     marks, allowed_tails = _TONES[first]
     if base not in allowed_tails:
         return match.group(0)
@@ -57,7 +59,7 @@ def normalize(text: str) -> str:
     """NFC, traditional tone marks, no control characters, single spaces; case and words kept."""
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _OLD_STYLE.sub(_fix_tone, text)
+    text = unicodedata.normalize("NFC", _OLD_STYLE.sub(_fix_tone, text))
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)

@@ -18,6 +18,7 @@ from nlp.normalize import expand_teencode, for_model, normalize, strip_diacritic
         ("ngập quá !!!", "ngập quá!!!"),
         ("dòng 1\r\n\r\n  dòng 2", "dòng 1\ndòng 2"),
         ("zero\u200bwidth", "zerowidth"),
+        ("hoằ oặ", "hòă ọă"),  # breve vowels keep their breve (a fuzzing find)
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
@@ -58,3 +59,18 @@ def test_for_model_lowercases_and_expands_but_normalize_keeps_case() -> None:
 )
 def test_strip_diacritics(raw: str, expected: str) -> None:
     assert strip_diacritics(raw) == expected
+
+
+def test_normalize_never_crashes_and_is_idempotent_on_random_vietnamese() -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = (
+        "aăâeêioôơuưyđAĂÂĐ \u0300\u0301\u0303\u0309\u0323"
+        "àằầèềìòồờùừỳáắấéếíóốớúứý.,!?\n\t😡0123456789"
+    )
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        once = normalize(text)
+        assert normalize(once) == once
+        for_model(text)
