@@ -15,7 +15,7 @@ from app.settings import Settings
 from core.reference import ReferenceData
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
-from nlp.places import WardGazetteer
+from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
 from services.annotation import InProcessAnnotationWorker
 from services.intake import FeedbackService
@@ -53,9 +53,16 @@ class Container:
         return self.pii.redact(text, self.pii.find(text, names=False))
 
     @cached_property
+    def places(self) -> PlaceExtractor:
+        polygons = None
+        if self.settings.refdata_dir is not None:
+            polygons = self.settings.refdata_dir / "wards.geojson"
+        return PlaceExtractor.from_reference(self.reference, polygons)
+
+    @cached_property
     def pipeline(self) -> AnnotationPipeline:
         router = CategoryRouter(self.settings.model_dir / "router", self.reference.routing)
-        return AnnotationPipeline(router, WardGazetteer.from_reference(self.reference))
+        return AnnotationPipeline(router, self.places, self.pii)
 
     @cached_property
     def worker(self) -> InProcessAnnotationWorker:

@@ -1,50 +1,158 @@
 """The annotation pipeline: text in, ``Annotation`` out. Pure computation, no storage.
 
->>> pipeline = AnnotationPipeline(router, gazetteer)
->>> pipeline.warm_up()
->>> pipeline.annotate("Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay").routing.category
-'thoat_nuoc'
+Each text is normalised once and its sparse features computed once (``features.analyze``,
+the costly underthesea step); every linear model reads those same features. Embeddings are
+computed for the whole batch at the end, from the redacted text, so personal data never
+shapes similarity.
+
+    >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
+    >>> pipeline.warm_up()
+    >>> pipeline.annotate(TextInput("Đường Võ Văn Ngân ngập sâu sau cơn mưa")).routing.category
+    'thoat_nuoc'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Protocol
 
-from core.types import Annotation, Place, TextInput
-from nlp import segment
+import numpy as np
+
+from core.types import Annotation, Label, Place, TextInput, Urgency
+from nlp import features, segment
 from nlp.normalize import for_model, normalize
-from nlp.places import WardGazetteer
+from nlp.pii import PiiDetector
+from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
 
 
-class AnnotationPipeline:
-    """Normalise, find the ward, route. Cheap to build; ``warm_up`` loads the models."""
+class FeatureClassifier(Protocol):
+    def warm_up(self) -> None: ...
 
-    def __init__(self, router: CategoryRouter, gazetteer: WardGazetteer) -> None:
+    def classify(self, model_text: str, feats: list[str] | None = None) -> Label: ...
+
+
+class UrgencyAssessor(Protocol):
+    def warm_up(self) -> None: ...
+
+    def assess(self, model_text: str, feats: list[str] | None = None) -> Urgency: ...
+
+
+class Embedder(Protocol):
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    item: TextInput
+    normalized: str
+    model_text: str
+    feats: list[str]
+
+
+class AnnotationPipeline:
+    """Normalise, find places and personal data, classify, embed. ``warm_up`` loads models."""
+
+    def __init__(
+        self,
+        router: CategoryRouter,
+        places: PlaceExtractor,
+        pii: PiiDetector,
+        urgency: UrgencyAssessor | None = None,
+        classifiers: Mapping[str, FeatureClassifier] | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self._router = router
-        self._gazetteer = gazetteer
+        self._places = places
+        self._pii = pii
+        self._urgency = urgency
+        self._classifiers = dict(classifiers or {})
+        self._embedder = embedder
+        self._timings: dict[str, float] = defaultdict(float)
+        self._timing_lock = threading.Lock()
 
     def warm_up(self) -> None:
         segment.warm_up()
         self._router.warm_up()
+        for model in (self._urgency, *self._classifiers.values(), self._embedder):
+            if model is not None:
+                model.warm_up()
 
     def annotate(self, item: TextInput) -> Annotation:
         return self.annotate_batch([item])[0]
 
     def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]:
-        return [self._one(item.text, item.location_text) for item in items]
+        out = [self._one(self._prepare(item)) for item in items]
+        if self._embedder is not None and out:
+            with self._timed("embedding"):
+                vectors = self._embedder.passages([a.redacted_text or "" for a in out])
+            out = [
+                replace(a, embedding=v, embedding_model=self._embedder.name)
+                for a, v in zip(out, vectors, strict=True)
+            ]
+        return out
 
-    def _one(self, text: str, location_text: str | None) -> Annotation:
-        normalized = normalize(text)
-        model_text = for_model(normalized)
-        ward = None
-        if location_text:
-            ward = self._gazetteer.find(for_model(location_text))
-        if ward is None:
-            ward = self._gazetteer.find(model_text)
+    def timings(self) -> dict[str, float]:
+        """Seconds spent per stage since start-up (for benchmarks and profiling)."""
+        with self._timing_lock:
+            return dict(self._timings)
+
+    def _prepare(self, item: TextInput) -> _Prepared:
+        with self._timed("normalize"):
+            normalized = normalize(item.text)
+            model_text = for_model(normalized)
+        with self._timed("features (underthesea)"):
+            feats = features.analyze(model_text)
+        return _Prepared(item, normalized, model_text, feats)
+
+    def _one(self, p: _Prepared) -> Annotation:
+        item = p.item
+        with self._timed("places"):
+            place: Place = self._places.extract(
+                p.normalized, item.location_text, item.latitude, item.longitude
+            )
+        with self._timed("router"):
+            routing = self._router.route(p.model_text, place.ward, p.feats)
+        urgency = None
+        if self._urgency is not None:
+            with self._timed("urgency"):
+                urgency = self._urgency.assess(p.model_text, p.feats)
+        labels: dict[str, Label] = {}
+        for name, model in self._classifiers.items():
+            with self._timed(name):
+                labels[name] = model.classify(p.model_text, p.feats)
+        with self._timed("personal data"):
+            spans = self._pii.find(p.normalized)
+            redacted = self._pii.redact(p.normalized, spans)
         return Annotation(
-            normalized_text=normalized,
-            model_text=model_text,
-            routing=self._router.route(model_text, ward),
-            place=Place(ward=ward),
+            normalized_text=p.normalized,
+            model_text=p.model_text,
+            routing=routing,
+            place=place,
+            redacted_text=redacted,
+            pii=tuple(spans),
+            urgency=urgency,
+            sentiment=labels.get("sentiment"),
+            toxicity=labels.get("toxicity"),
+            spam=labels.get("spam"),
+            relevance=labels.get("relevance"),
         )
+
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - t0
+            with self._timing_lock:
+                self._timings[stage] += elapsed
