@@ -38,16 +38,8 @@ def analyze_lines(
             if "error" in p:
                 yield {"id": p["id"], "error": p["error"]}
                 continue
-            a = next(results).to_dict()
-            yield {
-                "id": p["id"],
-                "category": a["category"],
-                "department": a["department"],
-                "confidence": a["confidence"],
-                "alternatives": a["alternatives"],
-                "explanation": a["explanation"],
-                "ward": a["ward"],
-            }
+            annotation = next(results)
+            yield {"id": p["id"], **annotation.to_dict(), "redacted_text": annotation.redacted_text}
 
 
 def _parse(n: int, line: str) -> dict[str, Any]:
