@@ -186,6 +186,30 @@ def train_router(seed_dir: Path, out: Path | None) -> None:
     )
 
 
+@train.command(name="urgency")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=PROJECT_DIR / "eval" / "data" / "urgency", show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Output folder (default LANGNGHE_MODEL_DIR/urgency).")  # fmt: skip
+def train_urgency(data_dir: Path, out: Path | None) -> None:
+    """Train the urgency model (the rules are data: nlp/data/urgency_rules.json)."""
+    from services.train_urgency import train_urgency_files
+
+    settings = _settings()
+    _setup_logging(settings)
+    target = out or settings.model_dir / "urgency"
+    result = train_urgency_files(data_dir, target)
+    click.echo(f"urgency model written to {target}: " + _summary(result))
+
+
+def _summary(result: dict[str, object]) -> str:
+    metrics = result.get("metrics", {})
+    held = metrics.get("held_out", {}) if isinstance(metrics, dict) else {}
+    if isinstance(held, dict) and "macro_f1" in held:
+        return f"held-out macro-F1 {held['macro_f1']:.3f}"
+    return "see its CARD.md"
+
+
 @main.command(name="eval")
 @click.option("--skip-bench", is_flag=True, help="Quality evaluations only, no benchmarks.")
 @click.option("--only", default="", help="Comma-separated sections (router, textcat, urgency, …).")

@@ -17,6 +17,7 @@ from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
+from nlp.urgency import UrgencyClassifier
 from services.annotation import InProcessAnnotationWorker
 from services.intake import FeedbackService
 from stores.sql.db import Database
@@ -62,7 +63,10 @@ class Container:
     @cached_property
     def pipeline(self) -> AnnotationPipeline:
         router = CategoryRouter(self.settings.model_dir / "router", self.reference.routing)
-        return AnnotationPipeline(router, self.places, self.pii)
+        models = self.settings.model_dir
+        return AnnotationPipeline(
+            router, self.places, self.pii, urgency=UrgencyClassifier(models / "urgency")
+        )
 
     @cached_property
     def worker(self) -> InProcessAnnotationWorker:

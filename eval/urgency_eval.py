@@ -1,0 +1,130 @@
+"""Quality and speed of the committed urgency classifier on the held-out fifth of its labelled set.
+
+    python eval/urgency_eval.py [--model-dir models/urgency] [--probe] [--no-speed]
+
+For (a) the held-out part as written, (b) the same with diacritics removed, and for each of the
+shipped classifier (rules + model), the model alone and (c) the rules alone, prints accuracy,
+macro-F1, per-class recall, the worst confusions, recall and precision of ``critical`` and the
+critical texts that were missed; then how often each rule fired. The held-out part is never
+trained on (``nlp.linear_training.is_held_out``). ``--probe`` also runs the rules over the
+router's seed set (not labelled for urgency) and lists the texts they call critical, to read
+for false alarms. The speed section times the rules alone and the classifier with features
+precomputed (texts per second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlp import features
+from nlp.linear_training import load_examples, split_held_out, without_diacritics
+from nlp.normalize import for_model
+from nlp.urgency import UrgencyClassifier, UrgencyRules
+from services.train_urgency import evaluate_urgency
+
+SYSTEMS = (
+    ("rules + model (shipped)", "held_out"),
+    ("model alone", "model_alone"),
+    ("rules alone", "rules_alone"),
+)
+
+
+def print_system(title: str, m: dict) -> None:
+    c = m["critical"]
+    print(f"\n## {title}: n={m['n']} accuracy={m['accuracy']:.3f} macro-F1={m['macro_f1']:.3f}")
+    print(f"critical: recall={c['recall']:.3f} precision={c['precision']:.3f} "
+          f"(of {c['n_critical']}; false alarms {c['false_alarms']})")  # fmt: skip
+    print("| level | recall | F1 |\n|---|---|---|")
+    for level, r in m["per_class_recall"].items():
+        print(f"| {level} | {r:.3f} | {m['per_class_f1'][level]:.3f} |")
+    worst = ", ".join(f"{x['true']}→{x['predicted']}: {x['count']}" for x in m["worst_confusions"])
+    print(f"worst confusions (true → predicted: count): {worst}")
+    for x in c["missed"]:
+        print(f"  MISSED critical → {x['predicted']}: {x['text'][:110]}")
+
+
+def print_rule_counts(title: str, counts: dict) -> None:
+    print(f"\n## rules on the {title}")
+    print("| rule | fired | on critical | on high | on normal | on low | cancelled |")
+    print("|---|---|---|---|---|---|---|")
+    for rule, c in counts.items():
+        cancelled = ", ".join(
+            f"{k.removeprefix('cancelled_by_')} {v}"
+            for k, v in c.items()
+            if k.startswith("cancelled")
+        )
+        on = [c.get(f"fired_on_{lvl}", 0) for lvl in ("critical", "high", "normal", "low")]
+        print(f"| {rule} | {c.get('fired', 0)} | " + " | ".join(map(str, on)) + f" | {cancelled} |")
+
+
+def probe(rules: UrgencyRules) -> None:
+    seed = load_examples(ROOT / "eval" / "data" / "router_seed")
+    texts = [e.text for e in seed] + [e.text for e in without_diacritics(seed)]
+    flagged = []
+    for t in texts:
+        verdict = rules.evaluate(for_model(t))
+        if verdict.level == "critical":
+            flagged.append((verdict.fired, t))
+    print(f"\n## probe: rules call {len(flagged)} of {len(texts)} router-seed texts critical "
+          "(as written and without diacritics; not labelled for urgency: read them)")  # fmt: skip
+    for fired, t in flagged:
+        print(f"  {','.join(fired)}: {t[:110]}")
+
+
+def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
+    """Texts per CPU second (best of ``rounds``): CPU time, so other work on the machine
+    does not count against us."""
+    model_texts = [for_model(t) for t in texts]
+    feats = [features.analyze(t) for t in model_texts]
+    rules = clf.rules
+
+    def best(fn: Callable[[], object], rounds: int = rounds) -> float:
+        times = []
+        for _ in range(rounds):
+            t0 = time.process_time()
+            fn()
+            times.append(time.process_time() - t0)
+        return len(texts) / max(min(times), 1e-9)
+
+    r = best(lambda: [rules.evaluate(t) for t in model_texts])
+    c = best(lambda: [clf.assess(t, f) for t, f in zip(model_texts, feats, strict=True)])
+    a = best(lambda: [features.analyze(t) for t in model_texts], rounds=1)
+    print(f"\n## speed ({len(texts)} texts, texts per CPU second, best of {rounds})")
+    print(f"rules alone: {r:,.0f}/s; classifier with precomputed features: {c:,.0f}/s; "
+          f"nlp.features.analyze alone: {a:,.0f}/s")  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "urgency")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "data" / "urgency")
+    ap.add_argument("--probe", action="store_true", help="list router-seed texts rules flag")
+    ap.add_argument("--no-speed", action="store_true")
+    args = ap.parse_args()
+    examples = load_examples(args.data_dir)
+    _, held_out = split_held_out(examples)
+    metrics = evaluate_urgency(args.model_dir, held_out)
+    for suffix, what in (
+        ("", "held-out part"),
+        ("_without_diacritics", "held-out part, no diacritics"),
+    ):
+        for title, key in SYSTEMS:
+            print_system(f"{title}, {what}", metrics[key + suffix])
+        print_rule_counts(what, metrics["rule_counts" + suffix])
+    clf = UrgencyClassifier(args.model_dir)
+    clf.warm_up()
+    if args.probe:
+        probe(clf.rules)
+    if not args.no_speed:
+        speed(clf, [e.text for e in examples])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,416 @@
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.settings import PROJECT_DIR
+from core.errors import ModelUnavailable
+from nlp import features
+from nlp.linear import LinearTextModel
+from nlp.linear_training import is_held_out, load_examples
+from nlp.normalize import for_model, strip_diacritics
+from nlp.urgency import (
+    LEVELS,
+    RULES_PATH,
+    UrgencyClassifier,
+    UrgencyRules,
+    fold,
+    load_urgency_model,
+    rank,
+    required_syllables,
+)
+
+MODEL = PROJECT_DIR / "models" / "urgency"
+DATA = PROJECT_DIR / "eval" / "data" / "urgency"
+
+
+@pytest.fixture(scope="module")
+def rules() -> UrgencyRules:
+    return UrgencyRules.load()
+
+
+@pytest.fixture(scope="module")
+def clf() -> UrgencyClassifier:
+    c = UrgencyClassifier(MODEL)
+    c.warm_up()
+    return c
+
+
+def both(text: str) -> list[str]:
+    """The text as written and typed without diacritics, as models see them."""
+    return [for_model(text), for_model(strip_diacritics(text))]
+
+
+# --- pattern folding ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("bốc cháy", "bốc cháy", True),
+        ("bốc cháy", "boc chay", True),
+        ("bốc cháy", "bốc chay", True),  # half-typed diacritics
+        ("cháy", "chạy", False),  # "to run" is not "fire"
+        ("đứt", "dứt", True),  # the tone kept, the stroke of đ dropped
+        ("đứt", "đut", True),
+        ("=đang cháy", "dang chay", False),  # '=' keeps diacritics exact
+        ("=đang cháy", "đang cháy", True),
+        ("dây điện …… đứt", "dây điện trước nhà bị đứt", True),
+        ("dây điện …… đứt", "dây điện trước nhà, cột bị đứt", False),  # gaps stay in a clause
+    ],
+)
+def test_fold(pattern: str, text: str, matches: bool) -> None:
+    exact = pattern.startswith("=")
+    regex = fold(pattern.removeprefix("="), {"……": 6, "…": 3}, exact=exact)
+    assert bool(re.fullmatch(regex, text)) is matches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        ("(nhà|căn hộ) …… (bốc cháy|đang cháy)", [{"nha", "can"}, {"boc", "dang"}]),
+        ("bị thương(?! nhẹ)", [{"bi"}, {"thuong"}]),
+        ("(a )?b", [{"b"}]),
+        ("s?os", []),  # an optional letter: nothing can be required
+        ("x|[0-9]+ y", [{"x", "y"}]),
+    ],
+)
+def test_required_syllables(pattern: str, required: list[set[str]]) -> None:
+    assert [set(s) for s in required_syllables(pattern)] == required
+
+
+def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
+    """Skipping a pattern whose key syllables are absent must never skip a real match."""
+    texts = [e.text for e in load_examples(DATA)]
+    model_texts = [for_model(t) for t in texts + [strip_diacritics(t) for t in texts]]
+    for mt in model_texts:
+        syllables = set(re.findall(r"[^\W_]+", strip_diacritics(mt)))
+        for rule in rules.rules:
+            for keys, pattern in rule.patterns:
+                if pattern.search(mt):
+                    assert all(not k.isdisjoint(syllables) for k in keys), (rule.id, mt)
+
+
+# --- rules: what fires -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Cháy nhà ở hẻm 82 Võ Văn Ngân, lửa bốc lên ngùn ngụt", "fire"),
+        ("Xưởng gỗ đường Tam Bình đang bốc cháy, khói đen mù mịt", "fire"),
+        ("Vừa có tiếng nổ lớn ở trạm biến áp đường Đồng Văn Cống", "explosion"),
+        ("Dây điện đứt rơi xuống vũng nước trước cổng trường", "live_wire"),
+        ("Trụ điện đầu hẻm chập điện tóe lửa liên tục", "live_wire"),
+        ("Có 4 người mắc kẹt trong thang máy chung cư Sky9", "trapped"),
+        ("Có em nhỏ bị nước cuốn trôi xuống mương", "water"),
+        ("Bé trai lọt xuống hố ga không nắp trên đường Tô Ngọc Vân", "water"),
+        ("Tường rào công trình đổ sập đè lên hai người đi xe máy", "collapse"),
+        ("Cây dầu nghiêng sắp đổ xuống trạm xe buýt", "collapse"),
+        ("Bình gas bị xì, mùi gas nồng nặc khắp nhà", "gas_leak"),
+        ("Tai nạn nghiêm trọng ở ngã tư Thủ Đức, một người bị thương nặng", "injured"),
+        ("Ông cụ ngã quỵ, bất tỉnh trước chợ Tăng Nhơn Phú", "unconscious"),
+        ("Nhóm thanh niên cầm mã tấu chém người ở hẻm 60", "violence"),
+        ("Con gái tôi 7 tuổi bị lạc ở chợ Thủ Đức từ chiều tới giờ chưa về", "missing_person"),
+        ("Có người đứng trên lan can cầu Rạch Chiếc đòi nhảy cầu", "self_harm"),
+        ("Cứu với, nước ngập tới ngực rồi", "rescue_call"),
+    ],
+)
+def test_danger_fires_a_critical_rule_with_and_without_diacritics(
+    rules: UrgencyRules, text: str, rule: str
+) -> None:
+    for variant in both(text):
+        verdict = rules.evaluate(variant)
+        assert rule in verdict.fired, variant
+        assert verdict.level == "critical"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Hố ga trên đường Linh Trung bị mất nắp, rất nguy hiểm", "open_manhole"),
+        ("Đèn tín hiệu ngã tư Bình Thái bị tắt từ sáng", "traffic_light_out"),
+        ("Đường Kha Vạn Cân ngập tới đầu gối, xe chết máy la liệt", "deep_flood"),
+        ("Khu phố 4 mất nước ba ngày nay", "no_water_days"),
+    ],
+)
+def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
+    for variant in both(text):
+        verdict = rules.evaluate(variant)
+        assert verdict.fired == (rule,), variant
+        assert verdict.level == "high"
+
+
+# --- rules: negation, resolution, past, hypotheses, drills, hard negatives --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Không có ai bị thương", "negation"),
+        ("Rất may không ai bị thương, chỉ hư hỏng tài sản", "negation"),
+        ("Vụ cháy nhà kho đã được dập tắt", "resolved"),
+        ("Dây điện đứt đã được điện lực xử lý xong", "resolved"),
+        ("Hôm qua có cháy nhà ở đường số 8", "past"),
+        ("Tuần trước có vụ cháy ở khu trọ này", "past"),
+        ("Cho hỏi khi nhà bị cháy thì gọi số nào?", "hypothetical"),
+        ("Nếu nhà bị cháy thì người dân trong hẻm chạy đi đâu?", "hypothetical"),
+        ("Dây điện võng thấp có nguy cơ đứt", "hypothetical"),
+        ("Diễn tập PCCC ở chung cư: khói bốc ra từ trong phòng, xe cứu hỏa tới", "drill"),
+        ("Giàn giáo vừa đổ sập xuống vỉa hè, rất may không ai bị thương", "unharmed"),
+    ],
+)
+def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
+    for variant in both(text):
+        verdict = rules.evaluate(variant)
+        assert verdict.level != "critical", variant
+        assert why in {h.suppressed_by for h in verdict.hits}, variant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Từ tối qua đến giờ dây điện vẫn nằm dưới đất chưa ai xử lý",  # past, but still going on
+        "Tuần trước có cháy nhà ở hẻm này, hôm nay lại cháy nhà số 5",
+        "Đã dập tắt đám cháy nhưng vẫn còn hai người mắc kẹt bên trong",  # another segment
+        "Có nguy cơ cháy nổ cao và tài xế đang mắc kẹt trong cabin",  # the risk is far away
+        "Không hiểu sao nhà bên cạnh bốc cháy dữ dội",  # not a negation of the fire
+    ],
+)
+def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
+    for variant in both(text):
+        assert rules.evaluate(variant).level == "critical", variant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kẹt xe kinh khủng ở ngã tư Thủ Đức giờ tan tầm",
+        "Dây điện chằng chịt như mạng nhện, mất mỹ quan",
+        "Bán đất nền, bất động sản giá rẻ khu Long Phước",
+        "Xe chạy lộn xộn, đèn giao thông chập chờn",
+        "Đồng hồ điện nhà tôi nhảy số bất thường",
+        "Nhà thuốc tư vấn cho uống kháng sinh không cần toa",
+        "Chuông báo cháy chung cư kêu bậy lúc 3 giờ sáng, hóa ra lỗi hệ thống",
+        "Cháy bãi rác ở Long Phước, khói mù mịt",  # a garbage fire is high, not critical
+        "Khu thảo điền cáp quang đứt hoài, mưa là mất mạng cả xóm",
+        "Đi dạo công viên buổi tối mà sợ quá",
+        "Nước màu vàng đục, người dân không dám nấu ăn",
+        "Hôm nay trời đẹp quá, chúc mọi người cuối tuần vui vẻ",
+    ],
+)
+def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
+    for variant in both(text):
+        assert rules.evaluate(variant).level != "critical", variant
+
+
+def test_no_rule_no_level(rules: UrgencyRules) -> None:
+    verdict = rules.evaluate(for_model("Cảm ơn phường đã thay bóng đèn"))
+    assert verdict.level is None
+    assert verdict.fired == ()
+
+
+def test_rules_are_fast(rules: UrgencyRules) -> None:
+    """A sanity floor against a pathological pattern (eval/urgency_eval.py measures speed)."""
+    texts = [for_model(e.text) for e in load_examples(DATA)]
+    t0 = time.process_time()
+    for t in texts:
+        rules.evaluate(t)
+    assert len(texts) / (time.process_time() - t0) > 500
+
+
+# --- rules file errors -------------------------------------------------------------------------
+
+
+def _rules_doc() -> dict:
+    doc: dict = json.loads(RULES_PATH.read_text(encoding="utf-8"))
+    return doc
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["rules"][0].update(level="urgent"),
+        lambda d: d["rules"][0].update(contexts=["sarcasm"]),
+        lambda d: d["rules"][0].update(patterns=["(unclosed"]),
+        lambda d: d.pop("contexts"),
+    ],
+)
+def test_a_broken_rules_file_is_refused(tmp_path: Path, damage) -> None:
+    doc = _rules_doc()
+    damage(doc)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match="unreadable") as err:
+        UrgencyRules.load(path)
+    assert err.value.code == "urgency.rules_invalid"
+
+
+# --- the classifier ----------------------------------------------------------------------------
+
+
+def test_rank_orders_levels() -> None:
+    assert [rank(x) for x in LEVELS] == sorted((rank(x) for x in LEVELS), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cháy nhà ở hẻm 82 Võ Văn Ngân, có người mắc kẹt bên trong",
+        "Dây điện đứt rơi xuống vũng nước trước cổng trường, học sinh sắp tan học",
+        "Có người bị xe tông nằm bất động giữa đường Đỗ Xuân Hợp, gọi cấp cứu gấp",
+        "Bé 2 tuổi mất tích ở Vincom Thủ Đức",
+    ],
+)
+def test_danger_is_critical_whatever_the_model_says(clf: UrgencyClassifier, text: str) -> None:
+    for variant in both(text):
+        u = clf.assess(variant)
+        assert u.level == "critical"
+        assert u.rules
+        assert u.model_level in LEVELS
+        assert 0.0 < u.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        ("Cảm ơn phường đã dọn rác đầu hẻm nhanh chóng", {"low"}),
+        ("Cho hỏi thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?", {"low"}),
+        ("Rác chất đống đầu hẻm ba ngày không ai thu gom", {"normal", "high"}),
+        ("Đường Võ Văn Ngân ngập sâu, xe chết máy hàng loạt", {"high"}),
+    ],
+)
+def test_the_model_decides_the_rest(clf: UrgencyClassifier, text: str, levels: set[str]) -> None:
+    for variant in both(text):
+        u = clf.assess(variant)
+        assert u.level in levels, (variant, u)
+        assert u.level != "critical"
+
+
+def test_final_level_is_never_below_the_rules_or_the_trusted_model(
+    clf: UrgencyClassifier,
+) -> None:
+    for e in load_examples(DATA)[::7]:
+        mt = for_model(e.text)
+        u = clf.assess(mt)
+        verdict = clf.rules.evaluate(mt)
+        assert rank(u.level) >= rank(verdict.level or "low")
+        assert u.rules == verdict.fired
+        if u.model_level != "critical":
+            assert rank(u.level) >= rank(u.model_level or "low")
+
+
+def test_precomputed_features_give_the_same_answer(clf: UrgencyClassifier) -> None:
+    mt = for_model("Đường Kha Vạn Cân ngập tới đầu gối, xe chết máy")
+    assert clf.assess(mt, features.analyze(mt)) == clf.assess(mt)
+
+
+def _fixed_model(tmp_path: Path, critical_logit: float) -> Path:
+    """A hand-built model that says the same thing of every text."""
+    model = LinearTextModel(
+        classes=LEVELS,
+        names=("s:x",),
+        idf=np.ones(1),
+        coef=np.zeros((4, 1)),
+        intercept=np.array([critical_logit, 0.0, 0.0, 0.0]),
+        temperature=1.0,
+        version="fixed",
+        meta={},
+    )
+    model.save(tmp_path, "urgency", {})
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("critical_logit", "text", "level", "rules"),
+    [
+        (5.0, "Cảm ơn phường đã dọn rác", "critical", ()),  # a sure model is trusted
+        (0.1, "Cảm ơn phường đã dọn rác", "high", ()),  # p(critical) 0.27: not sure enough
+        (5.0, "Vụ cháy nhà kho đã được dập tắt", "high", ()),  # the rules saw it is over
+        (5.0, "Không có ai bị thương", "high", ()),
+        (-5.0, "Cháy nhà ở hẻm 5, có người mắc kẹt", "critical", ("fire", "trapped")),
+        (-5.0, "Hố ga mất nắp giữa đường", "high", ("open_manhole",)),  # max of rule and model
+    ],
+)
+def test_how_rules_and_model_combine(
+    tmp_path: Path, critical_logit: float, text: str, level: str, rules: tuple[str, ...]
+) -> None:
+    c = UrgencyClassifier(_fixed_model(tmp_path, critical_logit))
+    c.warm_up()
+    for variant in both(text):
+        u = c.assess(variant)
+        assert (u.level, u.rules) == (level, rules), variant
+        assert u.model_level == ("critical" if critical_logit > 0 else "high")
+        assert 0.0 < u.score <= 1.0
+
+
+def test_rules_only_on_purpose() -> None:
+    c = UrgencyClassifier(None)
+    c.warm_up()
+    fire = c.assess(for_model("Cháy nhà ở hẻm 5, gọi 114 gấp"))
+    assert (fire.level, fire.model_level) == ("critical", None)
+    assert "fire" in fire.rules
+    assert c.assess(for_model("Cảm ơn phường")).level == "normal"  # rules cannot say low
+
+
+# --- missing and corrupt model files -----------------------------------------------------------
+
+
+def test_missing_model_names_the_rebuild_command(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="langnghe train urgency"):
+        UrgencyClassifier(tmp_path).warm_up()
+
+
+def test_assess_without_a_model_file_falls_back_to_the_rules(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    c = UrgencyClassifier(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="nlp.urgency"):
+        u = c.assess(for_model("Dây điện đứt rơi xuống đường, còn đang xẹt lửa"))
+        c.assess(for_model("Cảm ơn phường"))
+    assert (u.level, u.model_level) == ("critical", None)
+    assert [r.message for r in caplog.records if "urgency.model_unavailable" in r.message]
+    assert len(caplog.records) == 1  # logged once, not per text
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_corrupt_model_names_the_rebuild_command(tmp_path: Path, damage: str) -> None:
+    target = tmp_path / "urgency"
+    shutil.copytree(MODEL, target)
+    npz = target / "urgency.npz"
+    data = npz.read_bytes()
+    middle = len(data) // 2
+    flipped = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+    npz.write_bytes(data[:middle] if damage == "truncate" else flipped)
+    with pytest.raises(ModelUnavailable, match=r"corrupt.*langnghe train urgency"):
+        UrgencyClassifier(target).warm_up()
+
+
+def test_a_model_of_other_classes_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(PROJECT_DIR / "models" / "router", tmp_path / "r")
+    for suffix in ("npz", "json"):
+        (tmp_path / "r" / f"router.{suffix}").rename(tmp_path / "r" / f"urgency.{suffix}")
+    with pytest.raises(ModelUnavailable, match="langnghe train urgency") as err:
+        load_urgency_model(tmp_path / "r")
+    assert err.value.code == "urgency.corrupt"
+
+
+# --- the labelled set --------------------------------------------------------------------------
+
+
+def test_labelled_set_has_enough_of_every_level_and_style() -> None:
+    examples = load_examples(DATA)
+    for level in LEVELS:
+        mine = [e for e in examples if e.label == level]
+        assert len(mine) >= 120, level
+        assert {"no_diacritics", "teencode", "facebook", "formal"} <= {e.style for e in mine}
+    held = [e for e in examples if is_held_out(e.text)]
+    assert 0.15 < len(held) / len(examples) < 0.25
+    assert len({e.text for e in examples}) == len(examples)

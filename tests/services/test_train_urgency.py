@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from app.settings import PROJECT_DIR
+from nlp.linear_training import Example
+from nlp.urgency import LEVELS, UrgencyClassifier, load_urgency_model
+from services.train_urgency import critical_scores, rule_counts, train_urgency_files
+
+DATA = PROJECT_DIR / "eval" / "data" / "urgency"
+
+
+def test_critical_scores_count_misses_and_false_alarms() -> None:
+    examples = [
+        Example("a", "critical"),
+        Example("b", "critical"),
+        Example("c", "high"),
+        Example("d", "low"),
+    ]
+    said = {"a": "critical", "b": "high", "c": "critical", "d": "low"}
+
+    def predict(texts: Sequence[str]) -> list[tuple[str, float]]:
+        return [(said[t], 0.9) for t in texts]
+
+    scores = critical_scores(predict, examples)
+    assert (scores["recall"], scores["precision"], scores["false_alarms"]) == (0.5, 0.5, 1)
+    assert scores["missed"] == [{"text": "b", "predicted": "high"}]
+
+
+@pytest.mark.parametrize(
+    "text", ["Cháy nhà ở hẻm 5, có người mắc kẹt", "Chay nha o hem 5, co nguoi mac ket"]
+)
+def test_rule_counts_say_what_fired_on_which_level(text: str) -> None:
+    examples = [Example(text, "critical"), Example("Hôm qua có cháy nhà ở hẻm 5", "normal")]
+    counts = rule_counts(UrgencyClassifier(None), examples)
+    assert counts["fire"]["fired"] == 1
+    assert counts["fire"]["fired_on_critical"] == 1
+    assert counts["fire"]["cancelled_by_past"] == 1
+    assert counts["trapped"] == {"fired": 1, "fired_on_critical": 1}
+
+
+@pytest.mark.slow
+def test_train_urgency_writes_a_loadable_model_and_its_card(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in DATA.glob("*.jsonl"):  # a smaller set keeps this test quick
+        lines = path.read_text(encoding="utf-8").splitlines()[:30]
+        (data / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "urgency"
+    result = train_urgency_files(data, out)
+    model = load_urgency_model(out)
+    assert model.classes == LEVELS
+    meta = json.loads((out / "urgency.json").read_text(encoding="utf-8"))
+    assert meta["train_examples"] + meta["held_out_examples"] == 4 * 30
+    metrics = result["metrics"]
+    for key in ("held_out", "model_alone", "rules_alone"):
+        for suffix in ("", "_without_diacritics"):
+            m = metrics[key + suffix]
+            assert m["n"] == meta["held_out_examples"]
+            assert 0.0 <= m["critical"]["recall"] <= 1.0
+            assert 0.0 <= m["macro_f1"] <= 1.0
+    card = (out / "CARD.md").read_text(encoding="utf-8")
+    assert meta["version"] in card
+    assert "critical recall" in card
+    assert all(f"| {level} |" in card for level in LEVELS)
+    clf = UrgencyClassifier(out)
+    clf.warm_up()
+    assert clf.assess("cháy nhà ở hẻm 5, có người mắc kẹt").level == "critical"
