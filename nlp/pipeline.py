@@ -121,7 +121,8 @@ class AnnotationPipeline:
                 p.normalized, item.location_text, item.latitude, item.longitude
             )
         with self._timed("router"):
-            routing = self._router.route(p.model_text, place.ward, p.feats)
+            names = (place.street, place.landmark, place.ward, place.alley)
+            routing = self._router.route(p.model_text, place.ward, p.feats, [n for n in names if n])
         urgency = None
         if self._urgency is not None:
             with self._timed("urgency"):

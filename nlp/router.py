@@ -12,6 +12,7 @@ The model is ``router.npz`` and ``router.json`` (see ``nlp.linear``), built by
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -56,8 +57,18 @@ class CategoryRouter:
         assert self._model is not None
         return self._model
 
-    def route(self, model_text: str, ward: str | None, feats: list[str] | None = None) -> Routing:
-        """Route one text; ``feats`` are its ``features.analyze`` features when already computed."""
+    def route(
+        self,
+        model_text: str,
+        ward: str | None,
+        feats: list[str] | None = None,
+        places: Sequence[str] = (),
+    ) -> Routing:
+        """Route one text; ``feats`` are its ``features.analyze`` features when already computed.
+
+        ``places`` (street, landmark … names found in the text) are left out of the explanation:
+        staff need the words about the problem, not the address.
+        """
         m = self.model
         if feats is None:
             feats = features.analyze(model_text)
@@ -72,25 +83,34 @@ class CategoryRouter:
                 ScoredLabel(m.classes[i], float(probs[i])) for i in order[1 : 1 + self._top_k]
             ),
             department=self._departments.department_for(best, ward),
-            explanation=_explain(m, int(order[0]), idx, values, model_text),
+            explanation=_explain(m, int(order[0]), idx, values, model_text, places),
             model_version=m.version,
         )
 
 
 def _explain(
-    m: LinearTextModel, cls: int, idx: np.ndarray, values: np.ndarray, model_text: str, k: int = 5
+    m: LinearTextModel,
+    cls: int,
+    idx: np.ndarray,
+    values: np.ndarray,
+    model_text: str,
+    places: Sequence[str] = (),
+    k: int = 5,
 ) -> tuple[str, ...]:
     """The words of the text, as written, that pushed it most towards the chosen class."""
     contrib = m.coef[cls, idx] * values
     as_written = features.syllables_as_written(model_text)
     out: list[str] = []
     seen: list[str] = []
+    address = {syl for p in places for syl in strip_diacritics(p).lower().split()}
     for j in np.argsort(-contrib):
         if contrib[j] <= 0 or len(out) >= k:
             break
         word = features.readable(m.names[int(idx[j])], as_written)
         key = strip_diacritics(word) if word else ""
-        if word and not any(key in s or s in key for s in seen):
+        if not word or len(word) < 2 or address.intersection(key.lower().split()):
+            continue
+        if not any(key in s or s in key for s in seen):
             out.append(word)
             seen.append(key)
     return tuple(out)

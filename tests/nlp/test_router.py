@@ -77,3 +77,10 @@ def test_corrupt_model_names_the_rebuild_command(tmp_path: Path, damage: str) ->
     npz.write_bytes(data[:middle] if damage == "truncate" else flipped)
     with pytest.raises(ModelUnavailable, match=r"corrupt.*langnghe train router"):
         load_router(target)
+
+
+def test_explanation_leaves_out_the_address(router: CategoryRouter) -> None:
+    text = for_model("Rác chất đống trên đường Võ Văn Ngân")
+    r = router.route(text, ward=None, places=["Võ Văn Ngân"])
+    assert "rác" in r.explanation
+    assert not any("võ" in w or "ngân" in w for w in r.explanation)
