@@ -9,6 +9,7 @@ tagger is not documented as thread-safe and the annotation worker runs beside th
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,19 +20,26 @@ _lock = threading.Lock()
 _tokenize: Callable[..., Any] | None = None
 
 
+def _underthesea(name: str) -> Callable[..., Any]:
+    """One function of underthesea, imported on first use (the import takes seconds)."""
+    try:
+        module = importlib.import_module("underthesea")
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelUnavailable(
+            "underthesea is not installed; run the README's set-up command",
+            code="nlp.underthesea_missing",
+        ) from exc
+    function: Callable[..., Any] = getattr(module, name)
+    return function
+
+
 def warm_up() -> None:
     """Import underthesea and run it once so the first real call is fast."""
     global _tokenize
     with _lock:
         if _tokenize is not None:
             return
-        try:
-            from underthesea import word_tokenize
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ModelUnavailable(
-                "underthesea is not installed; run the README's set-up command",
-                code="nlp.underthesea_missing",
-            ) from exc
+        word_tokenize = _underthesea("word_tokenize")
         word_tokenize("khởi động")
         _tokenize = word_tokenize
 
@@ -63,13 +71,6 @@ def entities(text: str) -> list[tuple[str, str]]:
         return []
     with _lock:
         if _ner is None:
-            try:
-                from underthesea import ner
-            except ImportError as exc:  # pragma: no cover - depends on the install
-                raise ModelUnavailable(
-                    "underthesea is not installed; run the README's set-up command",
-                    code="nlp.underthesea_missing",
-                ) from exc
-            _ner = ner
+            _ner = _underthesea("ner")
         result = _ner(text)
     return [(str(row[0]), str(row[-1])) for row in result]
