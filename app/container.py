@@ -13,12 +13,14 @@ from functools import cached_property
 
 from app.settings import Settings
 from core.reference import ReferenceData
+from nlp.embed import FastE5Embedder, LexicalEmbedder
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
 from nlp.urgency import UrgencyClassifier
 from services.annotation import InProcessAnnotationWorker
+from services.duplicates import DuplicateFinder
 from services.intake import FeedbackService
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
@@ -61,17 +63,32 @@ class Container:
         return PlaceExtractor.from_reference(self.reference, polygons)
 
     @cached_property
+    def embedder(self) -> FastE5Embedder | LexicalEmbedder:
+        return FastE5Embedder() if self.settings.embedder == "e5" else LexicalEmbedder()
+
+    @cached_property
+    def duplicates(self) -> DuplicateFinder:
+        return DuplicateFinder(self.store)
+
+    @cached_property
     def pipeline(self) -> AnnotationPipeline:
         router = CategoryRouter(self.settings.model_dir / "router", self.reference.routing)
         models = self.settings.model_dir
         return AnnotationPipeline(
-            router, self.places, self.pii, urgency=UrgencyClassifier(models / "urgency")
+            router,
+            self.places,
+            self.pii,
+            urgency=UrgencyClassifier(models / "urgency"),
+            embedder=self.embedder,
         )
 
     @cached_property
     def worker(self) -> InProcessAnnotationWorker:
         return InProcessAnnotationWorker(
-            self.store, self.pipeline, threshold=self.settings.routing_threshold
+            self.store,
+            self.pipeline,
+            threshold=self.settings.routing_threshold,
+            duplicates=self.duplicates,
         )
 
     @cached_property

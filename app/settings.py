@@ -4,6 +4,7 @@ LANGNGHE_DATABASE_URL      default sqlite:///<home>/var/langnghe.db
 LANGNGHE_QDRANT_PATH       embedded Qdrant folder, default <home>/var/qdrant
 LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded one
 LANGNGHE_MODEL_DIR         trained model files, default <project>/models
+LANGNGHE_EMBEDDER          lexical (duplicates, similar cases) or e5 (multilingual-e5-small)
 LANGNGHE_LOG_LEVEL         INFO
 LANGNGHE_SECRET_KEY        signs pseudonyms and sessions; must be set outside development
 """
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     secret_key: str = DEV_SECRET
     routing_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    embedder: Literal["lexical", "e5"] = "lexical"
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
     host: str = "127.0.0.1"
     port: int = 8000

@@ -80,6 +80,10 @@ class AnnotationPipeline:
         self._timings: dict[str, float] = defaultdict(float)
         self._timing_lock = threading.Lock()
 
+    @property
+    def router(self) -> CategoryRouter:
+        return self._router
+
     def warm_up(self) -> None:
         segment.warm_up()
         self._router.warm_up()

@@ -1,9 +1,11 @@
 """Duplicate candidates and similar past cases, from sentence embeddings.
 
-A new feedback is a *duplicate candidate* of an open one when it means the same thing (cosine
-of their embeddings above a threshold), was received within a time window, and is about the
-same place: the same ward when both are known, else the same street. Text that merely shares
-words ("ngập" in two wards) is therefore not a duplicate. Staff confirm candidates.
+A new feedback is a *duplicate candidate* of an open one when it is about the same place (the
+same ward when both are known, else the same street), was received within a time window, and
+reads alike: similarity of their vectors above ``threshold``, or above the lower
+``same_category_threshold`` when the router put both in the same category. Text that merely
+shares words ("ngập" in two wards) is therefore not a duplicate. Staff confirm candidates.
+The thresholds were chosen on ``eval/data/duplicates/pairs.jsonl`` (see its evaluation).
 
 *Similar past cases* ignore place and status: they show staff how comparable reports were
 routed before.
@@ -27,7 +29,8 @@ from nlp.normalize import strip_diacritics
 
 @dataclass(frozen=True, slots=True)
 class DuplicateSettings:
-    threshold: float = 0.92
+    threshold: float = 0.52
+    same_category_threshold: float = 0.30
     window: timedelta = timedelta(hours=72)
     max_candidates: int = 3
     similar_window: timedelta = timedelta(days=180)
@@ -58,11 +61,12 @@ class DuplicateFinder:
             return []
         scores = np.stack([v.vector for v in pool]) @ np.asarray(vector, dtype=np.float32)
         ranked = sorted(zip(pool, scores, strict=True), key=lambda p: -p[1])
-        return [
+        found = [
             (v.feedback_id, round(float(score), 4))
-            for v, score in ranked[: s.max_candidates]
-            if score >= s.threshold
+            for v, score in ranked
+            if reads_alike(float(score), feedback.category, v.category, s)
         ]
+        return found[: s.max_candidates]
 
     def similar(self, feedback: Feedback, vector: np.ndarray) -> list[SimilarCase]:
         """The past reports (any place, any status) that read most like this one."""
@@ -79,6 +83,14 @@ class DuplicateFinder:
         scores = np.stack([v.vector for v in pool]) @ np.asarray(vector, dtype=np.float32)
         best = np.argsort(-scores)[: s.similar_count]
         return [SimilarCase(pool[i].reference, pool[i].category, float(scores[i])) for i in best]
+
+
+def reads_alike(
+    score: float, category: str | None, other_category: str | None, s: DuplicateSettings
+) -> bool:
+    """Similar enough: a high score, or a moderate one within the same category."""
+    same_category = category is not None and category == other_category
+    return score >= s.threshold or (same_category and score >= s.same_category_threshold)
 
 
 def same_place(fb: Feedback, other: StoredVector) -> bool:
