@@ -210,6 +210,39 @@ def _summary(result: dict[str, object]) -> str:
     return "see its CARD.md"
 
 
+TEXTCAT_TASKS = ("sentiment", "toxicity", "spam", "relevance", "vsfc_topic")
+
+
+@train.command(name="textcat")
+@click.argument("tasks", nargs=-1, required=True, type=click.Choice(TEXTCAT_TASKS))
+def train_textcat(tasks: tuple[str, ...]) -> None:
+    """Train text classifiers on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
+    from services.train_textcat import FeatureCache, train_textcat_files
+
+    settings = _settings()
+    _setup_logging(settings)
+    cache = FeatureCache()
+    for task in tasks:
+        out = settings.model_dir / task
+        result = train_textcat_files(
+            task, PROJECT_DIR / "eval" / "data", out, settings.data_dir, cache=cache
+        )
+        click.echo(f"{task} model written to {out}: " + _summary(result))
+
+
+def _textcat_alias(task: str) -> click.Command:
+    """``langnghe train sentiment`` = ``langnghe train textcat sentiment`` (what cards name)."""
+
+    def run() -> None:
+        train_textcat.callback(tasks=(task,))  # type: ignore[misc]
+
+    return click.Command(task, callback=run, help=f"Train the {task} classifier.")
+
+
+for _task in TEXTCAT_TASKS:
+    train.add_command(_textcat_alias(_task))
+
+
 @main.command(name="eval")
 @click.option("--skip-bench", is_flag=True, help="Quality evaluations only, no benchmarks.")
 @click.option("--only", default="", help="Comma-separated sections (router, textcat, urgency, …).")

@@ -18,6 +18,7 @@ from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
+from nlp.textcat import textcat_for
 from nlp.urgency import UrgencyClassifier
 from services.annotation import InProcessAnnotationWorker
 from services.duplicates import DuplicateFinder
@@ -26,6 +27,9 @@ from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 
 log = logging.getLogger(__name__)
+
+#: The text classifiers every feedback goes through (``langnghe train <task>`` rebuilds each).
+PIPELINE_TASKS = ("sentiment", "toxicity", "spam", "relevance")
 
 
 class Container:
@@ -79,6 +83,7 @@ class Container:
             self.places,
             self.pii,
             urgency=UrgencyClassifier(models / "urgency"),
+            classifiers={task: textcat_for(models, task) for task in PIPELINE_TASKS},
             embedder=self.embedder,
         )
 

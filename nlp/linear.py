@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,23 +35,26 @@ class LinearTextModel:
     version: str
     meta: dict[str, Any]
     vocabulary: dict[str, int] = field(init=False, repr=False)
+    coef_by_feature: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", {f: i for i, f in enumerate(self.names)})
+        # features × classes, contiguous: one row gather per text instead of a column gather
+        object.__setattr__(self, "coef_by_feature", np.ascontiguousarray(self.coef.T))
 
     def vectorize(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sublinear tf-idf, L2-normalised (the same as scikit-learn's TfidfVectorizer)."""
-        counts = Counter(self.vocabulary[f] for f in feats if f in self.vocabulary)
-        if not counts:
+        get = self.vocabulary.get
+        found = [i for i in map(get, feats) if i is not None]
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        idx, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
         values = (1.0 + np.log(tf)) * self.idf[idx]
         values /= np.linalg.norm(values)
         return idx, values
 
     def decision(self, idx: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return self.coef[:, idx] @ values + self.intercept
+        return values @ self.coef_by_feature[idx] + self.intercept
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         z = scores / self.temperature

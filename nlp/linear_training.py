@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,8 +72,15 @@ def without_diacritics(examples: Iterable[Example]) -> list[Example]:
     return [Example(strip_diacritics(e.text), e.label, "no_diacritics") for e in examples]
 
 
-def _docs(examples: Sequence[Example]) -> list[list[str]]:
-    return [features.analyze(for_model(e.text)) for e in examples]
+def _default_featurize(text: str) -> list[str]:
+    return features.analyze(for_model(text))
+
+
+def _docs(
+    examples: Sequence[Example], featurize: Callable[[str], list[str]] | None = None
+) -> list[list[str]]:
+    fn = featurize or _default_featurize
+    return [fn(e.text) for e in examples]
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -102,10 +109,15 @@ def train_linear(
     version: str,
     seed: int = 13,
     candidates: Sequence[Candidate] | None = None,
+    featurize: Callable[[str], list[str]] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> tuple[LinearTextModel, dict[str, Any]]:
     """Pick a linear model by cross-validation, fit a temperature on out-of-fold scores, fit.
 
     Every training text is also used without diacritics, so such input is not out of domain.
+    ``featurize`` maps a raw text to its features (default ``analyze(for_model(text))``; pass a
+    memoising one to share work between runs); ``weights`` are per-example sample weights
+    (e.g. per source), passed to the estimator's ``fit`` together with the class weights.
     """
     unknown = {e.label for e in train} - set(classes)
     if unknown:
@@ -115,14 +127,15 @@ def train_linear(
         if plain.text != train[i].text:
             augmented.append(plain)
             group_list.append(i)
-    docs = _docs(augmented)
+    docs = _docs(augmented, featurize)
     y = np.array([classes.index(e.label) for e in augmented])
     groups = np.array(group_list)
+    w = None if weights is None else np.array([weights[g] for g in group_list], dtype=float)
     folds = _folds(y[: len(train)], groups, seed)
     cv: dict[str, float] = {}
     best_scores: np.ndarray | None = None
     for cand in candidates or CANDIDATES:
-        oof = _out_of_fold(cand, docs, y, folds, len(classes))
+        oof = _out_of_fold(cand, docs, y, folds, len(classes), w)
         cv[cand.name] = float(f1_score(y, oof.argmax(1), average="macro"))
         if best_scores is None or cv[cand.name] >= max(cv.values()):
             best_scores, chosen = oof, cand
@@ -130,7 +143,7 @@ def train_linear(
     temperature = fit_temperature(best_scores, y)
     vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2)
     x = vec.fit_transform(docs)
-    clf = chosen.build().fit(x, y)
+    clf = chosen.build().fit(x, y) if w is None else chosen.build().fit(x, y, sample_weight=w)
     model = LinearTextModel(
         classes=tuple(classes),
         names=tuple(vec.get_feature_names_out()),
@@ -172,12 +185,14 @@ def _out_of_fold(
     y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     n_classes: int,
+    w: np.ndarray | None = None,
 ) -> np.ndarray:
     scores = np.zeros((len(docs), n_classes))
     for tr, te in folds:
         vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2)
         x_tr = vec.fit_transform([docs[i] for i in tr])
-        clf = cand.build().fit(x_tr, y[tr])
+        fit_kw = {} if w is None else {"sample_weight": w[tr]}
+        clf = cand.build().fit(x_tr, y[tr], **fit_kw)
         scores[te] = clf.decision_function(vec.transform([docs[i] for i in te]))
     return scores
 
