@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,38 @@ from typing import Any
 import numpy as np
 
 from core.errors import ModelUnavailable
+
+
+class _FeatureSpace:
+    """One id per feature string across all loaded models, and a one-list memo per thread."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._memo = threading.local()
+
+    def bind(self, names: tuple[str, ...]) -> np.ndarray:
+        """Register a model's vocabulary; returns shared id → the model's own index (or -1)."""
+        with self._lock:
+            for name in names:
+                self._ids.setdefault(name, len(self._ids))
+            local = np.full(len(self._ids), -1, dtype=np.int64)
+            local[[self._ids[n] for n in names]] = np.arange(len(names))
+        return local
+
+    def encode(self, feats: list[str], remember: bool = True) -> np.ndarray:
+        memo = self._memo
+        if remember and getattr(memo, "feats", None) is feats and memo.length == len(feats):
+            cached: np.ndarray = memo.ids
+            return cached
+        get = self._ids.get
+        ids = np.fromiter((get(f, -1) for f in feats), dtype=np.int64, count=len(feats))
+        if remember:
+            memo.feats, memo.length, memo.ids = feats, len(feats), ids
+        return ids
+
+
+_SPACE = _FeatureSpace()
 
 
 @dataclass(frozen=True)
@@ -36,19 +69,30 @@ class LinearTextModel:
     meta: dict[str, Any]
     vocabulary: dict[str, int] = field(init=False, repr=False)
     coef_by_feature: np.ndarray = field(init=False, repr=False)
+    local_of_shared: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", {f: i for i, f in enumerate(self.names)})
         # features × classes, contiguous: one row gather per text instead of a column gather
         object.__setattr__(self, "coef_by_feature", np.ascontiguousarray(self.coef.T))
+        object.__setattr__(self, "local_of_shared", _SPACE.bind(self.names))
 
-    def vectorize(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear tf-idf, L2-normalised (the same as scikit-learn's TfidfVectorizer)."""
-        get = self.vocabulary.get
-        found = [i for i in map(get, feats) if i is not None]
-        if not found:
+    def vectorize(
+        self, feats: list[str], extra: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear tf-idf, L2-normalised (the same as scikit-learn's TfidfVectorizer).
+
+        Feature strings are looked up once per list in a space shared by every loaded model,
+        so the pipeline's six models reading the same ``feats`` pay for one lookup, not six.
+        """
+        ids = _SPACE.encode(feats)
+        if extra:
+            ids = np.concatenate([ids, _SPACE.encode(extra, remember=False)])
+        local = self.local_of_shared[np.minimum(ids, len(self.local_of_shared) - 1)]
+        local = local[(ids >= 0) & (ids < len(self.local_of_shared)) & (local >= 0)]
+        if local.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+        idx, tf = np.unique(local, return_counts=True)
         values = (1.0 + np.log(tf)) * self.idf[idx]
         values /= np.linalg.norm(values)
         return idx, values

@@ -121,7 +121,8 @@ class TextCategorizer:
     def classify(self, model_text: str, feats: list[str] | None = None) -> Label:
         """Classify a model text (``normalize.for_model``); ``feats`` = its ``analyze`` output."""
         m = self.model
-        idx, values = m.vectorize(textcat_features(model_text, feats))
+        base = features.analyze(model_text) if feats is None else feats
+        idx, values = m.vectorize(base, extra=surface_features(model_text))
         probs = m.probabilities(m.decision(idx, values))
         best = int(np.argmax(probs))
         return Label(
