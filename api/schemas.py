@@ -100,6 +100,13 @@ class FeedbackOut(BaseModel):
         )
 
 
+class DuplicateCandidateOut(BaseModel):
+    candidate_id: int
+    candidate_reference: str
+    score: float
+    state: str
+
+
 class FeedbackPage(BaseModel):
     items: list[FeedbackOut]
     total: int

@@ -23,6 +23,7 @@ from core.ports import AnnotationQueue, FeedbackStore
 from core.types import (
     LOCAL_TZ,
     Contact,
+    DuplicateCandidate,
     Feedback,
     FeedbackIn,
     FeedbackQuery,
@@ -137,6 +138,10 @@ class FeedbackService:
     ) -> Feedback:
         fb = self.get(key)
         return self._store.change_status(fb.id, to, actor, reason)
+
+    def duplicate_candidates(self, key: str | int) -> list[DuplicateCandidate]:
+        """Open earlier reports that may be the same incident, best first (staff confirm)."""
+        return self._store.duplicate_candidates(self.get(key).id)
 
     def mark_duplicate(
         self, key: str | int, original: str | int, actor: str, reason: str | None = None

@@ -8,7 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from api.deps import FeedbackDep, ReferenceDep
-from api.schemas import ErrorResponse, FeedbackCreate, FeedbackOut, FeedbackPage
+from api.schemas import (
+    DuplicateCandidateOut,
+    ErrorResponse,
+    FeedbackCreate,
+    FeedbackOut,
+    FeedbackPage,
+)
 from core.types import LOCAL_TZ, FeedbackQuery, FeedbackStatus
 from services.intake import Submission
 from services.validation import parse_channel
@@ -32,6 +38,20 @@ def create_feedback(body: FeedbackCreate, response: Response, service: FeedbackD
 def get_feedback(key: str, service: FeedbackDep) -> FeedbackOut:
     """One feedback by numeric id or by reference (PA-2026-000123)."""
     return FeedbackOut.of(service.get(key))
+
+
+@router.get("/{key}/duplicates", response_model=list[DuplicateCandidateOut], responses=_ERRORS)
+def duplicate_candidates(key: str, service: FeedbackDep) -> list[DuplicateCandidateOut]:
+    """Open earlier reports that may describe the same incident, with their similarity."""
+    return [
+        DuplicateCandidateOut(
+            candidate_id=c.candidate_id,
+            candidate_reference=c.candidate_reference,
+            score=c.score,
+            state=c.state,
+        )
+        for c in service.duplicate_candidates(key)
+    ]
 
 
 @router.get("", response_model=FeedbackPage, responses=_ERRORS)

@@ -124,3 +124,23 @@ def test_the_api_never_returns_personal_data(client: TestClient) -> None:
         dumped = json.dumps(shown, ensure_ascii=False)
         assert "0909 123 456" not in dumped and "an.nguyen@gmail.com" not in dumped
         assert "Đặng Văn Bi" in shown["text"]
+
+
+def test_a_second_report_of_the_same_incident_lists_the_first_as_candidate(
+    client: TestClient,
+) -> None:
+    first = client.post(
+        "/api/v1/feedback",
+        json={"text": "Cống nghẹt, nước ngập ngang gối ở hẻm 48 Đặng Văn Bi phường Trường Thọ"},
+    ).json()
+    second = client.post(
+        "/api/v1/feedback",
+        json={"text": "hem 48 dang van bi p truong tho cong nghet nuoc ngap ngang goi luon"},
+    ).json()
+    other = client.post(
+        "/api/v1/feedback", json={"text": "Karaoke ồn tới khuya ở phường Linh Xuân"}
+    ).json()
+    found = client.get(f"/api/v1/feedback/{second['reference']}/duplicates").json()
+    assert [c["candidate_reference"] for c in found] == [first["reference"]]
+    assert 0 < found[0]["score"] <= 1 and found[0]["state"] == "proposed"
+    assert client.get(f"/api/v1/feedback/{other['id']}/duplicates").json() == []
