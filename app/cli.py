@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -29,6 +31,7 @@ def _setup_logging(settings: Settings) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
 
 
 class _Group(click.Group):
@@ -101,22 +104,36 @@ def _load_demo(container: object) -> None:
 
 @main.command()
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1, 10_000))
-def analyze(batch_size: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes (default: the number of CPU cores, at most 4).")  # fmt: skip
+def analyze(batch_size: int, workers: int | None) -> None:
     """Annotate JSON lines {"id", "text"} from stdin; one JSON line per input on stdout."""
-    from app.container import Container
-    from services.analyze import analyze_lines
-
     settings = _settings()
     _setup_logging(settings)
-    pipeline = Container(settings).pipeline
-    pipeline.warm_up()
     stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+    workers = workers or min(os.cpu_count() or 1, 4)
     out = sys.stdout
-    for n, result in enumerate(analyze_lines(pipeline, stdin, batch_size), 1):
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    for n, line in enumerate(_analyzed(settings, stdin, batch_size, workers), 1):
+        out.write(line + "\n")
         if n % batch_size == 0:
             out.flush()
     out.flush()
+
+
+def _analyzed(settings: Settings, stdin: Iterable[str], batch_size: int, workers: int
+              ) -> Iterator[str]:  # fmt: skip
+    if workers > 1:
+        from app.parallel import analyze_parallel
+
+        yield from analyze_parallel(settings, stdin, batch_size, workers)
+        return
+    from app.container import Container
+    from services.analyze import analyze_lines
+
+    pipeline = Container(settings).pipeline
+    pipeline.warm_up()
+    for result in analyze_lines(pipeline, stdin, batch_size):
+        yield json.dumps(result, ensure_ascii=False)
 
 
 @main.command(name="import")

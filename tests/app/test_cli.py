@@ -101,3 +101,17 @@ def test_missing_model_names_the_command_that_rebuilds_it(tmp_path: Path) -> Non
     )  # fmt: skip
     assert proc.returncode == 1
     assert "langnghe train router" in proc.stderr
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_analyze_on_several_processes_keeps_order_and_results(tmp_path: Path) -> None:
+    lines = "".join(
+        json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+        for i, t in enumerate(["Mất điện cả khu phố", "Karaoke ồn tới 2h sáng", FLOOD] * 40)
+    )
+    one = run(["analyze", "--workers", "1", "--batch-size", "7"], tmp_path, lines)
+    two = run(["analyze", "--workers", "2", "--batch-size", "7"], tmp_path, lines)
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout
+    assert [json.loads(x)["id"] for x in two.stdout.splitlines()] == list(range(120))
