@@ -50,9 +50,16 @@ class FeedbackStore(Protocol):
     def save_annotation_failure(self, feedback_id: int, error: str) -> None: ...
 
     def vectors_since(
-        self, since: datetime, *, open_only: bool, ward: str | None = None, limit: int = 5000
+        self,
+        since: datetime,
+        *,
+        open_only: bool,
+        ward: str | None = None,
+        category: str | None = None,
+        with_street: bool = False,
+        limit: int = 1000,
     ) -> list[StoredVector]:
-        """Stored embeddings of feedback received since ``since``, newest first."""
+        """Stored vectors of feedback received since ``since``, newest first, at most ``limit``."""
         ...
 
     def save_duplicate_candidates(

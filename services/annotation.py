@@ -52,7 +52,8 @@ def annotate_one(
         annotation = pipeline.annotate(store.annotation_input(feedback_id))
         vector = annotation.embedding
         if duplicates is not None and vector is not None:
-            similar = duplicates.similar(store.get(feedback_id), vector)
+            category = annotation.routing.category
+            similar = duplicates.similar(store.get(feedback_id), vector, category)
             annotation = replace(annotation, similar=tuple(similar))
         store.save_annotation(feedback_id, annotation, status_for(annotation, threshold), ACTOR)
         if duplicates is not None and vector is not None:

@@ -35,6 +35,7 @@ class DuplicateSettings:
     max_candidates: int = 3
     similar_window: timedelta = timedelta(days=180)
     similar_count: int = 3
+    pool_limit: int = 100  # most recent reports compared; a vector index replaces this at scale
 
 
 class DuplicateFinder:
@@ -51,7 +52,11 @@ class DuplicateFinder:
         pool = [
             v
             for v in self._store.vectors_since(
-                feedback.received_at - s.window, open_only=True, ward=feedback.ward
+                feedback.received_at - s.window,
+                open_only=True,
+                ward=feedback.ward,
+                with_street=feedback.ward is None,
+                limit=s.pool_limit,
             )
             if v.feedback_id != feedback.id
             and v.received_at <= feedback.received_at
@@ -68,13 +73,19 @@ class DuplicateFinder:
         ]
         return found[: s.max_candidates]
 
-    def similar(self, feedback: Feedback, vector: np.ndarray) -> list[SimilarCase]:
-        """The past reports (any place, any status) that read most like this one."""
+    def similar(
+        self, feedback: Feedback, vector: np.ndarray, category: str | None
+    ) -> list[SimilarCase]:
+        """The recent past reports of the same category (any place, any status) that read most
+        like this one."""
         s = self._settings
         pool = [
             v
             for v in self._store.vectors_since(
-                feedback.received_at - s.similar_window, open_only=False, limit=20_000
+                feedback.received_at - s.similar_window,
+                open_only=False,
+                category=category,
+                limit=s.pool_limit,
             )
             if v.feedback_id != feedback.id
         ]

@@ -290,7 +290,14 @@ class SqlFeedbackStore:
                 )  # fmt: skip
 
     def vectors_since(
-        self, since: datetime, *, open_only: bool, ward: str | None = None, limit: int = 5000
+        self,
+        since: datetime,
+        *,
+        open_only: bool,
+        ward: str | None = None,
+        category: str | None = None,
+        with_street: bool = False,
+        limit: int = 1000,
     ) -> list[StoredVector]:
         """Embeddings of feedback received since ``since`` (newest first), optionally open only
         and in one ward."""
@@ -306,14 +313,21 @@ class SqlFeedbackStore:
             stmt = stmt.where(c.status.in_(_OPEN), c.duplicate_of.is_(None))
         if ward is not None:
             stmt = stmt.where(c.ward == ward)
+        if category is not None:
+            stmt = stmt.where(c.category == category)
+        if with_street:
+            stmt = stmt.where(c.street.is_not(None))
         stmt = stmt.order_by(c.received_at.desc()).limit(limit)
         with self._db.engine.connect() as conn:
             rows = conn.execute(stmt).all()
+        if not rows:
+            return []
+        blob = b"".join(r.vector for r in rows)  # one conversion for all rows
+        vectors = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(len(rows), -1)
         return [
-            StoredVector(r.id, r.reference, r.ward, r.street, r.received_at,
-                         np.frombuffer(r.vector, dtype=np.float16).astype(np.float32), r.category)
-            for r in rows
-        ]  # fmt: skip
+            StoredVector(r.id, r.reference, r.ward, r.street, r.received_at, v, r.category)
+            for r, v in zip(rows, vectors, strict=True)
+        ]
 
     def save_duplicate_candidates(
         self, feedback_id: int, candidates: Sequence[tuple[int, float]]
