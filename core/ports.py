@@ -99,3 +99,7 @@ class AnnotationQueue(Protocol):
     def wait(self, feedback_id: int, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for the feedback to be annotated; True if it was."""
         ...
+
+    def backlog(self) -> int:
+        """How many submitted feedback are waiting for annotation."""
+        ...

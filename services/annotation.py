@@ -111,6 +111,9 @@ class InProcessAnnotationWorker:
                 self._done.popitem(last=False)
         self._queue.put(feedback_id)
 
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
     def wait(self, feedback_id: int, timeout: float) -> bool:
         with self._lock:
             event = self._done.get(feedback_id)

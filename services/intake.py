@@ -65,6 +65,7 @@ class FeedbackService:
         sender_secret: str,
         wait_seconds: float = 1.0,
         redact: Callable[[str], str] | None = None,
+        max_backlog: int = 2,
     ) -> None:
         """``redact`` is a fast rule-based redaction applied before storing, so that no view ever
         has to show raw text while annotation (which refines it) is pending or failed."""
@@ -73,6 +74,7 @@ class FeedbackService:
         self._secret = sender_secret.encode("utf-8")
         self._wait = wait_seconds
         self._redact = redact
+        self._max_backlog = max_backlog
 
     def validate(self, sub: Submission) -> FeedbackIn:
         """Turn a submission into a storable item, or raise ``InvalidInput``."""
@@ -107,8 +109,12 @@ class FeedbackService:
         fb = result.feedback
         log.debug("feedback.stored ref=%s created=%s", fb.reference, result.created)
         if result.created:
+            backlog = self._queue.backlog()
             self._queue.submit(fb.id)
-            if wait and self._wait > 0 and self._queue.wait(fb.id, self._wait):
+            # Under load, answer at once: the feedback is stored and will be annotated soon;
+            # waiting behind a queue would only add latency to every caller.
+            calm = wait and self._wait > 0 and backlog <= self._max_backlog
+            if calm and self._queue.wait(fb.id, self._wait):
                 return StoreResult(self._store.get(fb.id), created=True)
         return result
 

@@ -137,3 +137,31 @@ def test_lookup_by_reference_and_by_id(container: Container) -> None:
     assert container.feedback.get(str(fb.id)).reference == fb.reference
     with pytest.raises(NotFound):
         container.feedback.get("hello")
+
+
+class _BusyQueue:
+    """A queue that is never drained: intake must answer at once instead of waiting."""
+
+    def __init__(self) -> None:
+        self.submitted: list[int] = []
+        self.waited = False
+
+    def submit(self, feedback_id: int) -> None:
+        self.submitted.append(feedback_id)
+
+    def wait(self, feedback_id: int, timeout: float) -> bool:
+        self.waited = True
+        return False
+
+    def backlog(self) -> int:
+        return 50
+
+
+def test_under_load_intake_stores_and_answers_without_waiting(container: Container) -> None:
+    container.db.migrate()
+    queue = _BusyQueue()
+    service = FeedbackService(container.store, queue, "s", wait_seconds=30.0)
+    result = service.submit(Submission(text=FLOOD, channel="api", channel_message_id="busy"))
+    assert result.created and queue.submitted == [result.feedback.id]
+    assert not queue.waited
+    assert result.feedback.status is FeedbackStatus.RECEIVED
