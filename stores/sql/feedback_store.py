@@ -160,30 +160,9 @@ class SqlFeedbackStore:
             )  # fmt: skip
         event = FeedbackEvent(now, f"channel:{item.channel.value}", None, "received", None)
         conn.execute(_INSERT_EVENT, {"feedback_id": fid, **_event_values(event)})
-        return Feedback(
-            id=fid,
-            reference=reference,
-            channel=item.channel,
-            channel_message_id=item.channel_message_id,
-            sender_id=item.sender_id,
-            text=item.text,
-            received_at=item.received_at.astimezone(UTC),
-            status=FeedbackStatus.RECEIVED,
-            location_text=item.location_text,
-            latitude=item.latitude,
-            longitude=item.longitude,
-            annotation_state=AnnotationState.PENDING,
-            annotation=None,
-            annotation_error=None,
-            category=None,
-            department=None,
-            ward=None,
-            confidence=None,
-            duplicate_of=None,
-            has_contact=contact is not None,
-            events=(event,),
-            redacted_text=item.redacted_text,
-        )
+        row = dict.fromkeys(_FEEDBACK.c.keys()) | values | {"id": fid}
+        row["received_at"] = item.received_at.astimezone(UTC)
+        return _feedback(row, (event,), contact is not None)
 
     def _next_reference(self, conn: Connection, year: int) -> str:
         stmt = _NEXT_NUMBER_PG if self._db.is_postgres else _NEXT_NUMBER_SQLITE
