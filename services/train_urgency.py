@@ -40,6 +40,7 @@ from nlp.urgency import (
     UrgencyRules,
     load_urgency_model,
 )
+from services.training import confusion_rows
 
 log = logging.getLogger(__name__)
 
@@ -197,12 +198,7 @@ def card(info: dict[str, Any], metrics: dict[str, Any], data_dir: Path, version:
         f"{h['per_class_f1'][c]:.3f} | {plain['per_class_recall'][c]:.3f} |"
         for c in LEVELS
     )
-    confusions = (
-        "\n".join(
-            f"| {x['true']} | {x['predicted']} | {x['count']} |" for x in h["worst_confusions"]
-        )
-        or "| – | – | 0 |"
-    )
+    confusions = confusion_rows(h)
     fired = "\n".join(
         f"| {rule} | {c.get('fired', 0)} | {c.get('fired_on_critical', 0)} | "
         f"{sum(v for k, v in c.items() if k.startswith('cancelled_by'))} |"

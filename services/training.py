@@ -68,6 +68,14 @@ def train_router_files(seed_dir: Path, out_dir: Path, reference: ReferenceData) 
     return {"info": info, "metrics": metrics}
 
 
+def confusion_rows(metrics: dict[str, Any]) -> str:
+    """Markdown table rows (true, predicted, count) of the worst confusions of ``evaluate()``."""
+    rows = [
+        f"| {x['true']} | {x['predicted']} | {x['count']} |" for x in metrics["worst_confusions"]
+    ]
+    return "\n".join(rows) or "| – | – | 0 |"
+
+
 def card(
     info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: LinearTextModel
 ) -> str:
@@ -76,12 +84,7 @@ def card(
         f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |"
         for c in model.classes
     )
-    confusions = (
-        "\n".join(
-            f"| {x['true']} | {x['predicted']} | {x['count']} |" for x in h["worst_confusions"]
-        )
-        or "| – | – | 0 |"
-    )
+    confusions = confusion_rows(h)
     reliability = "\n".join(
         f"| {b['bin']} | {b['n']} | {b['confidence']:.3f} | {b['accuracy']:.3f} |"
         for b in h["reliability"]
