@@ -6,6 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+import numpy as np
+
+from core.documents import (
+    Chunk,
+    DocumentFilter,
+    IndexedDocument,
+    SearchHit,
+    SearchMode,
+    SourceDocument,
+    SparseVector,
+)
 from core.types import (
     Annotation,
     DuplicateCandidate,
@@ -103,3 +114,54 @@ class AnnotationQueue(Protocol):
     def backlog(self) -> int:
         """How many submitted feedback are waiting for annotation."""
         ...
+
+
+class ChunkStore(Protocol):
+    """A vector store of document chunks (dense + sparse vectors, metadata payload).
+
+    Implementations: ``stores.qdrant.EdgeChunkStore`` (the embedded engine) and
+    ``stores.qdrant.ClientChunkStore`` (a Qdrant server, or qdrant-client's local mode).
+    Writing a document replaces its chunks as one step seen from readers: new chunks are
+    written first, then the ones it no longer has are deleted.
+    """
+
+    def ensure_collection(self) -> None:
+        """Create the collection and payload indexes, or check an existing one matches."""
+        ...
+
+    def indexed(self, doc_id: str) -> IndexedDocument | None: ...
+
+    def documents(self) -> list[IndexedDocument]: ...
+
+    def replace_document(
+        self,
+        document: SourceDocument,
+        chunks: Sequence[Chunk],
+        dense: np.ndarray,
+        sparse: Sequence[SparseVector],
+        *,
+        content_hash: str | None = None,
+        flush: bool = True,
+    ) -> None: ...
+
+    def flush(self) -> None:
+        """Make every write so far durable (after ``replace_document(..., flush=False)``)."""
+        ...
+
+    def delete_document(self, doc_id: str) -> int:
+        """Remove a document's chunks; returns how many were removed."""
+        ...
+
+    def search(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVector | None,
+        mode: SearchMode,
+        where: DocumentFilter,
+        limit: int,
+    ) -> list[SearchHit]: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...
