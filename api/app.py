@@ -3,7 +3,7 @@
 The app receives its services ready-made and two callables for start-up and shutdown, so it
 knows nothing of settings or of which stores are behind the services.
 
-    >>> app = create_app(feedback_service, reference, on_start=c.start, on_stop=c.close)
+    >>> app = create_app(feedback, reference, search, on_start=c.start, on_stop=c.close)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.routes import feedback, reference
+from api.routes import documents, feedback, reference
 from core.errors import (
     Conflict,
     ExternalServiceError,
@@ -30,6 +30,7 @@ from core.errors import (
 )
 from core.reference import ReferenceData
 from services.intake import FeedbackService
+from services.search import SearchService
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ _STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, ModelUnavailable: 50
 def create_app(
     feedback_service: FeedbackService,
     reference_data: ReferenceData,
+    search_service: SearchService | None = None,
     on_start: Callable[[], None] | None = None,
     on_stop: Callable[[], None] | None = None,
 ) -> FastAPI:
@@ -55,8 +57,11 @@ def create_app(
     app = FastAPI(title="langnghe", version="0.1.0", lifespan=lifespan)
     app.state.feedback = feedback_service
     app.state.reference = reference_data
+    app.state.search = search_service
     app.include_router(feedback.router)
     app.include_router(reference.router)
+    if search_service is not None:
+        app.include_router(documents.router)
     app.add_exception_handler(LangngheError, _langnghe_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from core.reference import ReferenceData
 from services.intake import FeedbackService
+from services.search import SearchService
 
 
 def _feedback(request: Request) -> FeedbackService:
@@ -20,5 +21,11 @@ def _reference(request: Request) -> ReferenceData:
     return ref
 
 
+def _search(request: Request) -> SearchService:
+    service: SearchService = request.app.state.search
+    return service
+
+
 FeedbackDep = Annotated[FeedbackService, Depends(_feedback)]
 ReferenceDep = Annotated[ReferenceData, Depends(_reference)]
+SearchDep = Annotated[SearchService, Depends(_search)]

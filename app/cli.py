@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -11,27 +10,12 @@ from pathlib import Path
 
 import click
 
+from app.cli_support import load_settings, setup_logging
 from app.settings import PROJECT_DIR, Settings
 from core.errors import LangngheError
 
 SEED_DIR = PROJECT_DIR / "eval" / "data" / "router_seed"
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "feedback.jsonl"
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as exc:
-        raise click.ClickException(f"invalid settings: {exc}") from exc
-
-
-def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
 
 
 class _Group(click.Group):
@@ -60,8 +44,8 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     from app.container import Container
     from app.web import build_app
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     container = Container(settings)
     if demo:
         container.start()
@@ -79,8 +63,8 @@ def demo() -> None:
     """Load the demo data into the configured database (idempotent)."""
     from app.container import Container
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     container = Container(settings)
     try:
         container.start()
@@ -91,13 +75,19 @@ def demo() -> None:
 
 def _load_demo(container: object) -> None:
     from app.container import Container
-    from app.demo import load_demo
+    from app.demo import DEMO_DOCUMENTS, load_demo
 
     assert isinstance(container, Container)
     report = load_demo(container, DEMO_FILE)
     click.echo(
         f"demo data: {report.created} new, {report.existing} already there, "
         f"{len(report.rejected)} rejected",
+        err=True,
+    )
+    indexed = container.document_indexer().index_paths([DEMO_DOCUMENTS])
+    click.echo(
+        f"demo documents: {indexed.indexed} indexed, {indexed.unchanged} unchanged, "
+        f"{len(indexed.failed)} failed ({indexed.chunks} chunks)",
         err=True,
     )
 
@@ -108,8 +98,8 @@ def _load_demo(container: object) -> None:
               help="Processes (default: the number of CPU cores, at most 4).")  # fmt: skip
 def analyze(batch_size: int, workers: int | None) -> None:
     """Annotate JSON lines {"id", "text"} from stdin; one JSON line per input on stdout."""
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
     workers = workers or min(os.cpu_count() or 1, 4)
     out = sys.stdout
@@ -155,8 +145,8 @@ def import_(
     from app.container import Container
     from services.importer import import_rows, parse_mapping, read_rows
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     container = Container(settings)
     rows = list(read_rows(file, parse_mapping(mapping), fmt))
     try:
@@ -192,8 +182,8 @@ def train_router(seed_dir: Path, out: Path | None) -> None:
     from core.reference import ReferenceData
     from services.training import train_router_files
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     target = out or settings.model_dir / "router"
     result = train_router_files(seed_dir, target, ReferenceData.load(settings.refdata_dir))
     m = result["metrics"]
@@ -212,8 +202,8 @@ def train_urgency(data_dir: Path, out: Path | None) -> None:
     """Train the urgency model (the rules are data: nlp/data/urgency_rules.json)."""
     from services.train_urgency import train_urgency_files
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     target = out or settings.model_dir / "urgency"
     result = train_urgency_files(data_dir, target)
     click.echo(f"urgency model written to {target}: " + _summary(result))
@@ -236,8 +226,8 @@ def train_textcat(tasks: tuple[str, ...]) -> None:
     """Train text classifiers on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
     from services.train_textcat import FeatureCache, train_textcat_files
 
-    settings = _settings()
-    _setup_logging(settings)
+    settings = load_settings()
+    setup_logging(settings)
     cache = FeatureCache()
     for task in tasks:
         out = settings.model_dir / task
@@ -285,6 +275,16 @@ def db_upgrade() -> None:
     """Apply the Alembic migrations to the configured database."""
     from stores.sql.db import Database
 
-    settings = _settings()
+    settings = load_settings()
     Database(settings.db_url).migrate()
     click.echo("database schema is up to date")
+
+
+def _register_document_commands() -> None:
+    from app.cli_documents import index, search
+
+    main.add_command(index)
+    main.add_command(search)
+
+
+_register_document_commands()

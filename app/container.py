@@ -12,8 +12,11 @@ import logging
 from functools import cached_property
 
 from app.settings import Settings
+from core.ports import ChunkStore
 from core.reference import ReferenceData
-from nlp.embed import FastE5Embedder, LexicalEmbedder
+from indexer.chunking import StructuralChunker
+from indexer.sparse import Bm25Encoder
+from nlp.embed import FastE5Embedder, LexicalEmbedder, weights_path
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
@@ -21,8 +24,11 @@ from nlp.router import CategoryRouter
 from nlp.textcat import textcat_for
 from nlp.urgency import UrgencyClassifier
 from services.annotation import InProcessAnnotationWorker
+from services.documents import DocumentIndexService
 from services.duplicates import DuplicateFinder
 from services.intake import FeedbackService
+from services.search import SearchService
+from stores.qdrant import ClientChunkStore, EdgeChunkStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 
@@ -38,6 +44,7 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._started = False
+        self._chunk_stores: dict[str, ChunkStore] = {}
 
     @cached_property
     def reference(self) -> ReferenceData:
@@ -106,12 +113,48 @@ class Container:
             redact=self.redact_fast,
         )
 
+    @cached_property
+    def document_embedder(self) -> FastE5Embedder:
+        """e5 for documents whatever LANGNGHE_EMBEDDER says: search needs meaning, not words."""
+        return FastE5Embedder(max_tokens=512)
+
+    @cached_property
+    def bm25(self) -> Bm25Encoder:
+        return Bm25Encoder()
+
+    def chunk_store(self, collection: str | None = None) -> ChunkStore:
+        """The e-document store: a Qdrant server when a URL is set, else the embedded engine."""
+        name = collection or self.settings.collection
+        if name not in self._chunk_stores:
+            s = self.settings
+            store: ChunkStore
+            if s.qdrant_url:
+                store = ClientChunkStore(
+                    url=s.qdrant_url, api_key=s.qdrant_api_key, collection=name
+                )
+            elif s.qdrant_engine == "local":
+                store = ClientChunkStore(path=str(s.qdrant_path / "local"), collection=name)
+            else:
+                assert s.qdrant_path is not None
+                store = EdgeChunkStore(s.qdrant_path / "edge", collection=name)
+            self._chunk_stores[name] = store
+        return self._chunk_stores[name]
+
+    def document_indexer(self, collection: str | None = None) -> DocumentIndexService:
+        return DocumentIndexService(
+            self.chunk_store(collection), self.document_embedder, self.bm25, StructuralChunker()
+        )
+
+    def document_search(self, collection: str | None = None) -> SearchService:
+        return SearchService(self.chunk_store(collection), self.document_embedder, self.bm25)
+
     def start(self) -> None:
         """Migrate the database, load models (failing fast if one is missing), start workers."""
         if self._started:
             return
         self.db.migrate()
         self.pipeline.warm_up()
+        weights_path()  # document search needs e5: fail now, not at the first query
         self.worker.start()
         self._started = True
         log.info("app.started database=%s", self.db.url.render_as_string(hide_password=True))
@@ -121,4 +164,7 @@ class Container:
             self.worker.stop()
         if "db" in self.__dict__:
             self.db.dispose()
+        for store in self._chunk_stores.values():
+            store.close()
+        self._chunk_stores.clear()
         self._started = False

@@ -3,6 +3,9 @@
 LANGNGHE_DATABASE_URL      default sqlite:///<home>/var/langnghe.db
 LANGNGHE_QDRANT_PATH       embedded Qdrant folder, default <home>/var/qdrant
 LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded one
+LANGNGHE_QDRANT_ENGINE     embedded engine: edge (qdrant-edge, default) or local (qdrant-client's
+                           pure-Python local mode: small collections only)
+LANGNGHE_COLLECTION        the e-document collection, default "documents"
 LANGNGHE_MODEL_DIR         trained model files, default <project>/models
 LANGNGHE_EMBEDDER          lexical (duplicates, similar cases) or e5 (multilingual-e5-small)
 LANGNGHE_LOG_LEVEL         INFO
@@ -34,6 +37,8 @@ class Settings(BaseSettings):
     qdrant_path: Path | None = None
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
+    qdrant_engine: Literal["edge", "local"] = "edge"
+    collection: str = Field(default="documents", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     model_dir: Path = PROJECT_DIR / "models"
     refdata_dir: Path | None = None
     data_dir: Path = PROJECT_DIR.parent / "shared" / "data"

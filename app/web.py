@@ -10,5 +10,9 @@ from app.container import Container
 
 def build_app(container: Container) -> FastAPI:
     return create_app(
-        container.feedback, container.reference, on_start=container.start, on_stop=container.close
+        container.feedback,
+        container.reference,
+        container.document_search(),
+        on_start=container.start,
+        on_stop=container.close,
     )

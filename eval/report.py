@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -28,11 +29,13 @@ SECTIONS = [
     ("places", "places_eval.py", []),
     ("pii", "pii_eval.py", []),
     ("duplicates", "duplicates_eval.py", []),
+    ("alqac", "alqac_eval.py", []),
     ("embed", "bench_embed.py", []),
     ("pipeline", "bench_pipeline.py", []),
     ("analyze", "bench_analyze.py", ["--runs", "3"]),
+    ("search", "bench_search.py", []),
 ]
-BENCHMARKS = {"embed", "pipeline", "analyze"}
+BENCHMARKS = {"embed", "pipeline", "analyze", "search"}
 
 
 def run(script: str, args: list[str]) -> tuple[str, float, int]:
@@ -46,6 +49,22 @@ def run(script: str, args: list[str]) -> tuple[str, float, int]:
     if proc.returncode != 0:
         out += f"\n\n**failed (exit {proc.returncode})**\n\n```\n{proc.stderr.strip()[-3000:]}\n```"
     return out, time.perf_counter() - t0, proc.returncode
+
+
+def previous_sections(report: str) -> dict[str, list[str]]:
+    """The sections of an earlier report, so ``--only`` replaces some and keeps the rest."""
+    starts = []
+    for name, script, _ in SECTIONS:
+        found = re.search(rf"^## {re.escape(name)}\n\n_(eval/{re.escape(script)}|not available)",
+                          report, flags=re.MULTILINE)  # fmt: skip
+        if found:
+            starts.append((found.start(), name))
+    starts.sort()
+    out = {}
+    for i, (start, name) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(report)
+        out[name] = [*report[start:end].rstrip("\n").split("\n"), ""]
+    return out
 
 
 def commit() -> str:
@@ -75,16 +94,27 @@ def main() -> int:
         "",
     ]
     failures = 0
+    sections: dict[str, list[str]] = {}
     for name, script, script_args in SECTIONS:
         if (only and name not in only) or (args.skip_bench and name in BENCHMARKS):
             continue
         if not (EVAL / script).is_file():
-            parts += [f"## {name}", "", f"_not available: eval/{script} does not exist yet_", ""]
+            sections[name] = [
+                f"## {name}",
+                "",
+                f"_not available: eval/{script} does not exist_",
+                "",
+            ]
             continue
         print(f"running {script} …", file=sys.stderr, flush=True)
         out, seconds, rc = run(script, script_args)
         failures += rc != 0
-        parts += [f"## {name}", "", f"_eval/{script}, {seconds:.0f} s_", "", out, ""]
+        sections[name] = [f"## {name}", "", f"_eval/{script}, {seconds:.0f} s_", "", out, ""]
+    if only and args.out.is_file():
+        kept = previous_sections(args.out.read_text(encoding="utf-8"))
+        sections = {n: sections.get(n) or kept.get(n, []) for n, _, _ in SECTIONS}
+    for lines in sections.values():
+        parts += lines
     args.out.write_text("\n".join(parts), encoding="utf-8")
     print("\n".join(parts))
     print(f"report written to {args.out}", file=sys.stderr)

@@ -10,6 +10,9 @@ from app.container import Container
 from core.types import LOCAL_TZ
 from services.importer import ImportReport, Row, import_rows
 
+#: A ward's e-documents written for the demo (decisions, letters, plans, procedure guides).
+DEMO_DOCUMENTS = Path(__file__).resolve().parent / "documents"
+
 
 def load_demo(container: Container, path: Path) -> ImportReport:
     """Import the demo file; ``days_ago``/``hour`` become real dates so the data looks recent.
