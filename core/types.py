@@ -296,6 +296,8 @@ class FeedbackQuery:
     category: str | None = None
     ward: str | None = None
     channel: Channel | None = None
+    # As stored on the feedback (intake keeps a pseudonym there): a chat user's own reports.
+    sender_id: str | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
     limit: int = 50

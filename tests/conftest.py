@@ -56,7 +56,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     if request.param == "postgresql":
         with db.engine.begin() as conn:
             conn.exec_driver_sql(
-                "TRUNCATE feedback_event, feedback_contact, feedback, reference_counter "
+                "TRUNCATE feedback_event, feedback_contact, feedback, reference_counter, "
+                "dossier_step, dossier, chat_update, chat_conversation, chat_notification "
                 "RESTART IDENTITY CASCADE"
             )
     db.dispose()

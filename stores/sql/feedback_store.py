@@ -198,6 +198,8 @@ class SqlFeedbackStore:
             conditions.append(c.ward == query.ward)
         if query.channel is not None:
             conditions.append(c.channel == query.channel.value)
+        if query.sender_id is not None:
+            conditions.append(c.sender_id == query.sender_id)
         if query.received_from is not None:
             conditions.append(c.received_at >= query.received_from)
         if query.received_to is not None:

@@ -155,3 +155,94 @@ class ReferenceCounterRow(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class DossierRow(Base):
+    """An administrative dossier as the one-stop-shop system knows it; no applicant data at all."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_status_due", "status", "due_at"),)
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    procedure: Mapped[str] = mapped_column(Text)
+    procedure_key: Mapped[str | None] = mapped_column(String(60))
+    receiving_unit: Mapped[str] = mapped_column(Text)
+    handling_unit: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(24))
+    current_step: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DossierStepRow(Base):
+    """One step of a dossier's handling history; replaced as a whole when the dossier changes."""
+
+    __tablename__ = "dossier_step"
+
+    dossier_code: Mapped[str] = mapped_column(ForeignKey("dossier.code"), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class ChatUpdateRow(Base):
+    """One update from a chat user, as received, with the replies we gave (null until answered).
+
+    The key is the platform's own id, so a delivery repeated by the platform finds this row.
+    """
+
+    __tablename__ = "chat_update"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    replies: Mapped[list[Any] | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChatConversationRow(Base):
+    """Where a chat user is in a dialogue; ``version`` guards concurrent writers."""
+
+    __tablename__ = "chat_conversation"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    flow: Mapped[str | None] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    buttons: Mapped[list[str]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChatNotificationRow(Base):
+    """The outbox of messages to chat users that are not replies (a feedback's status changed)."""
+
+    __tablename__ = "chat_notification"
+    __table_args__ = (
+        Index("ix_chat_notification_due", "state", "next_attempt_at"),
+        Index("ix_chat_notification_held", "channel", "user_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    feedback_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

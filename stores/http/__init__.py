@@ -1,0 +1,1 @@
+"""Outbound HTTP adapters: other systems of the city asked over their APIs."""
