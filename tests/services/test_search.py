@@ -349,7 +349,7 @@ def test_demo_documents_with_e5_find_the_right_document_and_answer(tmp_path: Pat
     try:
         indexer = DocumentIndexService(store, embedder, Bm25Encoder(), StructuralChunker())
         report = indexer.index_paths([DEMO])
-        assert (report.indexed, report.failed) == (12, [])
+        assert (report.indexed, report.failed) == (18, [])
         service = SearchService(store, embedder, Bm25Encoder())
         expected = {
             "làm giấy khai sinh cần giấy tờ gì": "hd-03-hd-ubnd-dang-ky-khai-sinh.md",
