@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 import click
@@ -75,7 +76,8 @@ def demo() -> None:
 
 def _load_demo(container: object) -> None:
     from app.container import Container
-    from app.demo import DEMO_DOCUMENTS, load_demo
+    from app.demo import DEMO_DOCUMENTS, DEMO_DOSSIERS, load_demo
+    from services.dossiers import load_demo_dossiers
 
     assert isinstance(container, Container)
     report = load_demo(container, DEMO_FILE)
@@ -84,6 +86,8 @@ def _load_demo(container: object) -> None:
         f"{len(report.rejected)} rejected",
         err=True,
     )
+    dossiers = load_demo_dossiers(container.dossiers, DEMO_DOSSIERS, date.today())
+    click.echo(f"demo dossiers: {dossiers.summary()}", err=True)
     indexed = container.document_indexer().index_paths([DEMO_DOCUMENTS])
     click.echo(
         f"demo documents: {indexed.indexed} indexed, {indexed.unchanged} unchanged, "
@@ -282,9 +286,11 @@ def db_upgrade() -> None:
 
 def _register_document_commands() -> None:
     from app.cli_documents import index, search
+    from app.cli_dossiers import import_dossiers
 
     main.add_command(index)
     main.add_command(search)
+    main.add_command(import_dossiers)
 
 
 _register_document_commands()

@@ -25,11 +25,14 @@ from nlp.textcat import textcat_for
 from nlp.urgency import UrgencyClassifier
 from services.annotation import InProcessAnnotationWorker
 from services.documents import DocumentIndexService
+from services.dossiers import DossierService
 from services.duplicates import DuplicateFinder
 from services.intake import FeedbackService
 from services.search import SearchService
+from stores.http.dossier_source import HttpDossierSource
 from stores.qdrant import ClientChunkStore, EdgeChunkStore
 from stores.sql.db import Database
+from stores.sql.dossier_store import SqlDossierStore
 from stores.sql.feedback_store import SqlFeedbackStore
 
 log = logging.getLogger(__name__)
@@ -148,6 +151,19 @@ class Container:
     def document_search(self, collection: str | None = None) -> SearchService:
         return SearchService(self.chunk_store(collection), self.document_embedder, self.bm25)
 
+    @cached_property
+    def dossier_source(self) -> HttpDossierSource | None:
+        s = self.settings
+        if not s.dossier_source_url:
+            return None
+        return HttpDossierSource(
+            s.dossier_source_url, s.dossier_source_api_key or "", timeout=s.dossier_source_timeout
+        )
+
+    @cached_property
+    def dossiers(self) -> DossierService:
+        return DossierService(SqlDossierStore(self.db), self.dossier_source)
+
     def start(self) -> None:
         """Migrate the database, load models (failing fast if one is missing), start workers."""
         if self._started:
@@ -162,6 +178,8 @@ class Container:
     def close(self) -> None:
         if "worker" in self.__dict__:
             self.worker.stop()
+        if self.__dict__.get("dossier_source") is not None:
+            self.dossier_source.close()  # type: ignore[union-attr]
         if "db" in self.__dict__:
             self.db.dispose()
         for store in self._chunk_stores.values():

@@ -6,6 +6,8 @@ LANGNGHE_QDRANT_URL        a Qdrant server or cluster instead of the embedded on
 LANGNGHE_QDRANT_ENGINE     embedded engine: edge (qdrant-edge, default) or local (qdrant-client's
                            pure-Python local mode: small collections only)
 LANGNGHE_COLLECTION        the e-document collection, default "documents"
+LANGNGHE_DOSSIER_SOURCE_URL / _API_KEY / _TIMEOUT   a live one-stop-shop system (dossier status);
+                           without it, dossiers come from `langnghe import-dossiers`
 LANGNGHE_MODEL_DIR         trained model files, default <project>/models
 LANGNGHE_EMBEDDER          lexical (duplicates, similar cases) or e5 (multilingual-e5-small)
 LANGNGHE_LOG_LEVEL         INFO
@@ -39,6 +41,9 @@ class Settings(BaseSettings):
     qdrant_api_key: str | None = None
     qdrant_engine: Literal["edge", "local"] = "edge"
     collection: str = Field(default="documents", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    dossier_source_url: str | None = None
+    dossier_source_api_key: str | None = None
+    dossier_source_timeout: float = Field(default=5.0, gt=0, le=60)
     model_dir: Path = PROJECT_DIR / "models"
     refdata_dir: Path | None = None
     data_dir: Path = PROJECT_DIR.parent / "shared" / "data"

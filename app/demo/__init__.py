@@ -12,6 +12,8 @@ from services.importer import ImportReport, Row, import_rows
 
 #: A ward's e-documents written for the demo (decisions, letters, plans, procedure guides).
 DEMO_DOCUMENTS = Path(__file__).resolve().parent / "documents"
+#: Dossiers of the one-stop shop in every state (on time, late, finished, rejected …).
+DEMO_DOSSIERS = Path(__file__).resolve().parent / "dossiers.jsonl"
 
 
 def load_demo(container: Container, path: Path) -> ImportReport:
