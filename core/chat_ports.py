@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.chat import ChatChannel, Incoming, Reply
+from core.errors import LangngheError
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +108,29 @@ class ChatStore(Protocol):
         ...
 
     def held_notifications(self, channel: ChatChannel, user_id: str) -> list[Notification]: ...
+
+
+class DialogueHandler(Protocol):
+    """The channel-neutral dialogue core as channels see it (``bots.core``)."""
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Store the update (deduplicated by its platform id), answer it, store the answer."""
+        ...
+
+
+class ChannelSender(Protocol):
+    """Sends messages that are not replies to a webhook call (notifications) on one channel.
+
+    Raises ``ExternalServiceError`` when the platform fails (retried later) and
+    ``MessagingWindowClosed`` when the platform does not allow writing to the user now.
+    """
+
+    channel: ChatChannel
+
+    def send(self, user_id: str, replies: list[Reply]) -> None: ...
+
+
+class MessagingWindowClosed(LangngheError):
+    """The platform forbids messaging this user until they write again (kept as HELD)."""
+
+    code = "chat.window_closed"
