@@ -9,13 +9,18 @@
    questions are searched ``--runs`` times: latency of the store's hybrid query alone and of
    the whole ``SearchService.search`` (query embedding and BM25 encoding included).
 
-    python eval/bench_search.py [--articles 1500] [--points 100000] [--runs 3]
+    python eval/bench_search.py [--articles 1500] [--points 100000] [--runs 3] [--search-only]
+
+The real chunks' vectors are kept in ``var/eval/bench_search_vectors.npz``; ``--search-only``
+reuses them to measure search again (on a quiet machine) without re-embedding.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import resource
 import statistics
 import sys
@@ -154,22 +159,63 @@ def search_phase(store: EdgeChunkStore, rec: Recording, questions: list[str], ru
     return {"store": store_ms, "service": service_ms}
 
 
+CACHE = ROOT / "var" / "eval" / "bench_search_vectors.npz"
+
+
+def save_vectors(rec: Recording) -> None:
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    lengths = np.array([len(v.indices) for v in rec.sparse])
+    np.savez_compressed(
+        CACHE,
+        dense=np.concatenate(rec.dense),
+        lengths=lengths,
+        indices=np.concatenate([np.array(v.indices, dtype=np.int64) for v in rec.sparse]),
+        values=np.concatenate([np.array(v.values, dtype=np.float32) for v in rec.sparse]),
+    )
+
+
+def load_vectors(rec: Recording) -> None:
+    data = np.load(CACHE)
+    rec.dense = [data["dense"]]
+    offsets = np.concatenate([[0], np.cumsum(data["lengths"])])
+    rec.sparse = [
+        SparseVector(tuple(int(i) for i in data["indices"][a:b]),
+                     tuple(float(v) for v in data["values"][a:b]))
+        for a, b in itertools.pairwise(offsets)
+    ]  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--articles", type=int, default=1500)
     ap.add_argument("--points", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--search-only", action="store_true", help="reuse the cached vectors")
     args = ap.parse_args()
     folder = args.data / "alqac2023_legal"
     articles = json.loads((folder / "all_articles_2023.json").read_text(encoding="utf-8"))
     questions = [q["text"] for q in json.loads((folder / "train.json").read_text(encoding="utf-8"))]
     with tempfile.TemporaryDirectory() as tmp:
-        rec, idx = index_phase(articles, args.articles, Path(tmp))
+        if args.search_only:
+            embedder = FastE5Embedder(max_tokens=512)
+            embedder.warm_up()
+            rec, idx = Recording(embedder, Bm25Encoder()), None
+            load_vectors(rec)
+        else:
+            rec, idx = index_phase(articles, args.articles, Path(tmp))
+            save_vectors(rec)
         store, scale = synthetic(rec, args.points, Path(tmp))
         lat = search_phase(store, rec, questions, args.runs)
         store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if idx is not None:
+        print_indexing(idx)
+    print_search(scale, lat, questions, args.runs, peak)
+    return 0
+
+
+def print_indexing(idx: dict) -> None:
     split = idx["split"]
     print(f"### indexing: {idx['documents']} ALQAC articles → {idx['chunks']} chunks\n")
     print("| step | seconds | share |")
@@ -179,10 +225,13 @@ def main() -> int:
     other = idx["total"] - sum(split.values())
     print(f"| other (hash checks, batching) | {other:.1f} | {other / idx['total']:.0%} |")
     print(f"| **total** | {idx['total']:.1f} | {idx['chunks'] / idx['total']:.1f} chunks/s |")
+
+
+def print_search(scale: dict, lat: dict, questions: list[str], runs: int, peak: float) -> None:
     print(f"\n### hybrid search over {scale['points']:,} chunks (embedded qdrant-edge)\n")
     print(f"written in {scale['write']:.0f} s ({scale['points'] / scale['write']:.0f} chunks/s "
           f"through the store), optimised in {scale['optimize']:.0f} s\n")  # fmt: skip
-    print(f"{len(questions)} ALQAC questions × {args.runs} runs\n")
+    print(f"{len(questions)} ALQAC questions × {runs} runs\n")
     print("| what | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|")
     for label, key in (
@@ -193,9 +242,9 @@ def main() -> int:
         print(f"| {label} | {ms(v, 50):.1f} | {ms(v, 95):.1f} | {max(v):.1f} |")
     print(
         f"\npeak memory (max RSS of this process): {peak:.0f} MiB; "
-        f"median of all service calls {statistics.median(lat['service']):.1f} ms"
+        f"median of all service calls {statistics.median(lat['service']):.1f} ms; "
+        f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
-    return 0
 
 
 if __name__ == "__main__":

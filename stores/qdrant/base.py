@@ -26,6 +26,7 @@ from core.documents import (
 )
 from stores.qdrant.common import (
     RRF_K,
+    RRF_WEIGHTS,
     UPSERT_BATCH,
     Condition,
     QueryPlan,
@@ -56,6 +57,7 @@ class QdrantStoreBase(ABC):
         self.collection = collection
         self.dense_dim = dense_dim
         self.rrf_k = rrf_k
+        self.rrf_weights = RRF_WEIGHTS
         self._lock = threading.Lock()
         self._ready = False
 

@@ -208,7 +208,7 @@ class ClientChunkStore(QdrantStoreBase):
             response = self._qdrant().query_points(
                 self.collection,
                 prefetch=stages,
-                query=models.RrfQuery(rrf=models.Rrf(k=self.rrf_k)),
+                query=models.RrfQuery(rrf=models.Rrf(k=self.rrf_k, weights=list(self.rrf_weights))),
                 query_filter=where,
                 limit=plan.limit,
                 with_payload=True,

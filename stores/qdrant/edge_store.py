@@ -192,7 +192,7 @@ class EdgeChunkStore(QdrantStoreBase):
             request = qe.QueryRequest(
                 limit=plan.limit,
                 prefetches=stages,
-                query=qe.Fusion.Rrf(k=self.rrf_k),
+                query=qe.Fusion.Rrf(k=self.rrf_k, weights=list(self.rrf_weights)),
                 filter=where,
                 with_payload=True,
             )
