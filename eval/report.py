@@ -30,6 +30,7 @@ SECTIONS = [
     ("pii", "pii_eval.py", []),
     ("duplicates", "duplicates_eval.py", []),
     ("alqac", "alqac_eval.py", []),
+    ("nlu", "nlu_eval.py", []),
     ("embed", "bench_embed.py", []),
     ("pipeline", "bench_pipeline.py", []),
     ("analyze", "bench_analyze.py", ["--runs", "3"]),
