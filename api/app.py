@@ -3,16 +3,20 @@
 The app receives its services ready-made and two callables for start-up and shutdown, so it
 knows nothing of settings or of which stores are behind the services.
 
-    >>> app = create_app(feedback, reference, search, on_start=c.start, on_stop=c.close)
+    >>> app = create_app(feedback, reference, search, on_start=c.start, on_stop=c.close,
+    ...                  routers=[WebChatChannel(engine).router])
+
+``routers`` are mounted as they are: the chat channels bring their own webhook routes, and
+this package must not import them (``api`` and ``bots`` are independent adapters).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -45,6 +49,7 @@ def create_app(
     search_service: SearchService | None = None,
     on_start: Callable[[], None] | None = None,
     on_stop: Callable[[], None] | None = None,
+    routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +67,8 @@ def create_app(
     app.include_router(reference.router)
     if search_service is not None:
         app.include_router(documents.router)
+    for extra in routers:
+        app.include_router(extra)
     app.add_exception_handler(LangngheError, _langnghe_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

@@ -285,12 +285,17 @@ def db_upgrade() -> None:
 
 
 def _register_document_commands() -> None:
+    from app.cli_bot import bot
     from app.cli_documents import index, search
     from app.cli_dossiers import import_dossiers
+    from app.cli_nlu import nlu, train_nlu
 
     main.add_command(index)
     main.add_command(search)
     main.add_command(import_dossiers)
+    main.add_command(bot)
+    main.add_command(nlu)
+    train.add_command(train_nlu)
 
 
 _register_document_commands()

@@ -24,3 +24,5 @@ def setup_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+    # httpx logs request URLs at INFO, and Telegram's carry the bot token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))

@@ -12,6 +12,20 @@ LANGNGHE_MODEL_DIR         trained model files, default <project>/models
 LANGNGHE_EMBEDDER          lexical (duplicates, similar cases) or e5 (multilingual-e5-small)
 LANGNGHE_LOG_LEVEL         INFO
 LANGNGHE_SECRET_KEY        signs pseudonyms and sessions; must be set outside development
+LANGNGHE_TELEGRAM_TOKEN    the bot's token (from @BotFather); without it, no Telegram channel
+LANGNGHE_TELEGRAM_WEBHOOK_SECRET  checked against X-Telegram-Bot-Api-Secret-Token on
+                           POST /webhooks/telegram (1-256 of A-Z a-z 0-9 _ -)
+LANGNGHE_TELEGRAM_BASE_URL the Bot API, default https://api.telegram.org/bot (a local Bot API
+                           server or a test fake instead)
+LANGNGHE_ZALO_APP_ID       the Zalo app linked to the city's Official Account; without it, no
+                           Zalo channel
+LANGNGHE_ZALO_OA_SECRET_KEY   the OA's secret: checks X-ZEvent-Signature on POST /webhooks/zalo
+LANGNGHE_ZALO_APP_SECRET_KEY  the app's secret: sent when refreshing the OA access token
+LANGNGHE_ZALO_REFRESH_TOKEN   the first refresh token; Zalo rotates it at every refresh and the
+                           current one is kept in the database (table zalo_token)
+LANGNGHE_ZALO_API_BASE / _OAUTH_BASE   https://openapi.zalo.me, https://oauth.zaloapp.com
+LANGNGHE_ZALO_WINDOW_DAYS  days after a user's last message the OA may still write (7)
+LANGNGHE_ZALO_MAX_EVENT_AGE_SECONDS   older (signed) webhook events are ignored (300)
 """
 
 from __future__ import annotations
@@ -49,6 +63,17 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_DIR.parent / "shared" / "data"
     log_level: str = "INFO"
     secret_key: str = DEV_SECRET
+    telegram_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    zalo_app_id: str | None = None
+    zalo_oa_secret_key: str | None = None
+    zalo_app_secret_key: str | None = None
+    zalo_refresh_token: str | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_window_days: int = Field(default=7, ge=1, le=365)
+    zalo_max_event_age_seconds: int = Field(default=300, ge=10, le=86_400)
     routing_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     embedder: Literal["lexical", "e5"] = "lexical"
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)

@@ -6,13 +6,24 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from app.container import Container
+from bots.channels.web import WebChatChannel
+from core.chat import Incoming, Reply
 
 
 def build_app(container: Container) -> FastAPI:
-    return create_app(
+    def chat(incoming: Incoming) -> list[Reply]:
+        return container.dialogue.handle(incoming)  # the engine is built at the first message
+
+    zalo = container.zalo_channel()  # None unless LANGNGHE_ZALO_* are set
+    telegram = container.telegram_channel()  # None unless a token and a webhook secret are set
+    channels = [c.router for c in (zalo, telegram) if c is not None]
+    app = create_app(
         container.feedback,
         container.reference,
         container.document_search(),
         on_start=container.start,
         on_stop=container.close,
+        routers=[WebChatChannel(chat).router, *channels],
     )
+    app.state.attachments = container.attachments
+    return app

@@ -109,9 +109,28 @@ class ChatStore(Protocol):
 
     def held_notifications(self, channel: ChatChannel, user_id: str) -> list[Notification]: ...
 
+    def unanswered(
+        self, older_than: datetime, limit: int = 100, *, newer_than: datetime | None = None
+    ) -> list[Incoming]:
+        """Updates stored but never answered, received before ``older_than`` (and after
+        ``newer_than``), oldest first.
+
+        Rebuilt as the ``Incoming`` that was stored (photo, location and all), so a restarted
+        server can answer what it had acknowledged before it crashed.
+        """
+        ...
+
 
 class DialogueHandler(Protocol):
     """The channel-neutral dialogue core as channels see it (``bots.core``)."""
+
+    def accept(self, incoming: Incoming) -> bool:
+        """Store the update before the channel acknowledges it; whether it still needs an answer.
+
+        False for a repeated delivery that was already answered (its replies were sent then);
+        True for a new update and for one stored earlier but never answered.
+        """
+        ...
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Store the update (deduplicated by its platform id), answer it, store the answer."""

@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 _REFERENCE = re.compile(r"^PA-\d{4}-\d{6,}$", re.I)
 
+#: Called after a stored status change: (feedback as changed, old status, new status, reason).
+StatusHook = Callable[[Feedback, FeedbackStatus, FeedbackStatus, str | None], object]
+
 
 @dataclass(frozen=True, slots=True)
 class Submission:
@@ -66,15 +69,21 @@ class FeedbackService:
         wait_seconds: float = 1.0,
         redact: Callable[[str], str] | None = None,
         max_backlog: int = 2,
+        on_status_change: StatusHook | None = None,
     ) -> None:
         """``redact`` is a fast rule-based redaction applied before storing, so that no view ever
-        has to show raw text while annotation (which refines it) is pending or failed."""
+        has to show raw text while annotation (which refines it) is pending or failed.
+
+        ``on_status_change(feedback, old, new, reason)`` runs after a status change is stored
+        (``NotificationService.feedback_status_changed`` tells the citizen); its failure is
+        logged, never undoes nor fails the change."""
         self._store = store
         self._queue = queue
         self._secret = sender_secret.encode("utf-8")
         self._wait = wait_seconds
         self._redact = redact
         self._max_backlog = max_backlog
+        self._on_status_change = on_status_change
 
     def validate(self, sub: Submission) -> FeedbackIn:
         """Turn a submission into a storable item, or raise ``InvalidInput``."""
@@ -143,7 +152,16 @@ class FeedbackService:
         self, key: str | int, to: FeedbackStatus, actor: str, reason: str | None
     ) -> Feedback:
         fb = self.get(key)
-        return self._store.change_status(fb.id, to, actor, reason)
+        changed = self._store.change_status(fb.id, to, actor, reason)
+        if self._on_status_change is not None:
+            # The stored event says what the status was when the change was made.
+            last = changed.events[-1].from_status if changed.events else None
+            old = FeedbackStatus(last) if last else fb.status
+            try:
+                self._on_status_change(changed, old, to, reason)
+            except Exception:
+                log.exception("feedback.status_hook_failed id=%s", fb.id)
+        return changed
 
     def duplicate_candidates(self, key: str | int) -> list[DuplicateCandidate]:
         """Open earlier reports that may be the same incident, best first (staff confirm)."""

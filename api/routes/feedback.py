@@ -1,11 +1,12 @@
-"""/api/v1/feedback: intake, lookup and listing of feedback (phản ánh)."""
+"""/api/v1/feedback: intake, lookup and listing of feedback (phản ánh), and its photos."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from api.deps import FeedbackDep, ReferenceDep
 from api.schemas import (
@@ -15,7 +16,10 @@ from api.schemas import (
     FeedbackOut,
     FeedbackPage,
 )
+from core.attachments import MAX_PHOTOS_PER_FEEDBACK, Attachment
+from core.errors import NotFound
 from core.types import LOCAL_TZ, FeedbackQuery, FeedbackStatus
+from services.attachments import AttachmentService
 from services.intake import Submission
 from services.validation import parse_channel
 
@@ -85,6 +89,75 @@ def list_feedback(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+class AttachmentOut(BaseModel):
+    """A photo's metadata; its bytes are at ``href`` once stored (``state`` "stored")."""
+
+    ordinal: int
+    state: str = Field(description="pending, stored, or failed (could not be fetched)")
+    channel: str
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None
+    error_code: str | None = Field(description="Why a failed photo could not be fetched.")
+    created_at: datetime
+    fetched_at: datetime | None
+    href: str | None
+
+    @classmethod
+    def of(cls, a: Attachment) -> AttachmentOut:
+        stored = a.sha256 is not None
+        return cls(
+            ordinal=a.ordinal, state=a.state.value, channel=a.channel,
+            content_type=a.content_type, size_bytes=a.size_bytes, sha256=a.sha256,
+            error_code=a.error.split(":", 1)[0] if a.error else None,
+            created_at=a.created_at.astimezone(LOCAL_TZ),
+            fetched_at=a.fetched_at.astimezone(LOCAL_TZ) if a.fetched_at else None,
+            href=f"{router.prefix}/{a.feedback_id}/attachments/{a.ordinal}" if stored else None,
+        )  # fmt: skip
+
+
+def _attachments(request: Request) -> AttachmentService:
+    """The composition root sets ``app.state.attachments``; without it no photo is kept."""
+    service: AttachmentService | None = getattr(request.app.state, "attachments", None)
+    if service is None:
+        raise NotFound("photos are not kept by this server", code="attachment.unavailable")
+    return service
+
+
+AttachmentsDep = Annotated[AttachmentService, Depends(_attachments)]
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+_IMAGE = {200: {"content": {t: {} for t in _EXTENSIONS}, "description": "The photo."}}
+
+
+@router.get("/{key}/attachments", response_model=list[AttachmentOut], responses=_ERRORS)
+def list_attachments(
+    key: str, service: FeedbackDep, attachments: AttachmentsDep
+) -> list[AttachmentOut]:
+    """The photos sent with a feedback, in the order sent: metadata only, no caption (the
+    citizen's words are shown redacted, in the feedback itself)."""
+    return [AttachmentOut.of(a) for a in attachments.list(service.get(key).id)]
+
+
+@router.get("/{key}/attachments/{ordinal}", response_class=Response,
+            responses={**_ERRORS, **_IMAGE})  # fmt: skip
+def attachment_image(
+    key: str,
+    ordinal: Annotated[int, Path(ge=1, le=MAX_PHOTOS_PER_FEEDBACK)],
+    service: FeedbackDep,
+    attachments: AttachmentsDep,
+) -> Response:
+    """The photo's bytes with its content type (404 ``attachment.not_fetched`` if it failed)."""
+    fb = service.get(key)
+    content = attachments.content(fb.id, ordinal)
+    name = f"{fb.reference}-{ordinal}.{_EXTENSIONS.get(content.content_type, 'bin')}"
+    headers = {
+        "Content-Disposition": f'inline; filename="{name}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    }
+    return Response(content.data, media_type=content.content_type, headers=headers)
 
 
 def _start_of(day: date | None) -> datetime | None:

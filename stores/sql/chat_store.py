@@ -2,8 +2,9 @@
 
 Every update is written before it is answered, keyed by (channel, platform update id): a
 delivery the platform repeats finds the first row and its replies instead of making a second
-feedback. Conversation state carries a version so two workers answering the same user cannot
-silently overwrite each other.
+feedback, and an update never answered (``unanswered``) is what a crash between the webhook's
+200 and the reply left behind, answered at the next start. Conversation state carries a
+version so two workers answering the same user cannot silently overwrite each other.
 
 >>> store = SqlChatStore(Database("sqlite:///var/langnghe.db"))
 >>> stored = store.record_update(incoming)
@@ -24,9 +25,10 @@ from sqlalchemy import Connection, Insert, Table, insert, literal_column, or_, s
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from core.chat import Button, ChatChannel, Incoming, Reply
+from core.chat import Button, ChatChannel, Incoming, IncomingKind, Location, Photo, Reply
 from core.chat_ports import Conversation, Notification, NotificationState, StoredUpdate
 from core.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
+from core.types import LOCAL_TZ
 from stores.sql.db import Database
 from stores.sql.tables import ChatConversationRow, ChatNotificationRow, ChatUpdateRow
 
@@ -99,6 +101,27 @@ class SqlChatStore:
             raise NotFound(
                 f"no {channel} update {update_id!r} was recorded", code="chat.update_not_found"
             )
+
+    def unanswered(
+        self, older_than: datetime, limit: int = 100, *, newer_than: datetime | None = None
+    ) -> list[Incoming]:
+        """Updates stored but never answered, received before ``older_than``, oldest first.
+
+        What a crash between the webhook's 200 and the reply leaves behind; ``older_than``
+        keeps out updates a live worker may be answering now, ``newer_than`` those too old
+        to answer usefully.
+        """
+        _require_aware(older_than, "older_than")
+        if limit < 1:
+            raise InvalidInput("limit must be at least 1", code="chat.limit_invalid")
+        u = _UPDATES.c
+        stmt = select(_UPDATES).where(u.answered_at.is_(None), u.received_at < older_than)
+        if newer_than is not None:
+            _require_aware(newer_than, "newer_than")
+            stmt = stmt.where(u.received_at > newer_than)
+        stmt = stmt.order_by(u.received_at, u.channel, u.update_id).limit(limit)
+        with self._db.engine.connect() as conn:
+            return [_incoming(row) for row in conn.execute(stmt).mappings()]
 
     # -- conversations ---------------------------------------------------------------------
 
@@ -276,6 +299,34 @@ def _update_values(incoming: Incoming) -> dict[str, Any]:
     return {"channel": incoming.channel.value, "update_id": incoming.update_id,
             "user_id": incoming.user_id, "kind": incoming.kind.value, "text": incoming.text,
             "payload": payload or None, "received_at": incoming.received_at}  # fmt: skip
+
+
+def _incoming(row: Mapping[str, Any]) -> Incoming:
+    """The stored row as the ``Incoming`` it was made from (the inverse of ``_update_values``)."""
+    payload = row["payload"] or {}
+    return Incoming(
+        channel=ChatChannel(row["channel"]),
+        user_id=row["user_id"],
+        update_id=row["update_id"],
+        kind=IncomingKind(row["kind"]),
+        received_at=row["received_at"].astimezone(LOCAL_TZ),
+        text=row["text"],
+        photo=_photo(payload.get("photo")),
+        location=_location(payload.get("location")),
+        display_name=payload.get("display_name", ""),
+    )
+
+
+def _photo(data: Mapping[str, Any] | None) -> Photo | None:
+    if data is None:
+        return None
+    return Photo(data["platform_file_id"], data.get("url", ""), data.get("caption", ""))
+
+
+def _location(data: Mapping[str, Any] | None) -> Location | None:
+    if data is None:
+        return None
+    return Location(data["latitude"], data["longitude"], data.get("address", ""))
 
 
 def _stored_update(row: Mapping[str, Any]) -> StoredUpdate:

@@ -246,3 +246,68 @@ class ChatNotificationRow(Base):
     last_error: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChatFeedbackLinkRow(Base):
+    """Which chat user filed which feedback, so a status change can be told back to them.
+
+    The feedback itself keeps only a pseudonym of its sender: this link is what lets the city
+    answer on the platform, and it is the one place to purge when a user asks to be forgotten.
+    """
+
+    __tablename__ = "chat_feedback_link"
+    __table_args__ = (Index("ix_chat_feedback_link_user", "channel", "user_id"),)
+
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ZaloTokenRow(Base):
+    """The Zalo OA's rotating OAuth tokens; ``version`` and ``lease_until`` make one refresher.
+
+    Zalo hands out a new refresh token on every refresh and the old one stops working, so two
+    processes refreshing with the same token would lock the account out: a refresher first
+    claims the row (compare-and-set on ``version``, lease until ``lease_until``).
+    """
+
+    __tablename__ = "zalo_token"
+
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FeedbackAttachmentRow(Base):
+    """A photo sent with a feedback: the platform's reference, then its bytes once fetched.
+
+    ``data`` and ``sha256`` stay null while the photo is pending or when it could not be
+    fetched (``error`` says why), so staff still see that one was sent. ``ordinal`` numbers the
+    photos of a feedback from 1: a redelivered submit finds them and adds none.
+    """
+
+    __tablename__ = "feedback_attachment"
+    __table_args__ = (
+        UniqueConstraint("feedback_id", "ordinal", name="uq_feedback_attachment_ordinal"),
+        UniqueConstraint("feedback_id", "sha256", name="uq_feedback_attachment_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    platform_file_id: Mapped[str] = mapped_column(String(256))
+    url: Mapped[str] = mapped_column(Text)
+    caption: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(40))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -179,6 +179,62 @@ def test_a_naive_received_at_is_refused(chat: SqlChatStore) -> None:
     assert err.value.code == "chat.naive_datetime"
 
 
+# -- updates never answered (what a crash between the 200 and the reply leaves) --------------
+
+
+def test_unanswered_updates_come_back_as_received_oldest_first(chat: SqlChatStore) -> None:
+    photo = Photo("AgACAgUAAxk-1280", caption="Cống bể trước số 45 Kha Vạn Cân")
+    place = Location(10.8507, 106.7719, "Võ Văn Ngân, Linh Chiểu")
+    zalo = incoming("z-3", "Cay do chan duong Hoang Dieu 2", channel=ChatChannel.ZALO,
+                    user_id="8413027765", at=AT + timedelta(minutes=2))  # fmt: skip
+    received = [
+        replace(zalo, display_name="Nguyễn Thị Lan"),
+        incoming("tg-2", photo.caption, kind=IncomingKind.PHOTO, photo=photo,
+                 at=AT + timedelta(minutes=1)),
+        incoming("w-1", "", channel=ChatChannel.WEB, kind=IncomingKind.LOCATION,
+                 location=place),
+    ]  # fmt: skip
+    for update in received:
+        chat.record_update(update)
+    chat.record_update(incoming("tg-0", "xin chào", at=AT - timedelta(minutes=1)))
+    chat.save_replies(ChatChannel.TELEGRAM, "tg-0", [Reply("Dạ, em chào anh/chị!")])
+    found = chat.unanswered(AT + timedelta(hours=1))
+    assert found == received[::-1]
+    assert {i.received_at.utcoffset() for i in found} == {timedelta(hours=7)}
+
+
+@pytest.mark.parametrize(
+    ("older_than", "newer_than", "limit", "expected"),
+    [
+        (AT + timedelta(minutes=10), None, 100, ["m-0", "m-1", "m-2"]),
+        (AT + timedelta(minutes=10), None, 2, ["m-0", "m-1"]),
+        (AT + timedelta(minutes=1), None, 100, ["m-0"]),
+        (AT + timedelta(minutes=10), AT, 100, ["m-1", "m-2"]),
+        (AT, None, 100, []),
+    ],
+)
+def test_unanswered_keeps_to_the_window_and_the_limit(
+    chat: SqlChatStore,
+    older_than: datetime,
+    newer_than: datetime | None,
+    limit: int,
+    expected: list[str],
+) -> None:
+    for minute in (2, 0, 1):
+        chat.record_update(incoming(f"m-{minute}", at=AT + timedelta(minutes=minute)))
+    found = chat.unanswered(older_than, limit, newer_than=newer_than)
+    assert [i.update_id for i in found] == expected
+
+
+def test_unanswered_refuses_a_naive_cutoff_and_an_empty_limit(chat: SqlChatStore) -> None:
+    with pytest.raises(InvalidInput) as naive:
+        chat.unanswered(datetime(2026, 12, 1, 9, 15))
+    assert naive.value.code == "chat.naive_datetime"
+    with pytest.raises(InvalidInput) as empty:
+        chat.unanswered(AT, 0)
+    assert empty.value.code == "chat.limit_invalid"
+
+
 def test_an_unknown_user_has_an_idle_conversation_at_version_0(chat: SqlChatStore) -> None:
     conv = chat.conversation(ChatChannel.ZALO, "u-new")
     assert (conv.flow, conv.data, conv.buttons, conv.version) == (None, {}, [], 0)
