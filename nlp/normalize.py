@@ -96,12 +96,12 @@ class _Teencode:
     numbered_map: dict[str, str]
 
 
-@lru_cache(maxsize=1)
 def has_diacritics(text: str) -> bool:
     """Whether any letter of ``text`` carries a Vietnamese diacritic (or is đ)."""
     return strip_diacritics(text) != text
 
 
+@lru_cache(maxsize=1)
 def _teencode() -> _Teencode:
     with (_DATA / "teencode.json").open(encoding="utf-8") as f:
         doc = json.load(f)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -114,6 +115,8 @@ class DialogueEngine:
         self._limiter = limiter or RateLimiter()
         self._flow_ttl = flow_ttl
         self._claims = Claims()  # updates this process answers: accepted ones and recovered
+        self._stored: set[tuple[str, str]] = set()  # accepted here, not answered yet
+        self._stored_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the toxicity model now rather than at the first message."""
@@ -133,6 +136,10 @@ class DialogueEngine:
         if not self._claims.take(key_of(incoming)):
             log.info("chat.update_in_hand channel=%s update=%s", *key_of(incoming))
             return False
+        with self._stored_lock:
+            if len(self._stored) >= 10_000:  # never handed on (a channel failed): forget them
+                self._stored.clear()
+            self._stored.add(key_of(incoming))
         return True
 
     def recover(
@@ -155,11 +162,15 @@ class DialogueEngine:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to one update (the stored ones for a repeated delivery)."""
         store = self.services.chat_store
-        stored = store.record_update(incoming)
-        if stored.replies is not None:
-            log.info("chat.update_repeated channel=%s update=%s", incoming.channel,
-                     incoming.update_id)  # fmt: skip
-            return stored.replies
+        with self._stored_lock:
+            just_accepted = key_of(incoming) in self._stored
+            self._stored.discard(key_of(incoming))
+        if not just_accepted:  # ``accept`` stored it a moment ago: one write less per turn
+            stored = store.record_update(incoming)
+            if stored.replies is not None:
+                log.info("chat.update_repeated channel=%s update=%s", incoming.channel,
+                         incoming.update_id)  # fmt: skip
+                return stored.replies
         replies = self._answer(incoming)
         store.save_replies(incoming.channel, incoming.update_id, replies)
         return replies

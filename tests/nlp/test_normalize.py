@@ -74,3 +74,9 @@ def test_normalize_never_crashes_and_is_idempotent_on_random_vietnamese() -> Non
         once = normalize(text)
         assert normalize(once) == once
         for_model(text)
+
+
+def test_the_teencode_table_is_loaded_once() -> None:
+    from nlp import normalize
+
+    assert normalize._teencode() is normalize._teencode()
