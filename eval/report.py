@@ -35,8 +35,9 @@ SECTIONS = [
     ("pipeline", "bench_pipeline.py", []),
     ("analyze", "bench_analyze.py", ["--runs", "3"]),
     ("search", "bench_search.py", []),
+    ("bot", "bench_bot.py", ["--quick"]),
 ]
-BENCHMARKS = {"embed", "pipeline", "analyze", "search"}
+BENCHMARKS = {"embed", "pipeline", "analyze", "search", "bot"}
 
 
 def run(script: str, args: list[str]) -> tuple[str, float, int]:
