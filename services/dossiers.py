@@ -1,4 +1,5 @@
-"""Dossier status look-up for citizens, and the import of one-stop-shop exports into our table.
+"""Dossier status look-up for citizens, and the demo dossiers (the import of one-stop-shop
+exports lives in ``services.dossier_import`` and is re-exported here).
 
 The bot asks "hồ sơ H29.202-250315-0012 của tôi tới đâu rồi?"; ``DossierService.lookup``
 answers a ``DossierView``: where the dossier is, whether it is late and what the citizen should
@@ -13,36 +14,46 @@ holds no applicant data, and an import drops any column that is not one of ``FIE
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from core.dossier_ports import DossierSource, DossierStore, SaveOutcome
+from core.dossier_ports import DossierSource, DossierStore
 from core.dossiers import (
     Dossier,
     DossierStatus,
     canonical_dossier_code,
-    dossier_from_record,
     is_dossier_code,
 )
 from core.errors import ExternalServiceError, InvalidInput, LangngheError, NotFound
 from core.types import LOCAL_TZ
+from services.dossier_import import (
+    FIELDS,
+    DossierImportReport,
+    import_dossier_file,
+    import_dossiers,
+    read_dossier_rows,
+)
 from services.importer import Row
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "FIELDS",
+    "DossierImportReport",
+    "DossierService",
+    "DossierView",
+    "NextAction",
+    "import_dossier_file",
+    "import_dossiers",
+    "load_demo_dossiers",
+    "read_dossier_rows",
+]
 
-#: The columns an import keeps; every other column (applicant name, phone, ID…) is dropped.
-FIELDS = (
-    "code", "procedure", "procedure_key", "receiving_unit", "handling_unit", "received_at",
-    "due_at", "finished_at", "status", "current_step", "note", "steps",
-)  # fmt: skip
+log = logging.getLogger(__name__)
 
 
 class NextAction(enum.StrEnum):
@@ -144,140 +155,6 @@ class DossierService:
             self.store.save(dossier)
         except LangngheError as exc:  # the citizen still gets the live answer
             log.warning("dossier.save_failed code=%s error=%s", dossier.code, exc)
-
-
-# --- Import --------------------------------------------------------------------------------
-
-
-@dataclass
-class DossierImportReport:
-    """Counts of one import run; ``rejected`` rows carry their line, code and reason."""
-
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    dropped_columns: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = (
-            f"read {self.read} dossiers: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.rejected)} rejected"
-        )
-        if self.dropped_columns:
-            text += f"; dropped columns (never stored): {', '.join(self.dropped_columns)}"
-        return text
-
-
-def read_dossier_rows(path: Path, dropped: set[str] | None = None) -> Iterator[Row]:
-    """Rows of a CSV (with a header) or JSON-lines file (``.csv``, ``.jsonl``, ``.json``).
-
-    Only ``FIELDS`` are kept; the names of the other columns are added to ``dropped``.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl", ".json"):
-        raise InvalidInput(
-            f"{path.name}: use a .csv, .jsonl or .json file", code="import.bad_format"
-        )
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not UTF-8: {exc}", code="import.encoding") from exc
-    sink = dropped if dropped is not None else set()
-    return _csv_rows(raw, sink) if suffix == ".csv" else _jsonl_rows(raw, sink)
-
-
-def _key(name: str) -> str:
-    return "_".join(name.strip().lower().split())
-
-
-def _kept(record: dict[str, Any], dropped: set[str]) -> dict[str, Any]:
-    kept = {}
-    for name, value in record.items():
-        key = _key(str(name))
-        if key in FIELDS:
-            kept[key] = value
-        else:
-            dropped.add(str(name).strip())
-    return kept
-
-
-def _csv_rows(raw: str, dropped: set[str]) -> Iterator[Row]:
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    if "code" not in {_key(h) for h in reader.fieldnames or []}:
-        raise InvalidInput("the CSV header has no 'code' column", code="import.missing_column")
-    for record in reader:
-        if None in record:
-            yield Row(reader.line_num, {}, "row has more cells than the header")
-            continue
-        fields = _kept(record, dropped)
-        steps = (fields.get("steps") or "").strip()
-        try:
-            fields["steps"] = json.loads(steps) if steps else None
-        except json.JSONDecodeError as exc:
-            yield Row(reader.line_num, fields, f"steps is not JSON: {exc.msg}")
-            continue
-        yield Row(reader.line_num, fields)
-
-
-def _jsonl_rows(raw: str, dropped: set[str]) -> Iterator[Row]:
-    for n, text in enumerate(raw.splitlines(), 1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Row(n, {}, f"malformed JSON: {exc.msg}")
-            continue
-        if not isinstance(record, dict):
-            yield Row(n, {}, "line is not a JSON object")
-            continue
-        yield Row(n, _kept(record, dropped))
-
-
-def import_dossiers(
-    store: DossierStore, rows: Iterable[Row], on_row: Callable[[], None] | None = None
-) -> DossierImportReport:
-    """Save every valid row keyed by its canonical code; collect the others with a reason.
-
-    A database failure stops the run (it is not the row's fault); a bad row never does.
-    """
-    report = DossierImportReport()
-    for row in rows:
-        report.read += 1
-        try:
-            if row.error:
-                raise InvalidInput(row.error, code="import.unreadable_row")
-            outcome = store.save(dossier_from_record(row.fields))
-        except InvalidInput as exc:
-            report.rejected.append({"line": row.line, "code": exc.code, "reason": exc.message,
-                                    "dossier_code": row.fields.get("code")})  # fmt: skip
-        else:
-            _count(report, outcome)
-        if on_row is not None:
-            on_row()
-    log.info("dossier.imported %s", report.summary())
-    return report
-
-
-def _count(report: DossierImportReport, outcome: SaveOutcome) -> None:
-    if outcome is SaveOutcome.NEW:
-        report.new += 1
-    elif outcome is SaveOutcome.UPDATED:
-        report.updated += 1
-    else:
-        report.unchanged += 1
-
-
-def import_dossier_file(
-    store: DossierStore, path: Path, on_row: Callable[[], None] | None = None
-) -> DossierImportReport:
-    """``import_dossiers`` over a file, reporting the columns it dropped."""
-    dropped: set[str] = set()
-    report = import_dossiers(store, read_dossier_rows(path, dropped), on_row)
-    report.dropped_columns = sorted(dropped)
-    return report
 
 
 # --- Demo data -----------------------------------------------------------------------------

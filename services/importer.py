@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,27 +74,53 @@ def read_rows(path: Path, mapping: dict[str, str], fmt: str | None = None) -> It
         raise InvalidInput(f"unknown format {kind!r}; use csv or jsonl", code="import.bad_format")
     columns = {ours: mapping.get(ours, ours) for ours in FIELDS}
     raw = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
-    return _csv_rows(raw, columns) if kind == "csv" else _jsonl_rows(raw, columns)
+    check = partial(_require_text_column, columns["text"])
+    return (_renamed(row, columns) for row in read_records(raw, kind, check))
 
 
-def _csv_rows(raw: str, columns: dict[str, str]) -> Iterator[Row]:
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = reader.fieldnames or []
-    if columns["text"] not in header:
+def _require_text_column(column: str, header: list[str]) -> None:
+    if column not in header:
         raise InvalidInput(
-            f"CSV has no column {columns['text']!r} for the text (columns: {', '.join(header)}); "
+            f"CSV has no column {column!r} for the text (columns: {', '.join(header)}); "
             "map it with --map text=COLUMN",
             code="import.missing_column",
         )
+
+
+def _renamed(row: Row, columns: dict[str, str]) -> Row:
+    if row.error:
+        return row
+    fields = {ours: row.fields.get(col) for ours, col in columns.items() if col in row.fields}
+    return Row(row.line, fields)
+
+
+def read_records(
+    raw: str, fmt: str, check_header: Callable[[list[str]], None] | None = None
+) -> Iterator[Row]:
+    """The records of a CSV (``fmt="csv"``, with a header) or JSON-lines text, as they are.
+
+    Shared by every import, so line numbers and the reasons a line is unreadable (more cells
+    than the header, malformed JSON, not an object) read the same everywhere. ``check_header``
+    may refuse a CSV header; like every row, that happens when iteration starts.
+
+        >>> [(r.line, r.error) for r in read_records("[2]", "jsonl")]
+        [(1, 'line is not a JSON object')]
+    """
+    return _csv_records(raw, check_header) if fmt == "csv" else _jsonl_records(raw)
+
+
+def _csv_records(raw: str, check_header: Callable[[list[str]], None] | None) -> Iterator[Row]:
+    reader = csv.DictReader(io.StringIO(raw, newline=""))
+    if check_header is not None:
+        check_header(list(reader.fieldnames or []))
     for record in reader:
-        line = reader.line_num
         if None in record:
-            yield Row(line, {}, "row has more cells than the header")
-            continue
-        yield Row(line, {ours: record.get(col) for ours, col in columns.items() if col in record})
+            yield Row(reader.line_num, {}, "row has more cells than the header")
+        else:
+            yield Row(reader.line_num, record)
 
 
-def _jsonl_rows(raw: str, columns: dict[str, str]) -> Iterator[Row]:
+def _jsonl_records(raw: str) -> Iterator[Row]:
     for n, text in enumerate(raw.splitlines(), 1):
         if not text.strip():
             continue
@@ -105,7 +132,7 @@ def _jsonl_rows(raw: str, columns: dict[str, str]) -> Iterator[Row]:
         if not isinstance(record, dict):
             yield Row(n, {}, "line is not a JSON object")
             continue
-        yield Row(n, {ours: record.get(col) for ours, col in columns.items() if col in record})
+        yield Row(n, record)
 
 
 def import_rows(

@@ -64,6 +64,16 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 @pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty SQLite file: for services and adapters whose stores are already
+    checked on both databases in tests/stores."""
+    db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
 def store(database: Database) -> SqlFeedbackStore:
     return SqlFeedbackStore(database)
 

@@ -18,18 +18,19 @@ from typing import Any
 
 from sqlalchemy import Row, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from core.attachments import Attachment, FetchedPhoto
 from core.chat import Photo
-from core.errors import ExternalServiceError, NotFound
-from stores.sql.db import Database
+from core.errors import NotFound
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import FeedbackAttachmentRow
 
 log = logging.getLogger(__name__)
 
 _ROWS: Table = FeedbackAttachmentRow.__table__  # type: ignore[assignment]
 _META = [c for c in _ROWS.c if c.name != "data"]
+_FAILED = "attachment.database_failed"
 
 
 class SqlAttachmentStore:
@@ -105,22 +106,12 @@ class SqlAttachmentStore:
         return [_attachment(r) for r in self._read(lambda conn: conn.execute(stmt).all())]
 
     def _write(self, stmt: Any) -> None:
-        try:
-            with self._db.write_connection() as conn:
-                conn.execute(stmt)
-        except IntegrityError:
-            raise
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"attachment write failed: {exc}",
-                                       code="attachment.database_failed") from exc  # fmt: skip
+        with sql_errors("attachment write", _FAILED), self._db.write_connection() as conn:
+            conn.execute(stmt)
 
     def _read(self, query: Any) -> Any:
-        try:
-            with self._db.engine.connect() as conn:
-                return query(conn)
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"attachment read failed: {exc}",
-                                       code="attachment.database_failed") from exc  # fmt: skip
+        with sql_errors("attachment read", _FAILED), self._db.engine.connect() as conn:
+            return query(conn)
 
 
 def _attachment(row: Row[Any]) -> Attachment:

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from core.chat import ChatChannel
-from core.errors import ExternalServiceError, InvalidInput, NotFound
-from stores.sql.db import Database
+from core.errors import InvalidInput, NotFound
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import ChatFeedbackLinkRow
 
 log = logging.getLogger(__name__)
@@ -54,15 +54,14 @@ class SqlChatLinkStore:
             created_at=datetime.now(UTC),
         ).on_conflict_do_nothing()  # fmt: skip
         try:
-            with self._db.write_connection() as conn:
+            with (
+                sql_errors("chat link write", "chat.database_failed"),
+                self._db.write_connection() as conn,
+            ):
                 conn.execute(stmt)
         except IntegrityError as exc:  # the only constraint left is the feedback FK
             raise NotFound(
                 f"feedback {feedback_id} does not exist", code="feedback.not_found"
-            ) from exc
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(
-                f"chat link write failed: {exc}", code="chat.database_failed"
             ) from exc
         log.info("chat.feedback_linked feedback=%s channel=%s", feedback_id, channel)
 

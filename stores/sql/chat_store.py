@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, insert, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from core.chat import Button, ChatChannel, Incoming, IncomingKind, Location, Photo, Reply
 from core.chat_ports import Conversation, Notification, NotificationState, StoredUpdate
-from core.errors import Conflict, ExternalServiceError, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.types import LOCAL_TZ
-from stores.sql.db import Database
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import ChatConversationRow, ChatNotificationRow, ChatUpdateRow
 
 log = logging.getLogger(__name__)
@@ -250,15 +250,11 @@ class SqlChatStore:
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """A write transaction whose driver errors become ours (constraint errors pass through)."""
-        try:
-            with self._db.write_connection() as conn:
-                yield conn
-        except IntegrityError:
-            raise
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(
-                f"chat store write failed: {exc}", code="chat.database_failed"
-            ) from exc
+        with (
+            sql_errors("chat store write", "chat.database_failed"),
+            self._db.write_connection() as conn,
+        ):
+            yield conn
 
 
 def _inserted(stmt: Any) -> Any:

@@ -3,6 +3,7 @@
 >>> db = Database("sqlite:///var/langnghe.db")
 >>> db.migrate()          # alembic upgrade head
 >>> with db.write_connection() as conn: ...
+>>> with sql_errors("chat store write", "chat.database_failed"): ...
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.errors import ExternalServiceError, InvalidInput
 
@@ -65,15 +66,34 @@ class Database:
         """Bring the schema to ``revision`` with Alembic (idempotent)."""
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        try:
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"database migration failed: {exc}") from exc
+        with sql_errors("database migration", constraints_pass=False), self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def sql_errors(
+    action: str, code: str | None = None, *, constraints_pass: bool = True
+) -> Iterator[None]:
+    """Driver errors in the block become ``ExternalServiceError("<action> failed: …")``.
+
+    Every store translates them the same way, at its boundary. A broken constraint
+    (``IntegrityError``) passes through unless ``constraints_pass`` is false: only the caller
+    knows what it means (a redelivered message, an unknown feedback id, a duplicate image).
+
+        >>> with sql_errors("attachment write", "attachment.database_failed"):
+        ...     with db.write_connection() as conn:
+        ...         conn.execute(stmt)
+    """
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        if constraints_pass and isinstance(exc, IntegrityError):
+            raise
+        raise ExternalServiceError(f"{action} failed: {exc}", code=code) from exc
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

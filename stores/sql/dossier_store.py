@@ -19,13 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from core.dossier_ports import SaveOutcome
 from core.dossiers import Dossier, DossierStatus, DossierStep, dossier_to_record
-from core.errors import ExternalServiceError
 from core.types import LOCAL_TZ
-from stores.sql.db import Database
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import DossierRow, DossierStepRow
 
 log = logging.getLogger(__name__)
@@ -57,24 +56,19 @@ class SqlDossierStore:
         self._db = db
 
     def get(self, code: str) -> Dossier | None:
-        try:
-            with self._db.engine.connect() as conn:
-                row = conn.execute(_BY_CODE, {"code": code}).mappings().one_or_none()
-                steps = conn.execute(_STEPS_OF, {"code": code}).mappings().all()
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"database read failed: {exc}") from exc
+        with sql_errors("database read"), self._db.engine.connect() as conn:
+            row = conn.execute(_BY_CODE, {"code": code}).mappings().one_or_none()
+            steps = conn.execute(_STEPS_OF, {"code": code}).mappings().all()
         return None if row is None else _dossier(row, steps)
 
     def save(self, dossier: Dossier) -> SaveOutcome:
         digest = source_hash(dossier)
-        try:
+        with sql_errors("database write", constraints_pass=False):
             try:
                 outcome = self._save(dossier, digest)
             except IntegrityError:
                 # Another writer inserted the same new code first: now it is an update.
                 outcome = self._save(dossier, digest)
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"database write failed: {exc}") from exc
         if outcome is not SaveOutcome.UNCHANGED:
             log.info("dossier.saved code=%s outcome=%s", dossier.code, outcome.value)
         return outcome

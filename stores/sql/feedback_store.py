@@ -25,9 +25,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from core.errors import Conflict, ExternalServiceError, NotFound
+from core.errors import Conflict, NotFound
 from core.types import (
     LOCAL_TZ,
     TRANSITIONS,
@@ -46,7 +46,7 @@ from core.types import (
     StoreResult,
     TextInput,
 )
-from stores.sql.db import Database
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import (
     ContactRow,
     DuplicateCandidateRow,
@@ -118,7 +118,7 @@ class SqlFeedbackStore:
         if existing is not None:
             return StoreResult(existing, created=False)
         try:
-            with self._db.write_connection() as conn:
+            with sql_errors("database write"), self._db.write_connection() as conn:
                 created = self._insert(conn, item)
         except IntegrityError:
             # A concurrent delivery of the same message won the race: return its record.
@@ -126,8 +126,6 @@ class SqlFeedbackStore:
             if existing is None:
                 raise
             return StoreResult(existing, created=False)
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(f"database write failed: {exc}") from exc
         return StoreResult(created, created=True)
 
     def _insert(self, conn: Connection, item: FeedbackIn) -> Feedback:

@@ -21,10 +21,8 @@ from datetime import datetime
 
 from sqlalchemy import Table, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import ExternalServiceError
-from stores.sql.db import Database
+from stores.sql.db import Database, sql_errors
 from stores.sql.tables import ZaloTokenRow
 
 log = logging.getLogger(__name__)
@@ -121,10 +119,6 @@ class SqlZaloTokenStore:
         self._write(stmt)
 
     def _write(self, stmt: object) -> int:
-        try:
-            with self._db.write_connection() as conn:
-                return int(conn.execute(stmt).rowcount)  # type: ignore[call-overload]
-        except SQLAlchemyError as exc:
-            raise ExternalServiceError(
-                f"zalo token write failed: {exc}", code="zalo.token_store_failed"
-            ) from exc
+        failed = sql_errors("zalo token write", "zalo.token_store_failed", constraints_pass=False)
+        with failed, self._db.write_connection() as conn:
+            return int(conn.execute(stmt).rowcount)  # type: ignore[call-overload]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,21 +52,13 @@ class CdnFetcher:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'api.db'}")
-    database.migrate()
-    yield database
-    database.dispose()
+def feedback(sqlite_db: Database) -> FeedbackService:
+    return FeedbackService(SqlFeedbackStore(sqlite_db), NoAnnotation(), sender_secret="test-secret")
 
 
 @pytest.fixture
-def feedback(db: Database) -> FeedbackService:
-    return FeedbackService(SqlFeedbackStore(db), NoAnnotation(), sender_secret="test-secret")
-
-
-@pytest.fixture
-def attachments(db: Database) -> AttachmentService:
-    return AttachmentService(SqlAttachmentStore(db), {ChatChannel.ZALO: CdnFetcher()})
+def attachments(sqlite_db: Database) -> AttachmentService:
+    return AttachmentService(SqlAttachmentStore(sqlite_db), {ChatChannel.ZALO: CdnFetcher()})
 
 
 @pytest.fixture
@@ -81,10 +72,10 @@ def client(
 
 
 @pytest.fixture
-def report(db: Database, attachments: AttachmentService) -> Feedback:
+def report(sqlite_db: Database, attachments: AttachmentService) -> Feedback:
     """A Zalo report with a PNG, a photo the CDN lost, and a JPEG."""
     item = feedback_in("zalo-msg-1", text="Ổ gà rất to giữa đường Lê Văn Việt")
-    fb = SqlFeedbackStore(db).add(item).feedback
+    fb = SqlFeedbackStore(sqlite_db).add(item).feedback
     photos = [Photo(f, url=f"https://photo-stal.zadn.vn/{f}", caption=CAPTION)
               for f in ("f-png", "f-lost", "f-jpg")]  # fmt: skip
     attachments.attach(fb.id, "zalo", photos)
@@ -144,8 +135,8 @@ def test_what_cannot_be_served_is_a_clear_error(
     assert response.json()["error"]["code"] == code
 
 
-def test_a_feedback_without_photos_lists_none(client: TestClient, db: Database) -> None:
-    fb = SqlFeedbackStore(db).add(feedback_in("api-2")).feedback
+def test_a_feedback_without_photos_lists_none(client: TestClient, sqlite_db: Database) -> None:
+    fb = SqlFeedbackStore(sqlite_db).add(feedback_in("api-2")).feedback
     response = client.get(f"/api/v1/feedback/{fb.id}/attachments")
     assert response.status_code == 200 and response.json() == []
 

@@ -7,7 +7,6 @@ test that embeds on a 2-core machine); the documents are small and the commands 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -37,17 +36,6 @@ tổ tuần tra có mặt tại địa điểm trong vòng 30 phút.
 SUMMARY = re.compile(
     r"documents: (\d+)  indexed: (\d+)  unchanged: (\d+)  chunks: (\d+)  failed: (\d+)"
 )
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty LANGNGHE_HOME; no LANGNGHE_ setting of the machine leaks in (nor a .env)."""
-    for name in [n for n in os.environ if n.startswith("LANGNGHE_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("LANGNGHE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("LANGNGHE_LOG_LEVEL", "WARNING")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,6 @@ from app.cli_nlu import nlu, train_nlu
 from nlp.normalize import strip_diacritics
 
 CODE_MESSAGE = "cho hỏi hồ sơ số biên nhận 000.00.24.h29-240315-0012"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clean LANGNGHE_HOME; no LANGNGHE_ setting of the machine leaks in (nor a .env)."""
-    for name in [n for n in os.environ if n.startswith("LANGNGHE_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("LANGNGHE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("LANGNGHE_LOG_LEVEL", "WARNING")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
 
 
 def lines(*rows: object) -> str:

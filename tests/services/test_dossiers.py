@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,12 +38,9 @@ def _clean(db: Database) -> Database:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlDossierStore]:
+def store(sqlite_db: Database) -> SqlDossierStore:
     """SQLite only: the store itself is checked on both databases in tests/stores."""
-    db = Database(f"sqlite:///{tmp_path / 'dossiers.db'}")
-    db.migrate()
-    yield SqlDossierStore(db)
-    db.dispose()
+    return SqlDossierStore(sqlite_db)
 
 
 def service_at(store: SqlDossierStore, now: datetime, source: object = None) -> DossierService:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,10 +30,8 @@ NOISE = unit(0, 0, 1)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqlFeedbackStore:
-    db = Database(f"sqlite:///{tmp_path / 'd.db'}")
-    db.migrate()
-    return SqlFeedbackStore(db)
+def store(sqlite_db: Database) -> SqlFeedbackStore:
+    return SqlFeedbackStore(sqlite_db)
 
 
 def add(store: SqlFeedbackStore, mid: str, vec: np.ndarray, ward: str | None, street: str | None,

@@ -7,7 +7,7 @@ import pytest
 from app.container import Container
 from core.errors import InvalidInput
 from core.types import FeedbackQuery
-from services.importer import import_rows, parse_mapping, read_rows
+from services.importer import import_rows, parse_mapping, read_records, read_rows
 
 CSV = """ma,noi_dung,thoi_gian,kenh
 F1,Đường Kha Vạn Cân ngập nặng,15/11/2026 08:30,import
@@ -75,3 +75,38 @@ def test_jsonl_rows_with_broken_json_or_encoding_are_rejected_not_fatal(
 def test_bad_mapping_is_refused(pair: str) -> None:
     with pytest.raises(InvalidInput):
         parse_mapping([pair])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "raw", "expected"),
+    [
+        (
+            "csv",
+            'ma,noi_dung\nF1,"Cống nghẹt,\nnước tràn vào nhà"\nF2,Đèn đường tắt,thừa\nF3,Ổ gà\n',
+            [(3, "F1", None), (4, None, "row has more cells than the header"), (5, "F3", None)],
+        ),
+        (
+            "jsonl",
+            '{"ma": "F1", "noi_dung": "Ngập đường"}\n\n{hỏng}\n["F2"]\n{"ma": "F3"}\n',
+            [
+                (1, "F1", None),
+                (3, None, "malformed JSON: Expecting property name enclosed in double quotes"),
+                (4, None, "line is not a JSON object"),
+                (5, "F3", None),
+            ],
+        ),
+    ],
+)
+def test_read_records_numbers_lines_and_says_why_a_line_is_unreadable(
+    fmt: str, raw: str, expected: list[tuple[int, str | None, str | None]]
+) -> None:
+    rows = list(read_records(raw, fmt))
+    assert [(r.line, r.fields.get("ma"), r.error) for r in rows] == expected
+
+
+def test_read_records_checks_the_csv_header_before_any_row() -> None:
+    seen: list[list[str]] = []
+    rows = read_records("ma,noi_dung,thoi_gian\nF1,Mất điện,15/11/2026\n", "csv", seen.append)
+    assert seen == []  # nothing is read until iteration starts
+    assert [r.line for r in rows] == [2]
+    assert seen == [["ma", "noi_dung", "thoi_gian"]]

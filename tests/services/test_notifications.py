@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,18 +80,15 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path: Path, reference: ReferenceData) -> Iterator[Rig]:
-    db = Database(f"sqlite:///{tmp_path / 'notify.db'}")
-    db.migrate()
-    feedback_store, chat_store = SqlFeedbackStore(db), SqlChatStore(db)
-    links = SqlChatLinkStore(db)
+def rig(sqlite_db: Database, reference: ReferenceData) -> Rig:
+    feedback_store, chat_store = SqlFeedbackStore(sqlite_db), SqlChatStore(sqlite_db)
+    links = SqlChatLinkStore(sqlite_db)
     zalo, telegram = FakeSender(ChatChannel.ZALO), FakeSender(ChatChannel.TELEGRAM)
     service = NotificationService(chat_store, links, [zalo, telegram], reference=reference,
                                   max_attempts=4)  # fmt: skip
     feedback = FeedbackService(feedback_store, IdleQueue(), "s", wait_seconds=0,
                                on_status_change=service.feedback_status_changed)  # fmt: skip
-    yield Rig(db, feedback_store, chat_store, links, zalo, telegram, service, feedback)
-    db.dispose()
+    return Rig(sqlite_db, feedback_store, chat_store, links, zalo, telegram, service, feedback)
 
 
 def test_a_status_change_reaches_each_user_on_their_own_channel(rig: Rig) -> None:

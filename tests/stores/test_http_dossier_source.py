@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from core.dossiers import DossierStatus, dossier_to_record
 from core.errors import ExternalServiceError
 from stores.http.dossier_source import HttpDossierSource
+from tests.http_servers import refused_port, serve_handler
 from tests.stores.test_dossier_store import make_dossier
 
 KEY = "khoa-bi-mat-123"
@@ -60,13 +59,8 @@ class _OneStopShop(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OneStopShop)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/v1"
-    server.shutdown()
-    server.server_close()
+    with serve_handler(_OneStopShop) as url:
+        yield f"{url}/api/v1"
 
 
 @pytest.fixture
@@ -114,13 +108,11 @@ def test_a_wrong_key_is_a_failure_not_a_missing_dossier(server_url: str) -> None
 
 
 def test_nothing_listening_is_a_failure() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    src = HttpDossierSource(f"http://127.0.0.1:{port}", KEY, timeout=1.0)
-    try:
-        with pytest.raises(ExternalServiceError, match="unreachable") as caught:
-            src.fetch(GOOD)
-        assert caught.value.code == "dossier.source_failed"
-    finally:
-        src.close()
+    with refused_port() as port:
+        src = HttpDossierSource(f"http://127.0.0.1:{port}", KEY, timeout=1.0)
+        try:
+            with pytest.raises(ExternalServiceError, match="unreachable") as caught:
+                src.fetch(GOOD)
+            assert caught.value.code == "dossier.source_failed"
+        finally:
+            src.close()

@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from tests.bots.channels.fake_telegram import TOKEN, ServerThread
+from tests.bots.channels.fake_telegram import TOKEN
+from tests.http_servers import ServerThread
 
 
 @dataclass(frozen=True)

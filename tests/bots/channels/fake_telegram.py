@@ -1,5 +1,4 @@
-"""A fake Telegram Bot API over real HTTP, a thread that serves any ASGI app on a socket, and
-builders of the update JSON Telegram posts.
+"""A fake Telegram Bot API over real HTTP and builders of the update JSON Telegram posts.
 
 The fake implements the methods python-telegram-bot calls (getMe, sendMessage, sendPhoto,
 answerCallbackQuery, getUpdates, setWebhook, deleteWebhook), records every call with its
@@ -18,7 +17,6 @@ import asyncio
 import itertools
 import json
 import random
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,12 +26,12 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp
+
+from tests.http_servers import ServerThread
 
 TOKEN = "123456789:AAF-test-token_for-langnghe"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Trợ lý Thủ Đức",
@@ -50,34 +48,6 @@ class Call:
 
     def json(self, name: str) -> Any:
         return json.loads(self.params[name])
-
-
-class ServerThread:
-    """Serves an ASGI app with uvicorn on 127.0.0.1:<free port> in a thread (lifespan on)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", ws="none", http="h11")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                        daemon=True)  # fmt: skip
-
-    def __enter__(self) -> ServerThread:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
 
 
 class FakeTelegram:

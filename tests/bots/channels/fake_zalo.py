@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-import uvicorn
 from fastapi import FastAPI, Request
 
 from bots.channels.zalo import signature
 from bots.channels.zalo_api import ZaloCredentials
+from tests.http_servers import serve
 
 APP_ID = "1839204716253"
 APP_SECRET = "app-secret-ThuDuc"
@@ -135,29 +133,6 @@ class FakeZalo:
             self.refresh_token = f"rt-{self.issued}"
             return {"access_token": self.access_token, "refresh_token": self.refresh_token,
                     "expires_in": "90000"}  # fmt: skip
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` with uvicorn on 127.0.0.1 at a free port, in a thread; yields its URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def event(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +12,7 @@ from core.chat import Photo
 from core.errors import ExternalServiceError, InvalidInput
 from tests.bots.channels.fake_photos import PhotoServer
 from tests.bots.channels.fake_telegram import TOKEN
+from tests.http_servers import refused_port
 from tests.images import jpeg, png
 
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00;"
@@ -109,11 +109,8 @@ def test_zalo_reports_a_missing_photo_as_a_platform_failure(
 
 
 def test_zalo_reports_an_unreachable_cdn(zalo: ZaloPhotoFetcher) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # bound, never listening: the connection is refused
-        with pytest.raises(ExternalServiceError) as err:
-            zalo.fetch(Photo("msg-5", url=f"http://127.0.0.1:{port}/a.png"), 1_000)
+    with refused_port() as port, pytest.raises(ExternalServiceError) as err:
+        zalo.fetch(Photo("msg-5", url=f"http://127.0.0.1:{port}/a.png"), 1_000)
     assert err.value.code == "zalo.photo_fetch_failed"
 
 

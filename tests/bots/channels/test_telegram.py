@@ -39,12 +39,12 @@ from stores.sql.tables import ChatUpdateRow
 from tests.bots.channels.fake_telegram import (
     TOKEN,
     FakeTelegram,
-    ServerThread,
     callback_update,
     message_update,
     new_chat,
     photo_sizes,
 )
+from tests.http_servers import serve as serve_app
 
 SECRET = "s3cret_Thu-Duc-2026"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -121,8 +121,7 @@ def serve(
                                       base_url=telegram.base_url)  # fmt: skip
             app = create_app(bot_container.feedback, bot_container.reference,
                              routers=[channel.router])  # fmt: skip
-            server = stack.enter_context(ServerThread(app))
-            return Webhook(server.url + WEBHOOK_PATH)
+            return Webhook(stack.enter_context(serve_app(app)) + WEBHOOK_PATH)
 
         yield start
 

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,8 +29,9 @@ from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from stores.sql.tables import ChatNotificationRow, ChatUpdateRow
 from stores.sql.zalo_token_store import SqlZaloTokenStore
-from tests.bots.channels.fake_zalo import APP_ID, OA_SECRET, FakeZalo, event, serve, signed
+from tests.bots.channels.fake_zalo import APP_ID, OA_SECRET, FakeZalo, event, signed
 from tests.factories import feedback_in
+from tests.http_servers import serve
 
 GREETING = Reply(
     "Dạ, em chào anh/chị! Em có thể giúp gì ạ?",
@@ -106,28 +106,20 @@ def fake() -> Iterator[FakeZalo]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'zalo.db'}")
-    database.migrate()
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def rig(fake: FakeZalo, db: Database) -> Iterator[Rig]:
+def rig(fake: FakeZalo, sqlite_db: Database) -> Iterator[Rig]:
     fake.reset()
-    chat_store, token_store = SqlChatStore(db), SqlZaloTokenStore(db)
+    chat_store, token_store = SqlChatStore(sqlite_db), SqlZaloTokenStore(sqlite_db)
     api = ZaloApi(ZaloTokens(token_store, fake.credentials()))
     dialogue = ScriptedDialogue(chat_store)
     notifications = NotificationService(
-        chat_store, SqlChatLinkStore(db), [ZaloSender(api, chat_store, timedelta(days=7))]
+        chat_store, SqlChatLinkStore(sqlite_db), [ZaloSender(api, chat_store, timedelta(days=7))]
     )
     channel = ZaloChannel(dialogue, api, chat_store, app_id=APP_ID, oa_secret_key=OA_SECRET,
                           on_user_active=notifications.release_held)  # fmt: skip
     app = FastAPI()
     app.include_router(channel.router)
     with TestClient(app) as client:
-        yield Rig(fake, db, chat_store, token_store, api, dialogue, notifications, channel,
+        yield Rig(fake, sqlite_db, chat_store, token_store, api, dialogue, notifications, channel,
                   client)  # fmt: skip
     api.close()
 

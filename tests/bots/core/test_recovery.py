@@ -5,10 +5,9 @@ accepted updates and was then thrown away."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,26 +76,18 @@ def raising(error: Exception) -> Callable[[], None]:
 
 
 @pytest.fixture
-def chat_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'chat.db'}")
-    db.migrate()
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def store(chat_db: Database) -> SqlChatStore:
-    return SqlChatStore(chat_db)
+def store(sqlite_db: Database) -> SqlChatStore:
+    return SqlChatStore(sqlite_db)
 
 
 @pytest.fixture
 def start(
-    new_engine: Callable[..., DialogueEngine], chat_db: Database
+    new_engine: Callable[..., DialogueEngine], sqlite_db: Database
 ) -> Callable[..., DialogueEngine]:
     """A server (re)started on the same chat database: a new engine, nothing in memory."""
 
     def engine(**options: object) -> DialogueEngine:
-        options.setdefault("chat_store", SqlChatStore(chat_db))
+        options.setdefault("chat_store", SqlChatStore(sqlite_db))
         return new_engine(**options)
 
     return engine
