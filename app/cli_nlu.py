@@ -66,7 +66,7 @@ def parse_lines(parser: NluParser, lines: Iterable[str], today: date) -> Iterato
         except InvalidInput as exc:
             yield {"id": _id(row), "error": str(exc)}
         else:
-            yield {"id": _id(row), "intent": result.intent, "slots": result.slots}
+            yield {"id": _id(row), "intent": result.intent, "slots": _output_slots(result)}
 
 
 def _fields(row: Any) -> tuple[str, str]:
@@ -112,3 +112,18 @@ def train_nlu(data_dir: Path, out: Path | None) -> None:
         else "no test.jsonl to measure on"
     )
     click.echo(f"nlu model written to {target}: {summary}")
+
+
+#: The query slots an officials' question always carries (null when the question names none).
+ANALYTICS_SLOTS = ("metric", "category", "ward", "period", "channel")
+
+
+def _output_slots(result: object) -> dict[str, str | None]:
+    from nlp.nlu import NluResult
+
+    assert isinstance(result, NluResult)
+    slots: dict[str, str | None] = dict(result.slots)
+    if result.intent == "analytics_question":
+        for name in ANALYTICS_SLOTS:
+            slots.setdefault(name, None)
+    return slots

@@ -31,6 +31,7 @@ SECTIONS = [
     ("duplicates", "duplicates_eval.py", []),
     ("alqac", "alqac_eval.py", []),
     ("nlu", "nlu_eval.py", []),
+    ("analytics_query", "analytics_query_eval.py", []),
     ("embed", "bench_embed.py", []),
     ("pipeline", "bench_pipeline.py", []),
     ("analyze", "bench_analyze.py", ["--runs", "3"]),

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from core.errors import InvalidInput, ModelUnavailable
 from core.reference import ReferenceData
+from nlp.analytics_query import parse_analytics
 from nlp.linear import LinearTextModel
 from nlp.nlu_slots import (
     CategoryMatcher,
@@ -152,11 +153,13 @@ class NluParser:
         router: CategoryRouter,
         featurizer: NluFeaturizer,
         category_threshold: float = 0.5,
+        reference: ReferenceData | None = None,
     ) -> None:
         self._model = model
         self._router = router
         self._featurizer = featurizer
         self._threshold = category_threshold
+        self._reference = reference
 
     @classmethod
     def load(
@@ -173,7 +176,7 @@ class NluParser:
         router.warm_up()
         log.info("nlu.loaded version=%s", model.version)
         featurizer = NluFeaturizer.from_reference(reference)
-        return cls(model, router, featurizer, category_threshold)
+        return cls(model, router, featurizer, category_threshold, reference)
 
     @property
     def version(self) -> str:
@@ -182,14 +185,20 @@ class NluParser:
     def parse(self, text: str, *, role: str = "citizen", today: date | None = None) -> NluResult:
         """Intent and slots of one message.
 
-        ``today`` is the reference date of relative periods ("tuần này"); period slots come
-        with issue 6, the parameter is here so callers pass it already.
+        ``today`` is the reference date of relative periods ("tuần này"): an officials'
+        question also gets ``metric``, ``ward``, ``period``, ``channel`` and ``comparison``
+        from ``nlp.analytics_query`` (its category, when it finds one, wins).
         """
         if role not in ROLES:
             raise InvalidInput(f"unknown role {role!r}; known: {ROLES}", code="nlu.unknown_role")
         prep = self._featurizer.prepare(text)
         intent, confidence = self._intent(prep, role)
-        return NluResult(intent, confidence, self._slots(prep, intent))
+        slots = self._slots(prep, intent)
+        if intent == "analytics_question" and self._reference is not None:
+            slots.update(parse_analytics(text, today or date.today(), self._reference))
+            if _about_dossiers(prep):
+                slots.pop("category", None)
+        return NluResult(intent, confidence, slots)
 
     def intent_scores(self, prep: Prepared, role: str) -> dict[str, float]:
         """The model's calibrated probability of every intent (before the rules)."""
@@ -233,9 +242,13 @@ class NluParser:
     def _category(self, prep: Prepared, intent: str) -> str | None:
         if intent == "analytics_question":
             # dossier statistics ("hồ sơ thủ tục hành chính") have no feedback category
-            about_dossiers = "ho so" in prep.folded and "phan anh" not in prep.folded
-            return None if about_dossiers else self._featurizer.category(prep)
+            return None if _about_dossiers(prep) else self._featurizer.category(prep)
         if intent != "submit_feedback" or self._featurizer.lexicon.names_no_problem(prep.folded):
             return None
         routing = self._router.route(prep.model_text, ward=None)
         return routing.category if routing.confidence >= self._threshold else None
+
+
+def _about_dossiers(prep: Prepared) -> bool:
+    """Statistics of dossiers ("hồ sơ thủ tục hành chính") have no feedback category."""
+    return "ho so" in prep.folded and "phan anh" not in prep.folded

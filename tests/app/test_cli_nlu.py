@@ -42,7 +42,9 @@ def test_reads_and_writes_json_lines_in_order(home: Path) -> None:
         {"id": "b", "intent": "dossier_status",
          "slots": {"dossier_code": "000.00.24.H29-240315-0012"}},
         {"id": 3, "intent": "procedure_question", "slots": {"procedure": "birth_registration"}},
-        {"id": 4, "intent": "analytics_question", "slots": {"category": "thoat_nuoc"}},
+        {"id": 4, "intent": "analytics_question",
+         "slots": {"category": "thoat_nuoc", "metric": "count", "ward": "Hiệp Bình",
+                   "period": "this_week", "channel": None}},
     ]  # fmt: skip
 
 
@@ -74,7 +76,13 @@ def test_role_defaults_to_citizen_and_official_is_read(home: Path) -> None:
     text = "có bao nhiêu phản ánh về rác thải tháng này"
     out = run_nlu(lines({"id": 1, "text": text, "role": "official"}, {"id": 2, "text": text}))
     assert out[0]["intent"] == "analytics_question"
-    assert out[0]["slots"] == {"category": "moi_truong"}
+    assert out[0]["slots"] == {
+        "category": "moi_truong",
+        "metric": "count",
+        "ward": None,
+        "period": "this_month",
+        "channel": None,
+    }
     assert "error" not in out[1]
 
 
