@@ -134,6 +134,7 @@ class ChatWiring:
             on_user_active=self.notifications.release_held,
         )  # fmt: skip
 
+    @cached_property
     def chat_senders(self) -> list[ChannelSender]:
         """One notification sender per configured chat channel."""
         senders: list[ChannelSender] = []
@@ -161,7 +162,7 @@ class ChatWiring:
     @cached_property
     def notifications(self) -> NotificationService:
         return NotificationService(
-            self.chat_store, self.chat_links, self.chat_senders(), reference=self.reference
+            self.chat_store, self.chat_links, self.chat_senders, reference=self.reference
         )
 
     @cached_property
@@ -171,7 +172,7 @@ class ChatWiring:
     def recover_chats(self) -> int:
         """Answer what a crash left accepted but unanswered (same engine as the webhooks, so
         the two never answer one update twice)."""
-        senders = {sender.channel: sender for sender in self.chat_senders()}
+        senders = {sender.channel: sender for sender in self.chat_senders}
 
         def send(incoming: Incoming, replies: list[Reply]) -> None:
             sender = senders.get(incoming.channel)

@@ -177,7 +177,7 @@ class Container(ChatWiring):
         weights_path()  # document search needs e5: fail now, not at the first query
         self.worker.start()
         self.notification_worker.start()
-        if self.chat_senders():  # Telegram or Zalo configured: answer what a crash left behind
+        if self.chat_senders:  # Telegram or Zalo configured: answer what a crash left behind
             threading.Thread(
                 target=self._recover_chats_logged, name="chat-recovery", daemon=True
             ).start()

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from core.errors import InvalidInput
+from core.text import fold
 from core.types import LOCAL_TZ
 
 #: A canonical dossier code: agency part (letters, digits, dots), YYMMDD, a 3–6 digit sequence.
@@ -130,20 +131,13 @@ _DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
 _END_OF_DAY = time(23, 59, 59)
 
 
-def _fold(text: str) -> str:
-    """Lower case, no diacritics, single spaces: "Đang  xử lý" → "dang xu ly"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.replace("_", " ").lower().split())
-
-
 def parse_dossier_status(text: str) -> DossierStatus:
     """Our value (``in_progress``) or an export's label ("Đang xử lý", "dang xu ly").
 
     >>> parse_dossier_status("Yêu cầu bổ sung")
     <DossierStatus.SUPPLEMENT_REQUESTED: 'supplement_requested'>
     """
-    status = STATUS_LABELS.get(_fold(text))
+    status = STATUS_LABELS.get(fold(text.replace("_", " ")))
     if status is None:
         raise InvalidInput(f"unknown dossier status {text!r}", code="dossier.bad_status")
     return status

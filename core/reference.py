@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
+from core.text import fold
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "refdata"
 
@@ -125,10 +126,10 @@ class ReferenceData:
 
     def ward(self, name: str) -> Ward:
         """A current ward by its name, ignoring case, diacritics and a "Phường" prefix."""
-        key = _fold(name)
+        key = fold(name)
         key = key.removeprefix("phuong ").strip()
         for w in self.wards:
-            if _fold(w.name) == key:
+            if fold(w.name) == key:
                 return w
         raise InvalidInput(f"unknown ward {name!r}", code="refdata.unknown_ward")
 
@@ -187,13 +188,6 @@ class ReferenceData:
             raise InvalidInput("reference data is inconsistent: " + "; ".join(sorted(problems)))
 
 
-def _fold(text: str) -> str:
-    plain = "".join(
-        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
-    )
-    return " ".join(plain.replace("đ", "d").replace("Đ", "D").lower().split())
-
-
 def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as f:
@@ -246,7 +240,7 @@ def _procedure_problems(procedures: tuple[Procedure, ...]) -> list[str]:
     problems += [f"procedure {k} is listed twice" for k in sorted(set(keys)) if keys.count(k) > 1]
     owner: dict[str, str] = {}
     for p in procedures:
-        for term in {_fold(t) for t in (p.name_vi, *p.aliases_vi) if t.strip()}:
+        for term in {fold(t) for t in (p.name_vi, *p.aliases_vi) if t.strip()}:
             if owner.setdefault(term, p.key) != p.key:
                 problems.append(f"alias {term!r} belongs to {owner[term]} and {p.key}")
     return problems

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp import segment
 from nlp.normalize import has_diacritics, strip_diacritics
@@ -194,8 +195,13 @@ QUESTION_WORDS = frozenset(
 )  # fmt: skip
 
 
-def subject_words(query: str) -> list[str]:
-    """The words of a question that name its subject (underthesea words, no function words)."""
+@lru_cache(maxsize=256)
+def subject_words(query: str) -> tuple[str, ...]:
+    """The words of a question that name its subject (underthesea words, no function words).
+
+    Cached: an answer checks the same question against several passages, and segmenting it
+    is the expensive part.
+    """
     out = []
     for word in segment.words(query):
         folded = fold(word)
@@ -204,7 +210,7 @@ def subject_words(query: str) -> list[str]:
         if all(is_stopword(s) for s in word.split()):
             continue
         out.append(word.lower() if has_diacritics(query) else folded)
-    return out
+    return tuple(out)
 
 
 def coverage(query: str, passage: str) -> float:

@@ -10,6 +10,7 @@ import pytest
 
 from core.errors import InvalidInput
 from core.reference import DEFAULT_DIR, ReferenceData
+from core.text import fold
 
 CURRENT_WARDS = {
     "Thủ Đức", "Hiệp Bình", "Tam Bình", "Linh Xuân", "Tăng Nhơn Phú", "Long Bình", "Long Phước",
@@ -75,14 +76,6 @@ PROCEDURES = [
     "land_transfer", "citizen_id",
 ]  # fmt: skip
 DEMO = Path(__file__).resolve().parents[2] / "app" / "demo"
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, the way citizens often type."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
-    )
-    return " ".join(plain.replace("đ", "d").replace("Đ", "D").lower().split())
 
 
 def test_the_ten_procedures_are_catalogued(reference: ReferenceData) -> None:
