@@ -27,10 +27,13 @@ from api.routes import documents, feedback, reference
 from core.errors import (
     Conflict,
     ExternalServiceError,
+    Forbidden,
     InvalidInput,
     LangngheError,
     ModelUnavailable,
     NotFound,
+    Throttled,
+    Unauthenticated,
 )
 from core.reference import ReferenceData
 from services.intake import FeedbackService
@@ -40,7 +43,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 _STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, ModelUnavailable: 503,
-           ExternalServiceError: 502}  # fmt: skip
+           ExternalServiceError: 502, Unauthenticated: 401, Forbidden: 403,
+           Throttled: 429}  # fmt: skip
 
 
 def create_app(
@@ -93,7 +97,10 @@ async def _langnghe_error(_request: Request, exc: LangngheError) -> JSONResponse
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 500)
     if status >= 500:
         log.error("api.error code=%s %s", exc.code, exc.message)
-    return _error(status, exc.code, exc.message)
+    response = _error(status, exc.code, exc.message)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

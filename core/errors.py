@@ -7,6 +7,9 @@ the API maps them to HTTP status codes in one handler, the bots to an apology.
     ├── InvalidInput          bad text, unknown channel, malformed file row   → 422
     ├── NotFound              no such feedback, reference or resource         → 404
     ├── Conflict              illegal workflow transition, duplicate key      → 409
+    ├── Unauthenticated       no valid session or API key                     → 401
+    ├── Forbidden             the caller's role may not do this               → 403
+    ├── Throttled             too many attempts (logins); retry later         → 429
     ├── ModelUnavailable      a model file is missing or corrupt              → 503
     └── ExternalServiceError  a database, Qdrant or HTTP peer failed          → 502
 
@@ -48,6 +51,28 @@ class Conflict(LangngheError):
     """The request contradicts the current state (e.g. an illegal status change)."""
 
     code = "conflict"
+
+
+class Unauthenticated(LangngheError):
+    """No valid session or API key came with the request (or the credentials were wrong)."""
+
+    code = "auth.unauthenticated"
+
+
+class Forbidden(LangngheError):
+    """The caller is known, but their role may not see or change this."""
+
+    code = "auth.forbidden"
+
+
+class Throttled(LangngheError):
+    """Too many attempts in a short time; ``retry_after`` seconds until the next one counts."""
+
+    code = "auth.throttled"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
 
 
 class ModelUnavailable(LangngheError):

@@ -57,7 +57,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         with db.engine.begin() as conn:
             conn.exec_driver_sql(
                 "TRUNCATE feedback_event, feedback_contact, feedback, reference_counter, "
-                "dossier_step, dossier, chat_update, chat_conversation, chat_notification "
+                "dossier_step, dossier, chat_update, chat_conversation, chat_notification, "
+                "account, web_session, api_client, login_failure, audit_log, official_link, "
+                "link_code, routing_correction, daily_aggregate, alert "
                 "RESTART IDENTITY CASCADE"
             )
     db.dispose()
