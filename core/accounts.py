@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 
 class Role(enum.StrEnum):
@@ -118,3 +119,30 @@ def sees_department(principal: Principal, department: str | None) -> bool:
     if principal.role is not Role.DEPARTMENT:
         return True
     return principal.department is not None and department == principal.department
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A fresh login: ``token`` goes into the cookie once and is stored only as a SHA-256."""
+
+    token: str
+    csrf_token: str
+    account: Account
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """What a valid session cookie stands for; ``expires_at`` slides with every use."""
+
+    principal: Principal
+    csrf_token: str
+    expires_at: datetime
+
+
+class OfficialChats(Protocol):
+    """The chats of linked officials and admins, for alerts (``AccountService`` implements it)."""
+
+    def official_chats(self) -> list[tuple[str, str]]:
+        """``(channel, user_id)`` of every active linked official or admin account."""
+        ...

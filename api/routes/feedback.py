@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from api.auth import ViewCases
 from api.deps import FeedbackDep, ReferenceDep
 from api.schemas import (
     DuplicateCandidateOut,
@@ -16,9 +17,10 @@ from api.schemas import (
     FeedbackOut,
     FeedbackPage,
 )
+from core.accounts import Principal, Role, sees_department
 from core.attachments import MAX_PHOTOS_PER_FEEDBACK, Attachment
-from core.errors import NotFound
-from core.types import LOCAL_TZ, FeedbackQuery, FeedbackStatus
+from core.errors import Forbidden, NotFound
+from core.types import LOCAL_TZ, Feedback, FeedbackQuery, FeedbackStatus
 from services.attachments import AttachmentService
 from services.intake import Submission
 from services.validation import parse_channel
@@ -45,8 +47,11 @@ def get_feedback(key: str, service: FeedbackDep) -> FeedbackOut:
 
 
 @router.get("/{key}/duplicates", response_model=list[DuplicateCandidateOut], responses=_ERRORS)
-def duplicate_candidates(key: str, service: FeedbackDep) -> list[DuplicateCandidateOut]:
+def duplicate_candidates(
+    key: str, principal: ViewCases, service: FeedbackDep
+) -> list[DuplicateCandidateOut]:
     """Open earlier reports that may describe the same incident, with their similarity."""
+    _visible(principal, service.get(key))
     return [
         DuplicateCandidateOut(
             candidate_id=c.candidate_id,
@@ -60,6 +65,7 @@ def duplicate_candidates(key: str, service: FeedbackDep) -> list[DuplicateCandid
 
 @router.get("", response_model=FeedbackPage, responses=_ERRORS)
 def list_feedback(
+    principal: ViewCases,
     service: FeedbackDep,
     reference: ReferenceDep,
     status_: Annotated[FeedbackStatus | None, Query(alias="status")] = None,
@@ -72,6 +78,9 @@ def list_feedback(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> FeedbackPage:
     """Newest first; dates are local (Asia/Ho_Chi_Minh) days, ``received_to`` inclusive."""
+    if principal.role is Role.DEPARTMENT:  # no department filter here yet: see the triage queue
+        raise Forbidden("department accounts list their cases in the triage queue",
+                        code="auth.department_scope")  # fmt: skip
     query = FeedbackQuery(
         status=status_,
         category=reference.category(category).code if category else None,
@@ -133,11 +142,12 @@ _IMAGE = {200: {"content": {t: {} for t in _EXTENSIONS}, "description": "The pho
 
 @router.get("/{key}/attachments", response_model=list[AttachmentOut], responses=_ERRORS)
 def list_attachments(
-    key: str, service: FeedbackDep, attachments: AttachmentsDep
+    key: str, principal: ViewCases, service: FeedbackDep, attachments: AttachmentsDep
 ) -> list[AttachmentOut]:
     """The photos sent with a feedback, in the order sent: metadata only, no caption (the
     citizen's words are shown redacted, in the feedback itself)."""
-    return [AttachmentOut.of(a) for a in attachments.list(service.get(key).id)]
+    fb = _visible(principal, service.get(key))
+    return [AttachmentOut.of(a) for a in attachments.list(fb.id)]
 
 
 @router.get("/{key}/attachments/{ordinal}", response_class=Response,
@@ -145,11 +155,12 @@ def list_attachments(
 def attachment_image(
     key: str,
     ordinal: Annotated[int, Path(ge=1, le=MAX_PHOTOS_PER_FEEDBACK)],
+    principal: ViewCases,
     service: FeedbackDep,
     attachments: AttachmentsDep,
 ) -> Response:
     """The photo's bytes with its content type (404 ``attachment.not_fetched`` if it failed)."""
-    fb = service.get(key)
+    fb = _visible(principal, service.get(key))
     content = attachments.content(fb.id, ordinal)
     name = f"{fb.reference}-{ordinal}.{_EXTENSIONS.get(content.content_type, 'bin')}"
     headers = {
@@ -158,6 +169,13 @@ def attachment_image(
         "Cache-Control": "private, max-age=3600",
     }
     return Response(content.data, media_type=content.content_type, headers=headers)
+
+
+def _visible(principal: Principal, fb: Feedback) -> Feedback:
+    """The feedback, unless a department account asks for another department's (404)."""
+    if not sees_department(principal, fb.department):
+        raise NotFound(f"feedback {fb.reference} not found", code="feedback.not_found")
+    return fb
 
 
 def _start_of(day: date | None) -> datetime | None:

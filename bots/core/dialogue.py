@@ -41,6 +41,7 @@ from bots.core.flows import (
     feedback,
     feedback_status,
     greeting,
+    link,
     procedure,
 )
 from bots.core.flows.context import (
@@ -227,6 +228,8 @@ def dispatch(turn: Turn) -> list[Reply]:
     if kind is IncomingKind.UNFOLLOW:
         state.leave()
         return []
+    if link.asked(turn):  # before FOLLOW: Telegram's deep link is "/start <code>"
+        return link.start(turn)
     if kind is IncomingKind.FOLLOW:
         return greeting.start(turn)
     if _is_cancel(turn):

@@ -51,7 +51,7 @@ class SqlAuditLog:
 
     def _fetch(self, stmt: Any) -> list[AuditEntry]:
         with sql_errors("audit.read"), self._db.engine.connect() as conn:
-            rows = conn.execute(stmt).scalars().all()
+            rows = conn.execute(stmt).all()
         return [
             AuditEntry(r.at, r.actor, r.action, r.target_type, r.target, r.reason,
                        dict(r.details or {}), r.ip)

@@ -10,13 +10,17 @@ from fastapi.testclient import TestClient
 
 from app.container import Container
 from app.web import build_app
+from tests.api.auth_support import api_key, fast_accounts
 
 FLOOD = "Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay"
 
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
+    """A client with an API key (listing feedback needs one; posting and lookup do not)."""
+    accounts = fast_accounts(container)
     with TestClient(build_app(container)) as c:
+        c.headers.update(api_key(accounts))
         yield c
 
 

@@ -18,6 +18,7 @@ from services.intake import FeedbackService
 from stores.sql.attachment_store import SqlAttachmentStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
+from tests.api.auth_support import accounts_on, api_key
 from tests.factories import feedback_in
 from tests.images import jpeg, png
 
@@ -63,11 +64,14 @@ def attachments(sqlite_db: Database) -> AttachmentService:
 
 @pytest.fixture
 def client(
-    feedback: FeedbackService, attachments: AttachmentService, reference: ReferenceData
-) -> Iterator[TestClient]:
+    feedback: FeedbackService, attachments: AttachmentService, reference: ReferenceData,
+    sqlite_db: Database,
+) -> Iterator[TestClient]:  # fmt: skip
     app = create_app(feedback, reference)
     app.state.attachments = attachments
+    app.state.accounts = accounts_on(sqlite_db, reference)
     with TestClient(app) as c:
+        c.headers.update(api_key(app.state.accounts))
         yield c
 
 
@@ -142,9 +146,12 @@ def test_a_feedback_without_photos_lists_none(client: TestClient, sqlite_db: Dat
 
 
 def test_without_an_attachment_service_the_endpoints_say_so(
-    feedback: FeedbackService, reference: ReferenceData, report: Feedback
+    feedback: FeedbackService, reference: ReferenceData, report: Feedback, sqlite_db: Database
 ) -> None:
-    with TestClient(create_app(feedback, reference)) as client:
-        response = client.get(f"/api/v1/feedback/{report.id}/attachments")
+    app = create_app(feedback, reference)
+    app.state.accounts = accounts_on(sqlite_db, reference)
+    with TestClient(app) as client:
+        url = f"/api/v1/feedback/{report.id}/attachments"
+        response = client.get(url, headers=api_key(app.state.accounts))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "attachment.unavailable"
