@@ -281,6 +281,10 @@ class Feedback:
     urgency: str | None = None
     is_spam: bool | None = None
     is_relevant: bool | None = None
+    priority: str | None = None
+    due_at: datetime | None = None
+    # What a channel kept beside the text (Open311: requested service, address id, media URL).
+    extra: dict[str, Any] | None = None
 
     @property
     def public_text(self) -> str:
@@ -302,6 +306,11 @@ class FeedbackQuery:
     received_to: datetime | None = None
     limit: int = 50
     offset: int = 0
+    # Any of these (empty: no filter); ``status``/``category`` above still work alone.
+    statuses: tuple[FeedbackStatus, ...] = ()
+    categories: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    channel_message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from core.errors import InvalidInput, NotFound
 from core.ports import AnnotationQueue, FeedbackStore
@@ -56,6 +57,8 @@ class Submission:
     latitude: float | None = None
     longitude: float | None = None
     received_at: datetime | None = None
+    # Kept beside the text, never shown as it (Open311: requested service, media URL).
+    extra: dict[str, Any] | None = None
 
 
 class FeedbackService:
@@ -110,6 +113,7 @@ class FeedbackService:
             latitude=lat,
             longitude=lon,
             redacted_text=self._redact(text) if self._redact else None,
+            extra=dict(sub.extra or {}),
         )
 
     def submit(self, sub: Submission, wait: bool = True) -> StoreResult:

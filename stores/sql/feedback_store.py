@@ -202,6 +202,14 @@ class SqlFeedbackStore:
             conditions.append(c.received_at >= query.received_from)
         if query.received_to is not None:
             conditions.append(c.received_at < query.received_to)
+        if query.statuses:
+            conditions.append(c.status.in_([s.value for s in query.statuses]))
+        if query.categories:
+            conditions.append(c.category.in_(query.categories))
+        if query.references:
+            conditions.append(c.reference.in_([r.upper() for r in query.references]))
+        if query.channel_message_id is not None:
+            conditions.append(c.channel_message_id == query.channel_message_id)
         page = (
             select(_FEEDBACK)
             .where(*conditions)
@@ -437,4 +445,7 @@ def _feedback(r: Any, events: tuple[FeedbackEvent, ...], has_contact: bool) -> F
         urgency=r["urgency"],
         is_spam=r["is_spam"],
         is_relevant=r["is_relevant"],
+        priority=r["priority"],
+        due_at=r["due_at"],
+        extra=r["extra"],
     )
