@@ -24,6 +24,7 @@ ROOT = EVAL.parent
 # (name, script, arguments) in report order; benchmarks last because they are slow.
 SECTIONS = [
     ("router", "router_eval.py", []),
+    ("router_corrections", "router_corrections_eval.py", ["--generate", "600"]),
     ("textcat", "textcat_eval.py", []),
     ("urgency", "urgency_eval.py", []),
     ("places", "places_eval.py", []),

@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 
 from core.ports import Annotator, FeedbackStore
@@ -79,11 +80,16 @@ class InProcessAnnotationWorker:
         pipeline: Annotator,
         threshold: float,
         duplicates: DuplicateFinder | None = None,
+        on_annotated: Callable[[int], object] | None = None,
     ) -> None:
+        """``on_annotated(feedback_id)`` runs after each annotation, done or failed, before
+        waiters are released (``SlaService.on_annotated`` sets the due date); its failure is
+        logged and changes nothing else."""
         self._store = store
         self._pipeline = pipeline
         self._threshold = threshold
         self._duplicates = duplicates
+        self._on_annotated = on_annotated
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._done: OrderedDict[int, threading.Event] = OrderedDict()
         self._lock = threading.Lock()
@@ -124,12 +130,21 @@ class InProcessAnnotationWorker:
     def _run(self) -> None:
         while (fid := self._queue.get()) is not None:
             annotate_one(self._store, self._pipeline, fid, self._threshold, self._duplicates)
+            self._after(fid)
             with self._lock:
                 event = self._done.get(fid)
             if event is not None:
                 event.set()
             self._queue.task_done()
         self._queue.task_done()
+
+    def _after(self, feedback_id: int) -> None:
+        if self._on_annotated is None:
+            return
+        try:
+            self._on_annotated(feedback_id)
+        except Exception:
+            log.exception("feedback.annotated_hook_failed id=%s", feedback_id)
 
     def drain(self) -> None:
         """Block until everything submitted so far has been annotated (CLI imports, tests)."""

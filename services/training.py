@@ -1,17 +1,27 @@
-"""Rebuilding models from labelled data: ``langnghe train router``.
+"""Rebuilding models from labelled data: ``langnghe train router [--with-corrections]``.
 
 Trains on the seed set less its held-out fifth, measures on the held-out fifth (as written
 and with diacritics removed), and writes the model files and their card together.
+
+Staff corrections (``routing_correction`` rows: redacted text and the category staff chose)
+join the seed set as labels; a correction replaces the seed label of an identical text, and
+the latest decision on a text wins. They are split by the same hash as the seed set, so the
+held-out fifth of the corrections is never trained on and measures what they taught.
+
+    >>> examples = correction_examples(case_store.corrections(), reference.category_codes)
+    >>> train_router_files(SEED_DIR, Path("models/router"), reference, corrections=examples)
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.cases import RoutingCorrection
 from core.reference import ReferenceData
 from nlp.linear import LinearTextModel
 from nlp.linear_training import (
@@ -26,6 +36,43 @@ from nlp.normalize import for_model
 from nlp.router import STEM, CategoryRouter, load_router
 
 log = logging.getLogger(__name__)
+
+#: The ``style`` of examples that come from staff corrections.
+CORRECTION_STYLE = "staff_correction"
+
+
+@dataclass(frozen=True, slots=True)
+class RouterData:
+    """What the router trains on and is measured on."""
+
+    train: list[Example]
+    held_out: list[Example]  # the seed set's held-out fifth
+    held_out_corrections: list[Example]  # the corrections' held-out fifth
+
+
+def correction_examples(
+    corrections: Sequence[RoutingCorrection], classes: Sequence[str]
+) -> list[Example]:
+    """One label per text, the latest decision; a category no longer known is dropped."""
+    latest: dict[str, str] = {}
+    for c in sorted(corrections, key=lambda c: c.at):
+        text = c.text.strip()
+        if text and c.new_category in classes:
+            latest[text] = c.new_category
+    return [Example(text, label, CORRECTION_STYLE) for text, label in latest.items()]
+
+
+def router_data(seed: Sequence[Example], corrections: Sequence[Example] = ()) -> RouterData:
+    """Seed and corrections together (a correction replaces the seed label of the same text),
+    split by the hash of each text."""
+    corrected = {c.text for c in corrections}
+    examples = [e for e in seed if e.text not in corrected] + list(corrections)
+    train, held = split_held_out(examples)
+    return RouterData(
+        train,
+        [e for e in held if e.style != CORRECTION_STYLE],
+        [e for e in held if e.style == CORRECTION_STYLE],
+    )
 
 
 def router_predictor(model_dir: Path, reference: ReferenceData) -> Any:
@@ -43,29 +90,59 @@ def router_predictor(model_dir: Path, reference: ReferenceData) -> Any:
 
 
 def evaluate_router(
-    model_dir: Path, reference: ReferenceData, held_out: Sequence[Example]
+    model_dir: Path,
+    reference: ReferenceData,
+    held_out: Sequence[Example],
+    held_out_corrections: Sequence[Example] = (),
 ) -> dict[str, Any]:
     predict = router_predictor(model_dir, reference)
     classes = reference.category_codes
-    return {
+    out = {
         "held_out": evaluate(predict, held_out, classes),
         "held_out_without_diacritics": evaluate(predict, without_diacritics(held_out), classes),
     }
+    if held_out_corrections:
+        out["held_out_corrections"] = evaluate(predict, held_out_corrections, classes)
+    return out
 
 
-def train_router_files(seed_dir: Path, out_dir: Path, reference: ReferenceData) -> dict[str, Any]:
-    """Train, save, evaluate on the held-out part, write the card. Returns the metrics."""
-    examples = load_examples(seed_dir)
-    train, held_out = split_held_out(examples)
+def train_router_files(
+    seed_dir: Path,
+    out_dir: Path,
+    reference: ReferenceData,
+    corrections: Sequence[Example] = (),
+) -> dict[str, Any]:
+    """Train, save, evaluate on the held-out parts, write the card. Returns the metrics."""
+    data = router_data(load_examples(seed_dir), corrections)
     version = datetime.now(UTC).strftime("router-%Y%m%d%H%M")
-    model, info = train_linear(train, reference.category_codes, version)
-    info["held_out_examples"] = len(held_out)
+    model, info = train_linear(data.train, reference.category_codes, version)
+    info["held_out_examples"] = len(data.held_out)
+    if corrections:
+        info["corrections"] = len(corrections)
+        info["held_out_corrections"] = len(data.held_out_corrections)
     model.save(out_dir, STEM, info)
-    metrics = evaluate_router(out_dir, reference, held_out)
+    metrics = evaluate_router(out_dir, reference, data.held_out, data.held_out_corrections)
     load_router(out_dir)  # the files just written must load
     log.info("train.router_done version=%s macro_f1=%s", version, metrics["held_out"]["macro_f1"])
     (out_dir / "CARD.md").write_text(card(info, metrics, seed_dir, model), encoding="utf-8")
     return {"info": info, "metrics": metrics}
+
+
+def _corrections_parts(info: dict[str, Any], metrics: dict[str, Any]) -> tuple[str, str]:
+    """The card's sentence and metrics row about staff corrections ("" without any)."""
+    if not info.get("corrections"):
+        return "", ""
+    sentence = (
+        f"\n{info['corrections']} staff corrections (redacted texts, the latest label per text) "
+        f"joined it, {info['held_out_corrections']} of them held out by the same hash; a "
+        "correction replaces the seed label of an identical text."
+    )
+    m = metrics.get("held_out_corrections")
+    if m is None:
+        return sentence, ""
+    row = (f"\n| staff corrections | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
+           f"{m['ece']:.3f} |")  # fmt: skip
+    return sentence, row
 
 
 def confusion_rows(metrics: dict[str, Any]) -> str:
@@ -89,6 +166,7 @@ def card(
         f"| {b['bin']} | {b['n']} | {b['confidence']:.3f} | {b['accuracy']:.3f} |"
         for b in h["reliability"]
     )
+    staff, staff_row = _corrections_parts(info, metrics)
     return f"""# Model card: category router (`models/router`)
 
 Routes a citizen's feedback to one of {len(model.classes)} categories (lĩnh vực); the department
@@ -96,7 +174,7 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 
 - **Version**: `{model.version}` (trained {info["trained_at"]})
 - **Rebuild**: `langnghe train router` (reads `eval/data/{seed_dir.name}/`, writes this
-  folder).
+  folder); `--with-corrections` adds the staff corrections stored in the database.
 - **Model**: TF-IDF over underthesea words and bigrams, syllables and bigrams without diacritics,
   and character 3–5-grams without diacritics ({info["features"]:,} features), linear
   classifier `{info["estimator"]}` chosen by 5-fold cross-validation on the training part
@@ -113,14 +191,14 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out. The held-out
 fifth is chosen by a hash of each text (`nlp.linear_training.is_held_out`) and never trained on.
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
-Facebook-style posts, long and very short messages about the area's 12 wards.
+Facebook-style posts, long and very short messages about the area's 12 wards.{staff}
 
 ## Metrics on the held-out part
 | set | n | accuracy | macro-F1 | ECE |
 |---|---|---|---|---|
 | as written | {h["n"]} | {h["accuracy"]:.3f} | {h["macro_f1"]:.3f} | {h["ece"]:.3f} |
 | no diacritics | {plain["n"]} | {plain["accuracy"]:.3f} | {plain["macro_f1"]:.3f} | {
-        plain["ece"]:.3f} |
+        plain["ece"]:.3f} |{staff_row}
 
 | category | F1 | F1 without diacritics |
 |---|---|---|
