@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from app.container import Container
 from core.types import LOCAL_TZ
@@ -19,18 +20,31 @@ DEMO_DOSSIERS = Path(__file__).resolve().parent / "dossiers.jsonl"
 def load_demo(container: Container, path: Path) -> ImportReport:
     """Import the demo file; ``days_ago``/``hour`` become real dates so the data looks recent.
 
-    Ids are fixed, so loading twice adds nothing.
+    Each report also comes back ``HISTORY_WEEKS`` weeks earlier (id suffix ``-h``), so the
+    dashboard, spike baselines and forecasts have twelve weeks of history. Ids are fixed, so
+    loading twice adds nothing. The daily aggregates are recounted at the end.
     """
     now = datetime.now(LOCAL_TZ)
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        rec = json.loads(line)
-        day = (now - timedelta(days=int(rec.pop("days_ago", 0)))).date()
-        at = datetime(day.year, day.month, day.day, int(rec.pop("hour", 9)), 0, tzinfo=LOCAL_TZ)
-        rec["received_at"] = min(at, now).isoformat()
-        rows.append(Row(n, rec))
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+               if line.strip()]  # fmt: skip
+    weeks = timedelta(weeks=HISTORY_WEEKS).days
+    shifted = [{**r, "id": f"{r['id']}-h", "days_ago": int(r.get("days_ago", 0)) + weeks}
+               for r in records]  # fmt: skip
+    rows = [Row(n, _dated(dict(rec), now)) for n, rec in enumerate(records + shifted, 1)]
     report = import_rows(container.feedback, rows, default_channel="web")
     container.worker.drain()
+    first = min(datetime.fromisoformat(r.fields["received_at"]) for r in rows)
+    container.analytics.rebuild_aggregates(since=first.date())
     return report
+
+
+#: How many weeks earlier the demo reports are repeated as history.
+HISTORY_WEEKS = 6
+
+
+def _dated(rec: dict[str, Any], now: datetime) -> dict[str, Any]:
+    day = (now - timedelta(days=int(rec.pop("days_ago", 0)))).date()
+    hour = int(rec.pop("hour", 9))
+    at = datetime(day.year, day.month, day.day, hour, 0, tzinfo=LOCAL_TZ)
+    rec["received_at"] = min(at, now).isoformat()
+    return rec
