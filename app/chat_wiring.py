@@ -24,6 +24,8 @@ from core.types import LOCAL_TZ
 from nlp.nlu import NluParser
 from nlp.places import PlaceExtractor
 from nlp.textcat import textcat_for
+from services.accounts import AccountService
+from services.analytics import AnalyticsService
 from services.attachments import AttachmentService
 from services.dossiers import DossierService
 from services.intake import FeedbackService
@@ -42,7 +44,7 @@ class ChatWiring:
     """Mixin of ``Container``: everything the chat channels need, built lazily.
 
     It relies on the container's ``settings``, ``db``, ``feedback``, ``dossiers``,
-    ``reference``, ``places`` and ``document_search()``.
+    ``reference``, ``places``, ``accounts`` and ``document_search()``.
     """
 
     settings: Settings
@@ -51,6 +53,8 @@ class ChatWiring:
     dossiers: DossierService
     reference: ReferenceData
     places: PlaceExtractor
+    accounts: AccountService
+    analytics: AnalyticsService
 
     def document_search(self, collection: str | None = None) -> SearchService:
         raise NotImplementedError
@@ -79,6 +83,9 @@ class ChatWiring:
             clock=lambda: datetime.now(LOCAL_TZ),
             links=self.chat_links,
             attachments=self.attachments,
+            officials=self.accounts,
+            linker=self.accounts,
+            analytics=self.analytics,
         )
         return DialogueEngine(services)
 

@@ -75,11 +75,13 @@ def demo() -> None:
 
 
 def _load_demo(container: object) -> None:
+    from app.cli_accounts import load_demo_accounts
     from app.container import Container
     from app.demo import DEMO_DOCUMENTS, DEMO_DOSSIERS, load_demo
     from services.dossiers import load_demo_dossiers
 
     assert isinstance(container, Container)
+    load_demo_accounts(container)  # only here: the demo was asked for (demo, serve --demo)
     report = load_demo(container, DEMO_FILE)
     click.echo(
         f"demo data: {report.created} new, {report.existing} already there, "
@@ -181,19 +183,33 @@ def train() -> None:
               show_default=True)  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Output folder (default LANGNGHE_MODEL_DIR/router).")  # fmt: skip
-def train_router(seed_dir: Path, out: Path | None) -> None:
+@click.option("--with-corrections", is_flag=True,
+              help="Also train on staff corrections stored in LANGNGHE_DATABASE_URL.")  # fmt: skip
+def train_router(seed_dir: Path, out: Path | None, with_corrections: bool) -> None:
     """Train the category router on the seed set and write it with its card."""
     from core.reference import ReferenceData
-    from services.training import train_router_files
+    from services.training import correction_examples, train_router_files
+    from stores.sql.case_store import SqlCaseStore
+    from stores.sql.db import Database
 
     settings = load_settings()
     setup_logging(settings)
     target = out or settings.model_dir / "router"
-    result = train_router_files(seed_dir, target, ReferenceData.load(settings.refdata_dir))
+    reference = ReferenceData.load(settings.refdata_dir)
+    corrections = []
+    if with_corrections:
+        db = Database(settings.db_url)
+        rows = SqlCaseStore(db).corrections()
+        db.dispose()
+        corrections = correction_examples(rows, reference.category_codes)
+        click.echo(f"{len(rows)} stored corrections, {len(corrections)} distinct texts", err=True)
+    result = train_router_files(seed_dir, target, reference, corrections)
     m = result["metrics"]
+    staff = m.get("held_out_corrections")
     click.echo(
         f"router written to {target}: held-out macro-F1 {m['held_out']['macro_f1']:.3f}, "
         f"without diacritics {m['held_out_without_diacritics']['macro_f1']:.3f}"
+        + (f", held-out corrections {staff['macro_f1']:.3f} (n={staff['n']})" if staff else "")
     )
 
 
@@ -285,6 +301,8 @@ def db_upgrade() -> None:
 
 
 def _register_document_commands() -> None:
+    from app.cli_accounts import account
+    from app.cli_analytics import analytics
     from app.cli_bot import bot
     from app.cli_documents import index, search
     from app.cli_dossiers import import_dossiers
@@ -295,6 +313,8 @@ def _register_document_commands() -> None:
     main.add_command(import_dossiers)
     main.add_command(bot)
     main.add_command(nlu)
+    main.add_command(account)
+    main.add_command(analytics)
     train.add_command(train_nlu)
 
 

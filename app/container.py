@@ -12,9 +12,12 @@ import logging
 import threading
 from functools import cached_property
 
+from app.analytics_wiring import AnalyticsWiring
 from app.chat_wiring import ChatWiring
 from app.settings import Settings
 from bots.channels.zalo_api import ZaloPhotoFetcher
+from core.cases import SlaTargets
+from core.open311 import Open311Catalogue
 from core.ports import ChunkStore
 from core.reference import ReferenceData
 from indexer.chunking import StructuralChunker
@@ -26,14 +29,21 @@ from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
 from nlp.textcat import textcat_for
 from nlp.urgency import UrgencyClassifier
+from services.accounts import AccountService
 from services.annotation import InProcessAnnotationWorker
 from services.documents import DocumentIndexService
 from services.dossiers import DossierService
 from services.duplicates import DuplicateFinder
 from services.intake import FeedbackService
+from services.open311 import Open311Service
 from services.search import SearchService
+from services.sla import SlaService
+from services.triage import TriageService
 from stores.http.dossier_source import HttpDossierSource
 from stores.qdrant import ClientChunkStore, EdgeChunkStore
+from stores.sql.account_store import SqlAccountStore
+from stores.sql.audit_store import SqlAuditLog
+from stores.sql.case_store import SqlCaseStore
 from stores.sql.db import Database
 from stores.sql.dossier_store import SqlDossierStore
 from stores.sql.feedback_store import SqlFeedbackStore
@@ -44,7 +54,7 @@ log = logging.getLogger(__name__)
 PIPELINE_TASKS = ("sentiment", "toxicity", "spam", "relevance")
 
 
-class Container(ChatWiring):
+class Container(ChatWiring, AnalyticsWiring):
     """Builds everything lazily from one ``Settings``; ``start``/``close`` bracket its life."""
 
     def __init__(self, settings: Settings) -> None:
@@ -107,6 +117,7 @@ class Container(ChatWiring):
             self.pipeline,
             threshold=self.settings.routing_threshold,
             duplicates=self.duplicates,
+            on_annotated=self.sla.on_annotated,
         )
 
     @cached_property
@@ -119,6 +130,50 @@ class Container(ChatWiring):
             redact=self.redact_fast,
             on_status_change=self.notifications.feedback_status_changed,
         )
+
+    @cached_property
+    def audit(self) -> SqlAuditLog:
+        return SqlAuditLog(self.db)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        return AccountService(
+            SqlAccountStore(self.db),
+            self.audit,
+            self.reference,
+            session_hours=self.settings.session_hours,
+        )
+
+    @cached_property
+    def cases(self) -> SqlCaseStore:
+        return SqlCaseStore(self.db)
+
+    @cached_property
+    def sla(self) -> SlaService:
+        """Due dates from ``sla.json`` of LANGNGHE_REFDATA_DIR if it has one."""
+        own = self.settings.refdata_dir
+        directory = own if own and (own / "sla.json").exists() else None
+        targets = SlaTargets.load(directory).check(self.reference.category_codes)
+        return SlaService(self.cases, targets)
+
+    @cached_property
+    def triage(self) -> TriageService:
+        return TriageService(self.feedback, self.cases, self.audit, self.reference, self.sla)
+
+    def _backfill_due_dates(self) -> None:
+        try:
+            self.sla.backfill()
+        except Exception:  # a background thread: log and go on serving
+            log.exception("app.sla_backfill_failed")
+
+    @cached_property
+    def open311(self) -> Open311Service:
+        """Open311 GeoReport v2; ``open311.json`` of LANGNGHE_REFDATA_DIR if it has one."""
+        own = self.settings.refdata_dir and self.settings.refdata_dir / "open311.json"
+        catalogue = Open311Catalogue.load(
+            own if own and own.exists() else None, self.reference.category_codes
+        )
+        return Open311Service(self.feedback, self.reference, catalogue)
 
     @cached_property
     def document_embedder(self) -> FastE5Embedder:
@@ -177,6 +232,8 @@ class Container(ChatWiring):
         weights_path()  # document search needs e5: fail now, not at the first query
         self.worker.start()
         self.notification_worker.start()
+        self.analytics_worker.start()  # aggregates follow the feedback; spikes are detected
+        threading.Thread(target=self._backfill_due_dates, name="sla-backfill", daemon=True).start()
         if self.chat_senders:  # Telegram or Zalo configured: answer what a crash left behind
             threading.Thread(
                 target=self._recover_chats_logged, name="chat-recovery", daemon=True
@@ -189,6 +246,7 @@ class Container(ChatWiring):
             self.worker.stop()
         if "notification_worker" in self.__dict__:
             self.notification_worker.stop()
+        self.stop_analytics()
         if self.__dict__.get("zalo_api") is not None:
             self.zalo_api.close()  # type: ignore[union-attr]
         if "attachment_executor" in self.__dict__:

@@ -26,6 +26,9 @@ LANGNGHE_ZALO_REFRESH_TOKEN   the first refresh token; Zalo rotates it at every 
 LANGNGHE_ZALO_API_BASE / _OAUTH_BASE   https://openapi.zalo.me, https://oauth.zaloapp.com
 LANGNGHE_ZALO_WINDOW_DAYS  days after a user's last message the OA may still write (7)
 LANGNGHE_ZALO_MAX_EVENT_AGE_SECONDS   older (signed) webhook events are ignored (300)
+LANGNGHE_SESSION_HOURS     a staff session ends after this many idle hours (8)
+LANGNGHE_COOKIE_SECURE     send the session cookie over HTTPS only (true; browsers accept it on
+                           http://127.0.0.1 and localhost too)
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ class Settings(BaseSettings):
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
     host: str = "127.0.0.1"
     port: int = 8000
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    cookie_secure: bool = True
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:

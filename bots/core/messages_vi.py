@@ -189,6 +189,24 @@ MESSAGES: dict[str, str] = {
         "anh/chị vui lòng liên hệ Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) của "
         "UBND phường nơi cư trú ạ."
     ),
+    # --- linking an official's chat to their account ("/lienket 123456") -------------------
+    "link.done": (
+        "Dạ, em đã liên kết tài khoản {name} với cuộc trò chuyện này. Từ nay anh/chị có thể "
+        "hỏi số liệu phản ánh và nhận cảnh báo của Trung tâm tại đây ạ."
+    ),
+    "link.wrong_code": (
+        "Dạ, mã liên kết không đúng hoặc đã hết hạn. Anh/chị vui lòng lấy mã mới trên trang "
+        "cán bộ (mã dùng một lần, có hiệu lực 10 phút) rồi nhắn: /lienket <mã 6 số> ạ."
+    ),
+    "link.throttled": (
+        "Dạ, anh/chị đã nhập sai mã liên kết nhiều lần. Anh/chị vui lòng thử lại sau khoảng "
+        "{minutes} phút ạ."
+    ),
+    "link.how": (
+        "Dạ, để liên kết tài khoản cán bộ, anh/chị lấy mã 6 số trên trang cán bộ rồi nhắn "
+        "cho em, ví dụ: /lienket 123456 ạ."
+    ),
+    "link.unavailable": "Dạ, chức năng liên kết tài khoản cán bộ chưa được bật ở hệ thống này ạ.",
     # --- officials' statistics ------------------------------------------------------------
     "analytics.not_linked": (
         "Dạ, câu hỏi thống kê chỉ dành cho tài khoản cán bộ đã liên kết với hệ thống. Nếu "
@@ -198,6 +216,12 @@ MESSAGES: dict[str, str] = {
         "Dạ, chức năng thống kê qua tin nhắn đang được hoàn thiện, anh/chị vui lòng xem bảng "
         "điều khiển của Trung tâm trong thời gian này ạ."
     ),
+    "analytics.answer": "Dạ, {understood}:\n{body}",
+    "analytics.examples": "Ví dụ phản ánh:",
+    "analytics.unanswered": (
+        "Dạ, em chưa trả lời được câu hỏi này. Anh/chị có thể hỏi em các câu như:\n{examples}"
+    ),
+    "analytics.too_long": "Dạ, câu hỏi dài quá, anh/chị vui lòng hỏi ngắn gọn hơn ạ.",
 }
 
 #: Button labels (short: Telegram and Zalo cut long ones).

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bots.core.messages_vi import label
+from core.accounts import Account
 from core.chat import Button, ChatChannel, Incoming, IncomingKind
 from core.chat_ports import ChatStore
 from core.errors import InvalidInput
@@ -25,6 +26,7 @@ from core.reference import ReferenceData
 from nlp.nlu import NluParser, NluResult
 from nlp.places import PlaceExtractor
 from nlp.textcat import TextCategorizer
+from services.analytics import AnalyticsService
 from services.attachments import AttachmentService
 from services.dossiers import DossierService
 from services.intake import FeedbackService
@@ -41,6 +43,15 @@ class OfficialDirectory(Protocol):
     """Whether a chat account is linked to an official (issue 6 brings the real one)."""
 
     def is_linked_official(self, channel: str, user_id: str) -> bool: ...
+
+
+class OfficialLinker(Protocol):
+    """Links a chat user to a staff account with the account's one-time code (issue 6).
+
+    Raises ``InvalidInput`` for a wrong or expired code, ``Throttled`` after too many.
+    """
+
+    def link_chat(self, channel: str, user_id: str, code: str) -> Account: ...
 
 
 class NoLinkedOfficials:
@@ -70,8 +81,10 @@ class BotServices:
     chat_store: ChatStore
     clock: Callable[[], datetime]
     officials: OfficialDirectory = field(default_factory=NoLinkedOfficials)
+    linker: OfficialLinker | None = None  # None: "/lienket" answers that linking is off
     links: FeedbackLinks | None = None
     attachments: AttachmentService | None = None
+    analytics: AnalyticsService | None = None  # None: officials hear it is not available
 
 
 @dataclass(slots=True)
