@@ -173,7 +173,7 @@ class Container(ChatWiring, AnalyticsWiring):
         catalogue = Open311Catalogue.load(
             own if own and own.exists() else None, self.reference.category_codes
         )
-        return Open311Service(self.feedback, self.reference, catalogue)
+        return Open311Service(self.feedback, self.reference, catalogue, redact=self.redact_fast)
 
     @cached_property
     def document_embedder(self) -> FastE5Embedder:

@@ -15,6 +15,7 @@ world reads back is public data only: the redacted text, never the contact.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,9 +108,16 @@ class Open311Service:
     """The GeoReport v2 use cases; see the module docstring."""
 
     def __init__(
-        self, feedback: FeedbackService, reference: ReferenceData, catalogue: Open311Catalogue
+        self,
+        feedback: FeedbackService,
+        reference: ReferenceData,
+        catalogue: Open311Catalogue,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
+        """``redact`` removes personal data from what staff and citizens wrote freely (the
+        decision note, the address text) before the public GET shows it."""
         self._feedback = feedback
+        self._redact = redact or (lambda text: text)
         self._reference = reference
         self.catalogue = catalogue
         self._service_names = {c.code: c.name for c in reference.categories}
@@ -207,13 +215,16 @@ class Open311Service:
     def _department_name(self, code: str | None) -> str | None:
         return None if code is None else self._department_names.get(code, code)
 
+    def _public(self, text: str | None) -> str | None:
+        return None if text is None else self._redact(text)
+
     def _view(self, fb: Feedback) -> ServiceRequest:
         ours: dict[str, Any] = (fb.extra or {}).get("open311") or {}
         code = fb.category or ours.get("service_code")
         return ServiceRequest(
             service_request_id=fb.reference,
             status="closed" if fb.status in STATUS_GROUPS["closed"] else "open",
-            status_notes=texts.status_notes(fb.status, _decision_note(fb)),
+            status_notes=texts.status_notes(fb.status, self._public(_decision_note(fb))),
             service_name=self._service_names.get(code) if code else None,
             service_code=code,
             description=fb.public_text,
@@ -222,7 +233,7 @@ class Open311Service:
             requested_datetime=fb.received_at.astimezone(LOCAL_TZ),
             updated_datetime=max([fb.received_at, *(e.at for e in fb.events)]).astimezone(LOCAL_TZ),
             expected_datetime=fb.due_at.astimezone(LOCAL_TZ) if fb.due_at else None,
-            address=fb.location_text or texts.place(fb.street, fb.ward),
+            address=self._public(fb.location_text) or texts.place(fb.street, fb.ward),
             address_id=ours.get("address_id"),
             zipcode=None,
             lat=fb.latitude,

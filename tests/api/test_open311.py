@@ -337,3 +337,16 @@ def test_a_foreign_jurisdiction_is_not_served(client: TestClient) -> None:
     assert ours.status_code == 200
     other = client.get(f"{BASE}/services.json", params={"jurisdiction_id": "sf.gov"})
     assert other.status_code == 404 and "jurisdiction" in other.json()[0]["description"]
+
+
+def test_personal_data_in_a_staff_note_is_not_published(
+    client: TestClient, container: Container, api_key: str
+) -> None:
+    ref = filed(client, api_key, device_id="pii-note")
+    container.feedback.change_status(ref, FeedbackStatus.IN_PROGRESS, "staff:lan", None)
+    container.feedback.change_status(
+        ref, FeedbackStatus.RESOLVED, "staff:lan", "Đã xử lý, liên hệ anh Tư 0903 123 456"
+    )
+    notes = client.get(f"{BASE}/requests/{ref}.json").json()[0]["status_notes"]
+    assert "Đã xử lý" in notes
+    assert "0903" not in notes and "123 456" not in notes
