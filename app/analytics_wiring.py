@@ -6,9 +6,9 @@ store (the notification outbox) and account service (who the linked officials ar
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
+from app.lazy import cached_property
 from app.settings import Settings
 from core.reference import ReferenceData
 from services.accounts import AccountService

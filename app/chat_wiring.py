@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from functools import cached_property
 
+from app.lazy import cached_property
 from app.settings import Settings
 from bots.channels.telegram import TelegramChannel
 from bots.channels.telegram_render import TelegramPhotoFetcher, TelegramSender

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import cached_property
 
 from app.analytics_wiring import AnalyticsWiring
 from app.chat_wiring import ChatWiring
+from app.lazy import cached_property
 from app.settings import Settings
 from bots.channels.zalo_api import ZaloPhotoFetcher
 from core.cases import SlaTargets
