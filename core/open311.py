@@ -14,7 +14,6 @@ Open311 clients need beside them, so a new category needs no code change here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
+from core.reference import read_json
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "refdata" / "open311.json"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -77,7 +77,7 @@ class Open311Catalogue:
         cls, path: Path | None = None, category_codes: Iterable[str] | None = None
     ) -> Open311Catalogue:
         """Read and check the file; ``category_codes`` are the services that may be named."""
-        doc = _read(path or DEFAULT_FILE)
+        doc = read_json(path or DEFAULT_FILE, "open311 reference data")
         try:
             catalogue = cls(
                 jurisdiction_id=str(doc["jurisdiction_id"]),
@@ -111,15 +111,6 @@ class Open311Catalogue:
             problems += [f"unknown service {c}" for c in sorted(named - categories)]
         if problems:
             raise InvalidInput("open311 reference data is inconsistent: " + "; ".join(problems))
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open(encoding="utf-8") as f:
-            data: dict[str, Any] = json.load(f)
-            return data
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read open311 reference data {path}: {exc}") from exc
 
 
 def _attribute(a: dict[str, Any]) -> ServiceAttribute:

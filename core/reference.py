@@ -143,11 +143,11 @@ class ReferenceData:
     @classmethod
     def load(cls, directory: Path | None = None) -> ReferenceData:
         d = directory or DEFAULT_DIR
-        cats = _read(d / "categories.json")["categories"]
-        wards_doc = _read(d / "wards.json")
-        deps = _read(d / "departments.json")["departments"]
-        routing_doc = _read(d / "routing.json")
-        procs = _read(d / "procedures.json")["procedures"]
+        cats = read_json(d / "categories.json")["categories"]
+        wards_doc = read_json(d / "wards.json")
+        deps = read_json(d / "departments.json")["departments"]
+        routing_doc = read_json(d / "routing.json")
+        procs = read_json(d / "procedures.json")["procedures"]
         data = cls(
             categories=tuple(
                 Category(c["code"], c["name_vi"], c.get("description_vi", "")) for c in cats
@@ -188,13 +188,14 @@ class ReferenceData:
             raise InvalidInput("reference data is inconsistent: " + "; ".join(sorted(problems)))
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_json(path: Path, what: str = "reference data") -> dict[str, Any]:
+    """One JSON file of reference data; an unreadable one is an ``InvalidInput`` naming it."""
     try:
         with path.open(encoding="utf-8") as f:
             data: dict[str, Any] = json.load(f)
             return data
     except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read reference data {path}: {exc}") from exc
+        raise InvalidInput(f"cannot read {what} {path}: {exc}") from exc
 
 
 def _ward(w: dict[str, Any]) -> Ward:
