@@ -66,6 +66,9 @@ class CaseOut(BaseModel):
 class CasePage(BaseModel):
     items: list[CaseOut]
     total: int
+    total_capped: bool = Field(
+        default=False, description="true when there are more than `total` (counting stopped)"
+    )
     limit: int
     offset: int
 

@@ -3,7 +3,10 @@ results, service-level targets (the store's port is ``core.case_ports``).
 
 A *case* is a feedback seen by staff: the same record plus who it is assigned to, when it is
 due and whether it is late. The queue lists ``needs_triage`` and new cases, most urgent first
-(staff's ``priority`` overrides the model's ``urgency``), oldest first within one urgency::
+(staff's ``priority`` overrides the model's ``urgency``), oldest first within one urgency. A
+list that takes in closed cases spans the whole history (a million rows after a few years):
+unless another order is asked for it is newest first, and it is counted to ``COUNT_LIMIT``
+only (``Page.total_capped``)::
 
     >>> page = triage.queue(principal, CaseFilter(category="thoat_nuoc", text="ngap"))
     >>> [(c.reference, c.effective_priority, c.overdue) for c in page.items]
@@ -44,6 +47,8 @@ CLOSED_STATUSES: frozenset[FeedbackStatus] = frozenset(
     {FeedbackStatus.RESOLVED, FeedbackStatus.REJECTED}
 )
 SORTS: tuple[str, ...] = ("urgency", "age", "due", "newest")
+#: A list that takes in closed cases is counted up to this many (then "more than 10,000").
+COUNT_LIMIT = 10_000
 BULK_ACTIONS: tuple[str, ...] = ("assign", "status", "category", "priority")
 MAX_LIMIT = 500
 
@@ -54,6 +59,8 @@ class CaseFilter:
 
     ``statuses`` empty means the queue's (``QUEUE_STATUSES``); ``text`` matches the redacted
     text ignoring case and diacritics; merged duplicates are left out unless asked for.
+    ``sort`` None: most urgent first, or newest first when closed cases are listed (urgency
+    over the whole history would sort a million rows to show the 50 oldest critical ones).
     """
 
     statuses: tuple[FeedbackStatus, ...] = ()
@@ -69,12 +76,12 @@ class CaseFilter:
     text: str | None = None
     overdue_only: bool = False
     include_duplicates: bool = False
-    sort: str = "urgency"
+    sort: str | None = None
     limit: int = 50
     offset: int = 0
 
     def __post_init__(self) -> None:
-        if self.sort not in SORTS:
+        if self.sort is not None and self.sort not in SORTS:
             raise InvalidInput(f"sort must be one of {SORTS}", code="cases.bad_sort")
         if not 1 <= self.limit <= MAX_LIMIT or self.offset < 0:
             raise InvalidInput(f"limit must be 1-{MAX_LIMIT}, offset ≥ 0", code="cases.bad_page")
@@ -86,6 +93,19 @@ class CaseFilter:
     @property
     def effective_statuses(self) -> tuple[FeedbackStatus, ...]:
         return self.statuses or QUEUE_STATUSES
+
+    @property
+    def spans_history(self) -> bool:
+        """Closed cases can match: the list may reach over the whole table."""
+        closed = any(s in CLOSED_STATUSES for s in self.effective_statuses)
+        return closed and not self.overdue_only  # overdue cases are open ones
+
+    @property
+    def effective_sort(self) -> str:
+        """The order asked for, else urgency for open cases and newest over the history."""
+        if self.sort is not None:
+            return self.sort
+        return "newest" if self.spans_history else "urgency"
 
     def received_bounds(self) -> tuple[datetime | None, datetime | None]:
         """``[start, end)`` in local time for the date range."""

@@ -315,12 +315,16 @@ class FeedbackQuery:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """A slice of a longer list."""
+    """A slice of a longer list.
+
+    ``total_capped``: counting stopped early, there are *more than* ``total`` (a list over the
+    whole history is not counted to its end: "more than 10,000")."""
 
     items: tuple[T, ...]
     total: int
     limit: int
     offset: int
+    total_capped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

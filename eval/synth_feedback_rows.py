@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.text import fold
 from eval import synth_feedback_texts as tx
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ FEEDBACK_COLUMNS = (
     "received_at", "status", "duplicate_of", "category", "department", "ward", "confidence",
     "redacted_text", "street", "sentiment", "toxicity", "urgency", "is_spam", "is_relevant",
     "annotation_state", "annotation", "annotated_at", "created_at", "priority", "due_at",
-    "closed_at",
+    "closed_at", "search_text",
 )  # fmt: skip
 EVENT_COLUMNS = ("feedback_id", "at", "actor", "from_status", "to_status", "reason")
 MODEL_VERSION = "synthetic-1"
@@ -116,7 +117,7 @@ def _times(seconds: np.ndarray) -> list[datetime | None]:
 
 
 def texts(cols: dict[str, np.ndarray], synth: FeedbackSynthesizer) -> dict[str, list[Any]]:
-    """Original and redacted text, street and location text of each row."""
+    """Original, redacted and folded (``search_text``) text, street and location of each row."""
     streets = _names(cols["street"], tx.STREETS)
     wards = [synth.wards[i] for i in cols["ward"].tolist()]
     original, redacted, located = [], [], []
@@ -133,7 +134,14 @@ def texts(cols: dict[str, np.ndarray], synth: FeedbackSynthesizer) -> dict[str, 
         redacted.append(body)
         located.append(f"{streets[i]}, phường {wards[i]}" if cols["located"][i] and wards[i]
                        else None)  # fmt: skip
-    return {"text": original, "redacted": redacted, "street": streets, "location": located}
+    folded = {r: fold(r) for r in set(redacted)}  # what the store writes beside the text
+    return {
+        "text": original,
+        "redacted": redacted,
+        "street": streets,
+        "location": located,
+        "search": [folded[r] for r in redacted],
+    }
 
 
 def annotation(category: str, confidence: float, department: str | None, ward: str | None,
@@ -174,7 +182,7 @@ def rows_and_events(
             depts[i], wards[i], confidence[i], words["redacted"][i], words["street"][i],
             sentiment[i], toxicity[i], urgency[i], False, True, "done",
             annotation(cats[i], confidence[i], depts[i], wards[i], urgency[i], sentiment[i]),
-            annotated[i], created[i], priority[i], due[i], closed[i],
+            annotated[i], created[i], priority[i], due[i], closed[i], words["search"][i],
         ))  # fmt: skip
     if not with_events:
         return rows, []

@@ -72,7 +72,8 @@ class TriageService:
 
     def queue(self, p: Principal, f: CaseFilter) -> Page[Case]:
         """Cases matching ``f`` (by default the queue: needs_triage and new), most urgent and
-        oldest first; the items are ``Feedback`` with triage fields (``core.cases.Case``)."""
+        oldest first; with closed cases newest first, counted to ``COUNT_LIMIT``
+        (``Page.total_capped``). Items are ``Feedback`` with triage fields (``core.cases.Case``)."""
         _require(p, Permission.VIEW_CASES)
         scoped = _scoped(p, f)
         if scoped is None:

@@ -73,7 +73,13 @@ def case_filter(
     q: Annotated[str | None, Query(max_length=200)] = None,
     overdue: bool = False,
     include_duplicates: bool = False,
-    sort: str = "urgency",
+    sort: Annotated[
+        str | None,
+        Query(
+            description="urgency, age, due or newest; by default urgency for open cases, "
+            "newest first when closed ones are included"
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CaseFilter:
@@ -99,7 +105,8 @@ def list_cases(p: ViewCases, triage: TriageDep, f: FilterDep) -> CasePage:
     """The queue (by default needs_triage and new cases), most urgent then oldest first."""
     page = triage.queue(p, f)
     return CasePage(items=[CaseOut.of(c) for c in page.items], total=page.total,
-                    limit=page.limit, offset=page.offset)  # fmt: skip
+                    total_capped=page.total_capped, limit=page.limit,
+                    offset=page.offset)  # fmt: skip
 
 
 @router.get("/overdue", response_model=list[CaseOut], responses=_ERRORS)

@@ -113,6 +113,7 @@ QUEUE_TITLE = "Hàng chờ xử lý phản ánh"
 QUEUE_INTRO = "Phản ánh chờ phân loại và phản ánh mới, khẩn cấp và lâu nhất lên trước."
 QUEUE_EMPTY = "Không có phản ánh nào khớp với bộ lọc."
 QUEUE_TOTAL = "{total} phản ánh"
+QUEUE_TOTAL_CAPPED = "Hơn {total} phản ánh"  # a list over closed cases is counted to a limit
 FILTERS = "Bộ lọc"
 FILTER_CATEGORY = "Lĩnh vực"
 FILTER_WARD = "Phường"
@@ -130,6 +131,7 @@ FILTER_ALL_STATUSES = "Mọi trạng thái"
 FILTER_APPLY = "Lọc"
 FILTER_RESET = "Bỏ lọc"
 FILTER_INVALID = "Bỏ qua bộ lọc không hợp lệ: {names}."
+SORT_DEFAULT = "Mặc định: khẩn cấp trước; mới nhất trước khi có phản ánh đã đóng"
 SORT_LABELS = {
     "urgency": "Khẩn cấp trước",
     "age": "Cũ nhất trước",

@@ -1,10 +1,12 @@
 """The triage side of the feedback tables: queue queries, triage columns, routing corrections.
 
-Text search ignores case and diacritics without a folded column: the query is folded
-("Ngập" → "ngap") and each letter becomes a class of every letter that folds to it
-(``[aAàÀáÁ…]``), matched as a regular expression on the redacted text (PostgreSQL ``~``,
-SQLite ``REGEXP``, which SQLAlchemy's SQLite dialect provides). It is a scan of the rows left
-by the other conditions (status first: the queue's statuses are a small part of a large table).
+Text search ignores case and diacritics through ``search_text``, the folded redacted text
+(``core.text.fold``, written with it): the query is folded the same way ("Ngập" → "ngap") and
+matched with ``LIKE '%ngap%'`` on both databases; PostgreSQL answers it from a trigram index
+(migration 0009), SQLite scans the rows left by the other conditions.
+
+A list that takes in closed cases spans the whole history: its count stops at
+``COUNT_LIMIT`` + 1 rows (``Page.total_capped``), so it reads a bounded part of the table.
 
     >>> store = SqlCaseStore(db)
     >>> store.find(CaseFilter(text="ngap"), now).total
@@ -13,17 +15,16 @@ by the other conditions (status first: the queue's statuses are a small part of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, case, func, insert, select, update
 
 from core.accounts import Account, Role
 from core.cases import (
+    COUNT_LIMIT,
     OPEN_STATUSES,
     Case,
     CaseFilter,
@@ -78,16 +79,18 @@ _CASE_COLUMNS = select(
 class SqlCaseStore:
     """``core.case_ports.CaseStore`` on the feedback tables (SQLite and PostgreSQL)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, count_limit: int = COUNT_LIMIT) -> None:
         self._db = db
+        self._count_limit = count_limit
 
     def find(self, f: CaseFilter, now: datetime) -> Page[Case]:
         conditions = _conditions(f, now)
-        stmt = _CASE_COLUMNS.where(*conditions).order_by(*_ORDER[f.sort])
+        stmt = _CASE_COLUMNS.where(*conditions).order_by(*_ORDER[f.effective_sort])
         with sql_errors("case query"), self._db.engine.connect() as conn:
-            total = conn.scalar(select(func.count()).select_from(_FEEDBACK).where(*conditions))
+            total, capped = _count(conn, conditions, self._count_limit if f.spans_history else None)
             items = _cases(conn, stmt.limit(f.limit).offset(f.offset), now)
-        return Page(items=tuple(items), total=int(total or 0), limit=f.limit, offset=f.offset)
+        return Page(items=tuple(items), total=total, limit=f.limit, offset=f.offset,
+                    total_capped=capped)  # fmt: skip
 
     def iter_cases(self, f: CaseFilter, now: datetime, batch: int = 500) -> Iterator[Case]:
         conditions = _conditions(f, now)
@@ -231,6 +234,17 @@ def _correction_values(c: RoutingCorrection) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _count(conn: Connection, conditions: list[Any], cap: int | None) -> tuple[int, bool]:
+    """The number of matches; with a cap, at most ``cap`` and whether there are more (it
+    counts ``cap`` + 1 rows of a LIMITed subquery instead of every match in the history)."""
+    if cap is None:
+        total = conn.scalar(select(func.count()).select_from(_FEEDBACK).where(*conditions))
+        return int(total or 0), False
+    found = select(_F.id).where(*conditions).limit(cap + 1).subquery()
+    n = int(conn.scalar(select(func.count()).select_from(found)) or 0)
+    return min(n, cap), n > cap
+
+
 def _conditions(f: CaseFilter, now: datetime) -> list[Any]:
     out: list[Any] = [_F.status.in_([s.value for s in f.effective_statuses])]
     equal = {"category": f.category, "ward": f.ward, "department": f.department,
@@ -245,8 +259,9 @@ def _conditions(f: CaseFilter, now: datetime) -> list[Any]:
         out.append(_F.received_at >= start)
     if end is not None:
         out.append(_F.received_at < end)
-    if f.text and f.text.strip():
-        out.append(_F.redacted_text.regexp_match(folded_pattern(f.text)))
+    words = fold(f.text[:200]) if f.text else ""
+    if words:
+        out.append(_F.search_text.like(like_pattern(words), escape="/"))
     if f.overdue_only:
         out += [_F.status.in_(_OPEN), _F.due_at < now]
     if not f.include_duplicates:
@@ -254,33 +269,14 @@ def _conditions(f: CaseFilter, now: datetime) -> list[Any]:
     return out
 
 
-def folded_pattern(query: str) -> str:
-    """A regular expression matching ``query`` in any case, with or without diacritics.
+def like_pattern(folded: str) -> str:
+    """``%folded%`` for ``LIKE … ESCAPE '/'``: what the user typed matches only itself.
 
-    >>> re.search(folded_pattern("ngap sau"), "Đường NGẬP  sâu") is not None
-    True
+    >>> like_pattern("50%_a/b")
+    '%50/%/_a//b%'
     """
-    parts = []
-    for ch in fold(query[:200]):
-        if ch == " ":
-            parts.append(r"\s+")
-        elif ch in _letter_classes():
-            parts.append(_letter_classes()[ch])
-        else:
-            parts.append(re.escape(ch))
-    return "".join(parts)
-
-
-@cache
-def _letter_classes() -> dict[str, str]:
-    """For each ASCII letter, a class of every Latin letter that folds to it (đ → d)."""
-    members: dict[str, list[str]] = {}
-    code_points = [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
-    for ch in map(chr, code_points):
-        key = fold(ch)
-        if len(key) == 1 and key.isascii() and key.isalpha():
-            members.setdefault(key, []).append(ch)
-    return {key: "[" + "".join(chars) + "]" for key, chars in members.items()}
+    escaped = folded.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
 def _cases(

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, NotFound
+from core.text import fold
 from core.types import (
     LOCAL_TZ,
     TRANSITIONS,
@@ -146,6 +147,7 @@ class SqlFeedbackStore:
             "annotation_state": AnnotationState.PENDING.value,
             "extra": item.extra or None,
             "redacted_text": item.redacted_text,
+            "search_text": _folded(item.redacted_text),
             "created_at": now,
         }
         fid = conn.execute(_INSERT_FEEDBACK, values).scalar_one()
@@ -260,6 +262,7 @@ class SqlFeedbackStore:
         }
         if annotation.redacted_text is not None:
             fields["redacted_text"] = annotation.redacted_text
+            fields["search_text"] = _folded(annotation.redacted_text)
         with self._db.write_connection() as conn:
             current = self._current_status(conn, feedback_id)
             if current == FeedbackStatus.RECEIVED.value:
@@ -391,6 +394,11 @@ class SqlFeedbackStore:
 
 def _label(value: Label | None) -> str | None:
     return None if value is None else value.label
+
+
+def _folded(redacted: str | None) -> str | None:
+    """What text search matches (``search_text``): the redacted text, folded."""
+    return None if redacted is None else fold(redacted)
 
 
 def _event_values(e: FeedbackEvent) -> dict[str, object]:

@@ -38,6 +38,9 @@ OPEN_CASES = (
     "status IN ('received', 'routed', 'needs_triage', 'in_progress') AND duplicate_of IS NULL"
 )
 
+#: Indexes only PostgreSQL has (``ddl_if``): a trigram index has no SQLite counterpart.
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_feedback_search_text_trgm"})
+
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -82,6 +85,9 @@ class FeedbackRow(Base):
               postgresql_where=text(OPEN_CASES), sqlite_where=text(OPEN_CASES)),
         Index("ix_feedback_open_status", "status", "category", "ward",
               postgresql_where=text(OPEN_CASES), sqlite_where=text(OPEN_CASES)),
+        # Text search over the whole history, PostgreSQL only (pg_trgm; migration 0009).
+        Index("ix_feedback_search_text_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -101,6 +107,8 @@ class FeedbackRow(Base):
     ward: Mapped[str | None] = mapped_column(String(60))
     confidence: Mapped[float | None] = mapped_column(Float)
     redacted_text: Mapped[str | None] = mapped_column(Text)
+    # core.text.fold(redacted_text): lower case, no diacritics; what text search matches.
+    search_text: Mapped[str | None] = mapped_column(Text)
     street: Mapped[str | None] = mapped_column(String(120))
     sentiment: Mapped[str | None] = mapped_column(String(10))
     toxicity: Mapped[str | None] = mapped_column(String(10))

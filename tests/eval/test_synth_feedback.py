@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from core.reference import ReferenceData
+from core.text import fold
 from core.types import LOCAL_TZ
 from eval.synth_feedback import SPIKES, SynthReport, load
 from eval.synth_feedback_db import _empty, prepare
@@ -101,6 +102,12 @@ def test_redacted_text_hides_the_phone_the_original_has(loaded) -> None:
     assert 0.15 * ROWS < len(with_contact) < 0.35 * ROWS
     assert all(re.search(r"09\d{8}", t) for t, _ in with_contact)
     assert not any(re.search(r"\d{8}", r) for _, r in found)
+
+
+def test_search_text_is_the_folded_redacted_text(loaded) -> None:
+    db, _ = loaded
+    found = rows(db, "SELECT redacted_text, search_text FROM feedback")
+    assert all(s == fold(r) for r, s in found)
 
 
 def test_weekdays_outnumber_weekends_and_the_current_spike_shows(loaded) -> None:

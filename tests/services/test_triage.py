@@ -164,6 +164,16 @@ def test_confirm_routing_stores_a_label_equal_to_the_model_and_routes(rig: Triag
     assert rig.actions(fb.reference)[0] == "feedback.routing_confirmed"
 
 
+def test_every_status_view_is_newest_first_and_scoped(rig: TriageRig) -> None:
+    old = rig.add("a", status=S.RESOLVED)
+    new = rig.add("b", received_at=RECEIVED + timedelta(hours=1))
+    rig.add("c", category="ha_tang_duong", department="so_xay_dung",
+            received_at=RECEIVED + timedelta(hours=2))  # fmt: skip
+    page = rig.triage.queue(DEPT, CaseFilter(statuses=tuple(S)))
+    assert [c.reference for c in page.items] == [new.reference, old.reference]
+    assert (page.total, page.total_capped) == (2, False)
+
+
 def test_priority_reorders_the_queue_and_moves_the_due_date(rig: TriageRig) -> None:
     first, second = rig.add("a"), rig.add("b", received_at=RECEIVED + timedelta(hours=1))
     case = rig.triage.set_priority(TRIAGE, second.reference, "HIGH", "trường học gần đó")

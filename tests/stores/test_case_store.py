@@ -3,21 +3,24 @@ diacritics, triage columns, corrections, due dates, export batches, notification
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from core.accounts import Role
 from core.cases import CaseFilter, RoutingCorrection
 from core.chat import ChatChannel
 from core.errors import InvalidInput, NotFound
 from core.types import LOCAL_TZ, Channel, FeedbackStatus
-from stores.sql.case_store import SqlCaseStore, folded_pattern
+from stores.sql.case_store import SqlCaseStore, like_pattern
 from stores.sql.chat_store import SqlChatStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
+from stores.sql.tables import FeedbackRow
 from tests.case_factories import NOW, RECEIVED, add_case, staff_account
+from tests.factories import feedback_in
 
 S = FeedbackStatus
 
@@ -102,7 +105,7 @@ def test_local_date_range_is_inclusive_of_the_last_local_day(
     ("query", "found"),
     [("ngập", True), ("NGAP SAU", True), ("kha  van can", True), ("Đường", True),
      ("duong", True), ("so dien thoai", True), ("0903", False), ("ngap (sau", False),
-     ("mất điện", False), (".*", False)],
+     ("mất điện", False), (".*", False), ("%", False), ("ng_p", False), ("40cm,", True)],
 )  # fmt: skip
 def test_text_search_ignores_case_and_diacritics_on_the_redacted_text(
     store: SqlFeedbackStore, cases: SqlCaseStore, query: str, found: bool
@@ -118,10 +121,48 @@ def test_text_search_finds_text_typed_without_diacritics(
     assert refs(cases.find(CaseFilter(text="ngập"), NOW).items) == [fb.reference]
 
 
-def test_folded_pattern_escapes_what_the_user_typed() -> None:
-    pattern = folded_pattern("a.b (đ)")
-    assert re.search(pattern, "A.B (D)") and re.search(pattern, "á.b (đ)")
-    assert not re.search(pattern, "axb (d)")
+def test_like_pattern_escapes_what_the_user_typed() -> None:
+    assert like_pattern("50%_a/b") == "%50/%/_a//b%"
+
+
+def test_text_search_reads_the_folded_text_refined_by_the_annotation(
+    store: SqlFeedbackStore, cases: SqlCaseStore, database: Database
+) -> None:
+    fb = add_case(store, "a", redacted="Cống NGHẸT ở hẻm, gọi [số điện thoại]")
+    with database.engine.connect() as conn:
+        folded = conn.scalar(select(FeedbackRow.search_text).where(FeedbackRow.id == fb.id))
+    assert folded == "cong nghet o hem, goi [so dien thoai]"
+    assert refs(cases.find(CaseFilter(text="nghẹt"), NOW).items) == [fb.reference]
+    assert cases.find(CaseFilter(text="ngập"), NOW).total == 0  # the intake text was replaced
+
+
+def test_text_search_finds_a_feedback_redacted_at_intake_before_any_annotation(
+    store: SqlFeedbackStore, cases: SqlCaseStore
+) -> None:
+    item = replace(feedback_in("a", "Mất điện"), redacted_text="Mất ĐIỆN  cả khu phố")
+    fb = store.add(item).feedback
+    store.change_status(fb.id, S.NEEDS_TRIAGE, "system:router", None)
+    assert refs(cases.find(CaseFilter(text="mat dien ca"), NOW).items) == [fb.reference]
+
+
+def test_lists_over_closed_cases_are_newest_first_and_counted_to_a_limit(
+    store: SqlFeedbackStore, database: Database
+) -> None:
+    made = [add_case(store, f"m{i}", received_at=RECEIVED + timedelta(minutes=i),
+                     urgency="critical" if i == 0 else "low", status=S.RESOLVED if i % 2 else
+                     S.NEEDS_TRIAGE) for i in range(4)]  # fmt: skip
+    cases = SqlCaseStore(database, count_limit=2)
+    every = CaseFilter(statuses=tuple(FeedbackStatus))
+    page = cases.find(every, NOW)
+    assert refs(page.items) == [m.reference for m in reversed(made)]
+    assert (page.total, page.total_capped) == (2, True)  # "more than 2"
+    asked = cases.find(replace(every, sort="urgency", statuses=(S.RESOLVED, S.NEEDS_TRIAGE)), NOW)
+    assert refs(asked.items)[0] == made[0].reference  # an order asked for is kept
+    closed = cases.find(CaseFilter(statuses=(S.RESOLVED,)), NOW)
+    assert (closed.total, closed.total_capped) == (2, False)  # 2 found: not more than the cap
+    queue = cases.find(CaseFilter(), NOW)  # open cases only: counted exactly, urgency first
+    assert (queue.total, queue.total_capped, queue.items[0].id) == (2, False, made[0].id)
+    assert cases.find(replace(every, overdue_only=True), NOW).total_capped is False
 
 
 def test_overdue_only_and_merged_duplicates(store: SqlFeedbackStore, cases: SqlCaseStore
