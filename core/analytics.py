@@ -118,6 +118,18 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class Overview:
+    """A period's totals, its days (those with reports) and its breakdowns by category, ward
+    and channel (largest first, '' the unknown value): what the dashboard reads, in one pass."""
+
+    total: Counts
+    series: tuple[tuple[date, Counts], ...]
+    by_category: tuple[tuple[str, Counts], ...]
+    by_ward: tuple[tuple[str, Counts], ...]
+    by_channel: tuple[tuple[str, Counts], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CubeCell:
     """One local day × category × ward, summed over channels (what spikes and forecasts read)."""
 

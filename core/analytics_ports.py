@@ -11,7 +11,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from core.analytics import Alert, CaseExample, Counts, CubeCell, Dimension, Period, Slice
+from core.analytics import (
+    Alert,
+    CaseExample,
+    Counts,
+    CubeCell,
+    Dimension,
+    Overview,
+    Period,
+    Slice,
+)
 from core.chat import ChatChannel
 from core.chat_ports import Notification
 
@@ -52,6 +61,10 @@ class AggregateStore(Protocol):
 
     def breakdown(self, period: Period, where: Slice, by: Dimension) -> list[tuple[str, Counts]]:
         """Counts per value of ``by``, largest first ('' is the unknown value)."""
+        ...
+
+    def overview(self, period: Period, where: Slice) -> Overview:
+        """``totals``, ``series`` and the three ``breakdown``s of one period, read together."""
         ...
 
     def cube(self, period: Period, category: str | None = None) -> list[CubeCell]:

@@ -24,7 +24,10 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    null,
     select,
+    tuple_,
+    union_all,
 )
 
 from core.analytics import (
@@ -32,6 +35,7 @@ from core.analytics import (
     Counts,
     CubeCell,
     Dimension,
+    Overview,
     Period,
     Slice,
     day_start,
@@ -184,6 +188,23 @@ class SqlAnalyticsStore:
         )
         return [(r[0], _counts(r[1:])) for r in self._read(stmt)]
 
+    def overview(self, period: Period, where: Slice) -> Overview:
+        """One statement instead of five: rows per day and per (category, ward, channel),
+        summed here into the totals and the three breakdowns (at most a few thousand rows).
+        PostgreSQL reads the period once (GROUPING SETS); SQLite has no grouping sets, so
+        there it is a UNION ALL of the two groupings."""
+        conds = self._filters(period, where)
+        dims = (_A.c.category, _A.c.ward, _A.c.channel)
+        stmt: Any
+        if self._db.engine.dialect.name == "postgresql":
+            sets = func.grouping_sets(tuple_(_A.c.day), tuple_(*dims))
+            stmt = select(_A.c.day, *dims, *_SUMS).where(*conds).group_by(sets)
+        else:
+            by_day = select(_A.c.day, null(), null(), null(), *_SUMS).where(*conds)
+            by_dims = select(null(), *dims, *_SUMS).where(*conds).group_by(*dims)
+            stmt = union_all(by_day.group_by(_A.c.day), by_dims)
+        return _overview(self._read(stmt))
+
     def cube(self, period: Period, category: str | None = None) -> list[CubeCell]:
         where = Slice(category=category)
         stmt = (
@@ -237,6 +258,27 @@ class SqlAnalyticsStore:
         with sql_errors("analytics read", "analytics.database_failed"), \
                 self._db.engine.connect() as conn:  # fmt: skip
             return list(conn.execute(stmt).all())
+
+
+def _overview(rows: Sequence[Any]) -> Overview:
+    """Rows with a day are the series; the others are summed per category, ward, channel."""
+    days = ((_as_date(r[0]), _counts(r[4:])) for r in rows if r[0] is not None)
+    series = sorted(days, key=lambda dc: dc[0])
+    sums: list[dict[str, list[int]]] = [{}, {}, {}]  # category, ward, channel → 4 counts
+    for row in (r for r in rows if r[0] is None):
+        for by, key in zip(sums, row[1:4], strict=True):
+            acc = by.setdefault(key, [0, 0, 0, 0])
+            for n, value in enumerate(row[4:]):
+                acc[n] += int(value or 0)
+    by_category, by_ward, by_channel = (_ranked(by) for by in sums)
+    total = sum((c for _, c in series), Counts())
+    return Overview(total, tuple(series), by_category, by_ward, by_channel)
+
+
+def _ranked(sums: dict[str, list[int]]) -> tuple[tuple[str, Counts], ...]:
+    """Largest first, then by value: the order of ``breakdown``."""
+    pairs = ((key, Counts(*counts)) for key, counts in sums.items())
+    return tuple(sorted(pairs, key=lambda kc: (-kc[1].total, kc[0])))
 
 
 def _case_columns() -> Select[Any]:

@@ -141,8 +141,11 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/api-keys"): {"name": "moi"},
     ("POST", "/api/v1/cases/{key}/original"): {"reason": "gọi lại cho người dân"},
     ("POST", "/api/v1/cases/{key}/priority"): {"priority": "high"},
-    ("POST", "/api/v1/cases/bulk"): {"references": ["PA-2026-000001"], "action": "priority",
-                                     "value": "high"},
+    ("POST", "/api/v1/cases/bulk"): {
+        "references": ["PA-2026-000001"],
+        "action": "priority",
+        "value": "high",
+    },
     ("POST", "/api/v1/ask"): {"question": "tuần này có bao nhiêu phản ánh về ngập nước?"},
 }
 

@@ -160,6 +160,14 @@ def test_dashboard_data(service: AnalyticsService) -> None:
     assert service.sentiment_chart_png(board).startswith(PNG)
 
 
+def test_a_wide_dashboard_takes_its_weeks_from_its_own_days(service: AnalyticsService) -> None:
+    narrow, wide = service.dashboard(OFFICIAL, days=30), service.dashboard(OFFICIAL, days=90)
+    assert wide.sentiment_weekly == narrow.sentiment_weekly  # read apart for 30 days
+    assert wide.total.total == 10 and len(wide.series) == 90
+    assert wide.total.total == sum(c.total for _, c in wide.series)
+    assert dict((k, c.total) for k, c in wide.by_category) == {"thoat_nuoc": 8, "moi_truong": 2}
+
+
 def test_ward_map_draws_each_ward(service: AnalyticsService, reference: ReferenceData) -> None:
     svg = service.ward_map_svg({"Hiệp Bình": 4, "Linh Xuân": 2}, title="Phản ánh <30 ngày>")
     assert svg.startswith("<svg") and svg.endswith("</svg>")

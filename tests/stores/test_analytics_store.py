@@ -114,6 +114,34 @@ def test_cube_sums_channels(database: Database, analytics: SqlAnalyticsStore) ->
     )
 
 
+def test_overview_is_the_totals_series_and_breakdowns_in_one_read(
+    database: Database, analytics: SqlAnalyticsStore
+) -> None:
+    add_reports(database, [
+        report(at(2026, 11, 25, 8)), report(at(2026, 11, 25, 9), channel="web"),
+        report(at(2026, 11, 26, 8), category="moi_truong", ward="Linh Xuân", sentiment="neutral"),
+        report(at(2026, 11, 27, 8), category=None, ward=None, sentiment="positive"),
+        report(at(2026, 11, 27, 9), channel="web"), report(at(2026, 11, 27, 10), channel="web"),
+        report(at(2026, 11, 20, 8)),  # before the period
+    ])  # fmt: skip
+    analytics.refresh_days([date(2026, 11, d) for d in range(20, 28)])
+    period, every = Period(date(2026, 11, 25), NOV_27), Slice()
+    seen = analytics.overview(period, every)
+    assert seen.total == analytics.totals(period, every) == Counts(6, 4, 1, 1)
+    assert list(seen.series) == analytics.series(period, every)
+    assert [d for d, _ in seen.series] == [date(2026, 11, 25), date(2026, 11, 26), NOV_27]
+    assert list(seen.by_category) == analytics.breakdown(period, every, Dimension.CATEGORY)
+    assert list(seen.by_ward) == analytics.breakdown(period, every, Dimension.WARD)
+    assert list(seen.by_channel) == analytics.breakdown(period, every, Dimension.CHANNEL)
+    assert [(k, c.total) for k, c in seen.by_category] == [("thoat_nuoc", 4), ("", 1),
+                                                           ("moi_truong", 1)]  # fmt: skip
+    assert [(k, c.total) for k, c in seen.by_channel] == [("web", 3), ("zalo", 3)]
+    web = analytics.overview(period, Slice(channel="web"))
+    assert web.total.total == 3 and [k for k, _ in web.by_channel] == ["web"]
+    empty = analytics.overview(Period(date(2026, 10, 1), date(2026, 10, 2)), every)
+    assert empty.total == Counts() and empty.series == () and empty.by_ward == ()
+
+
 def test_examples_newest_first_and_by_department(
     database: Database, analytics: SqlAnalyticsStore
 ) -> None:

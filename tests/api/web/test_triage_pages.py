@@ -113,6 +113,41 @@ def test_overdue_cases_are_listed_and_highlighted(web: TestClient, web_container
     assert f'<tr class="overdue" data-reference="{fb.reference}">' in queue
 
 
+def test_the_overdue_list_is_paged_and_scoped(web: TestClient, web_container, monkeypatch):
+    monkeypatch.setattr("api.web.triage_pages.PAGE_SIZE", 1)
+    old = datetime.now(LOCAL_TZ) - timedelta(days=20)
+    floods = {file_case(web_container, received_at=old - timedelta(hours=n)).reference
+              for n in range(2)}  # fmt: skip
+    noise = file_case(web_container, NOISE, received_at=old).reference
+    client = logged_in(web, "lan")
+    first = client.get("/staff/overdue").text
+    found = re.search(r"Trang 1/(\d+)", first)
+    assert found and first.count('data-reference="') == 1
+    pages = int(found.group(1))
+    assert pages >= 3 and '<a href="/staff/overdue?page=2" rel="next">' in first
+    listed = overdue_references(client, pages)
+    assert len(listed) == len(set(listed)) == pages  # each case on one page
+    assert floods | {noise} <= set(listed)
+    last = client.get("/staff/overdue", params={"page": "999"}).text
+    assert f"Trang {pages}/{pages}" in last and 'rel="prev"' in last and 'rel="next"' not in last
+    assert "Trang 1/" in client.get("/staff/overdue", params={"page": "hai"}).text
+    web.cookies.clear()
+    department = logged_in(web, "hung")
+    pages = int(re.findall(r"Trang 1/(\d+)", department.get("/staff/overdue").text)[0])
+    mine = set(overdue_references(department, pages))
+    assert floods <= mine and noise not in mine
+
+
+def overdue_references(client: TestClient, pages: int) -> list[str]:
+    return [
+        ref
+        for n in range(1, pages + 1)
+        for ref in re.findall(
+            r'data-reference="([^"]+)"', client.get("/staff/overdue", params={"page": n}).text
+        )
+    ]
+
+
 def test_the_csv_export_is_redacted_and_filtered(web: TestClient, web_container: Container):
     flood, noise = file_case(web_container, FLOOD), file_case(web_container, NOISE)
     response = logged_in(web, "lan").get(
