@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.analytics import Alert, local_day
 from core.analytics_ports import AggregateStore
+from services.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,11 @@ class AggregateRefresher:
         return mark
 
 
-class AnalyticsWorker:
+class AnalyticsWorker(PeriodicWorker):
     """A background thread: every ``interval`` seconds, catch the aggregates up and detect
     spikes of today (``detect`` is ``AlertService.detect``)."""
+
+    name = "analytics-worker"
 
     def __init__(
         self,
@@ -101,36 +104,12 @@ class AnalyticsWorker:
         interval: float = 180.0,
         today: Callable[[], date] = lambda: local_day(datetime.now(UTC)),
     ) -> None:
+        super().__init__(interval)
         self._refresher = refresher
         self._detect = detect
-        self._interval = interval
         self._today = today
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> list[Alert]:
         today = self._today()
         self._refresher.catch_up(today)
         return self._detect(today) if self._detect is not None else []
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="analytics-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is None:
-            return
-        self._stop.set()
-        self._thread.join(timeout)
-        self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # the database may be away for a while: keep the job alive
-                log.exception("analytics.worker_failed")
-            self._stop.wait(self._interval)

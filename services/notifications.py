@@ -18,7 +18,6 @@ nothing); a worker delivers what is due through each channel's ``ChannelSender``
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from core.errors import ExternalServiceError, InvalidInput, LangngheError
 from core.reference import ReferenceData
 from core.types import Feedback, FeedbackStatus
 from services.notification_texts_vi import notification_text
+from services.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
 
@@ -179,37 +179,18 @@ class NotificationService:
             return None
 
 
-class NotificationWorker:
+class NotificationWorker(PeriodicWorker):
     """A background thread running ``deliver_due`` every ``interval`` seconds.
 
     >>> worker = NotificationWorker(service, interval=3.0)
     >>> worker.start(); ...; worker.stop()
     """
 
+    name = "notification-worker"
+
     def __init__(self, service: NotificationService, interval: float = 3.0) -> None:
+        super().__init__(interval)
         self._service = service
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="notification-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is None:
-            return
-        self._stop.set()
-        self._thread.join(timeout)
-        self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._service.deliver_due()
-            except Exception:  # the database may be away for a while: keep the worker alive
-                log.exception("notification.worker_failed")
-            self._stop.wait(self._interval)
+    def run_once(self) -> None:
+        self._service.deliver_due()
