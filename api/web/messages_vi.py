@@ -153,6 +153,7 @@ COL_DUE = "Hạn xử lý"
 COL_ASSIGNEE = "Người xử lý"
 OVERDUE = "Quá hạn"
 PAGE_OF = "Trang {page}/{pages}"
+PAGE_N = "Trang {page}"  # the total was only counted to a limit
 PAGE_PREV = "← Trang trước"
 PAGE_NEXT = "Trang sau →"
 PAGINATION = "Phân trang"

@@ -34,10 +34,13 @@ def queue(
     form = queue_form(request.query_params, labels.reference)
     cases = triage.queue(p, form.filter)
     pages = max(1, -(-cases.total // PAGE_SIZE))
+    # A count stopped at its cap: there is a next page as long as this one is full.
+    more = form.page < pages or (cases.total_capped and len(cases.items) == PAGE_SIZE)
     return page(
-        request, "queue.html", form=form, cases=cases, labels=labels, pages=pages,
+        request, "queue.html", form=form, cases=cases, labels=labels,
+        pages=max(pages, form.page + 1) if more else pages,
         prev_url=_page_url(form, form.page - 1) if form.page > 1 else None,
-        next_url=_page_url(form, form.page + 1) if form.page < pages else None,
+        next_url=_page_url(form, form.page + 1) if more else None,
         export_query=form.query(), back=form.query(page=form.page),
         may_change=may(p, Permission.CHANGE_CASES),
         options=_options(labels, p, accounts), messages=_messages(request, form),

@@ -54,6 +54,21 @@ def test_pages_and_the_export_keep_the_filters(web: TestClient, web_container, m
     assert 'rel="prev"' in second and "Trang 2/" in second
 
 
+def test_a_count_stopped_at_its_limit_still_pages_on(web: TestClient, web_container, monkeypatch):
+    monkeypatch.setattr("api.web.filters.PAGE_SIZE", 1)
+    monkeypatch.setattr("api.web.triage_pages.PAGE_SIZE", 1)
+    monkeypatch.setattr(web_container.cases, "_count_limit", 2)
+    for _ in range(4):
+        file_case(web_container)
+    client = logged_in(web, "lan")
+    second = client.get("/staff", params={"status": "all", "page": 2}).text
+    assert "Hơn 2 phản ánh" in second
+    assert "Trang 2<" in second and "Trang 2/" not in second
+    assert 'rel="next"' in second  # the page was full: there may be more
+    last = client.get("/staff", params={"status": "all", "page": 4}).text
+    assert last.count('data-reference="') == 1 and "Trang 4<" in last
+
+
 def test_a_department_sees_only_its_cases(web: TestClient, web_container: Container):
     flood, noise = file_case(web_container, FLOOD), file_case(web_container, NOISE)
     assert flood.department == "ubnd_hiep_binh" and noise.department != "ubnd_hiep_binh"
