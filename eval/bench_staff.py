@@ -124,7 +124,8 @@ def stress_calls(c: Container, who: Staff) -> dict[str, Call]:
     return {
         "queue: text «ngập», every status": _bind(triage.queue, p,
                                                   CaseFilter(statuses=every, text="ngập")),
-        "queue: every status, by urgency": _bind(triage.queue, p, CaseFilter(statuses=every)),
+        "queue: every status, newest first (default)": _bind(triage.queue, p,
+                                                             CaseFilter(statuses=every)),
     }  # fmt: skip
 
 
