@@ -28,7 +28,7 @@ from stores.sql.chat_store import SqlChatStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from stores.sql.tables import AccountRow, ChatNotificationRow
-from tests.factories import annotation, feedback_in
+from tests.factories import IdleQueue, annotation, feedback_in
 
 RECEIVED = datetime(2026, 11, 20, 8, 30, tzinfo=LOCAL_TZ)
 #: "Now" of triage tests: five days and a few hours after ``RECEIVED``.
@@ -93,18 +93,6 @@ def staff_account(
               "created_at": now, "password_changed_at": now}  # fmt: skip
     with db.write_connection() as conn:
         return int(conn.execute(insert(AccountRow).values(**values)).inserted_primary_key[0])
-
-
-class IdleQueue:
-    """An annotation queue nobody drains: cases are annotated by hand in these tests."""
-
-    def submit(self, feedback_id: int) -> None: ...
-
-    def backlog(self) -> int:
-        return 0
-
-    def wait(self, feedback_id: int, timeout: float) -> bool:
-        return False
 
 
 @dataclass

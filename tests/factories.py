@@ -55,3 +55,15 @@ def annotation(category: str = "thoat_nuoc", confidence: float = 0.9, ward: str 
         spam=Label("not_spam", 0.99),
         relevance=Label("relevant", 0.97),
     )
+
+
+class IdleQueue:
+    """An annotation queue nobody drains: tests annotate or move statuses by hand."""
+
+    def submit(self, feedback_id: int) -> None: ...
+
+    def backlog(self) -> int:
+        return 0
+
+    def wait(self, feedback_id: int, timeout: float) -> bool:
+        return False

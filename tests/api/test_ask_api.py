@@ -25,16 +25,10 @@ from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from tests.analytics_factories import add_reports, at, report
 from tests.api.auth_support import accounts_on, api_key, staff
+from tests.factories import IdleQueue
 
 NOW = datetime(2026, 11, 27, 10, tzinfo=LOCAL_TZ)
 QUESTION = "tuần này có bao nhiêu phản ánh về ngập nước?"
-
-
-class IdleQueue:
-    def submit(self, feedback_id: int) -> None: ...
-
-    def wait(self, feedback_id: int, timeout: float) -> bool:
-        return False
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from stores.sql.chat_store import SqlChatStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from stores.sql.tables import ChatNotificationRow
-from tests.factories import feedback_in
+from tests.factories import IdleQueue, feedback_in
 
 FLOOD = "Đường Kha Vạn Cân đoạn trước chợ Linh Tây ngập sâu 40cm sau cơn mưa chiều nay"
 
@@ -42,17 +42,6 @@ class FakeSender:
         if self.error is not None:
             raise self.error
         self.sent.extend((user_id, r.text) for r in replies)
-
-
-class IdleQueue:
-    """An annotation queue nobody drains: these tests move statuses by hand."""
-
-    def submit(self, feedback_id: int) -> None: ...
-    def backlog(self) -> int:
-        return 0
-
-    def wait(self, feedback_id: int, timeout: float) -> bool:
-        return False
 
 
 @dataclass
