@@ -15,9 +15,11 @@ developers.zalo.me webhook guide). Hence:
   a bug of ours) and Zalo delivers it again; a crash after the 200 is made good by
   ``DialogueEngine.recover`` at the next start.
 
-Zalo texts have no buttons: they become numbered lines (the engine reads "2"). Outside the
-customer-service window (``zalo_window_days`` after the user last wrote) ``ZaloSender`` raises
-``MessagingWindowClosed``: the notification is held until the user writes again.
+Zalo texts have no buttons: they become numbered lines (the engine reads "2"). A chart (an
+official's statistics answer) is uploaded and sent as an image, the text as its caption; when
+Zalo will not take the image, the text goes alone. Outside the customer-service window
+(``zalo_window_days`` after the user last wrote) ``ZaloSender`` raises ``MessagingWindowClosed``:
+the notification is held until the user writes again.
 
     >>> channel = ZaloChannel(engine, api, chat_store, app_id="4311", oa_secret_key="…",
     ...                       on_user_active=notifications.release_held)
@@ -39,11 +41,11 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from bots.channels.zalo_api import ZaloApi
+from bots.channels.zalo_api import MAX_TEXT, ZaloApi
 from bots.core.messages_vi import say
 from core.chat import ChatChannel, Incoming, IncomingKind, Location, Photo, Reply
 from core.chat_ports import ChatStore, DialogueHandler, MessagingWindowClosed
-from core.errors import ExternalServiceError
+from core.errors import ExternalServiceError, InvalidInput
 from core.types import LOCAL_TZ
 
 log = logging.getLogger(__name__)
@@ -212,18 +214,20 @@ class ZaloChannel:
             log.exception("chat.zalo_release_failed")
 
     def _send(self, user_id: str, replies: list[Reply]) -> None:
-        """Send the replies in order; what fails goes to the outbox, retried by the worker."""
-        texts = [t for t in (r.as_plain_text().strip() for r in replies) if t]
-        for done, text in enumerate(texts):
+        """Send the replies in order; what fails goes to the outbox (as text), retried by the
+        worker."""
+        outgoing = [r for r in replies if r.image_png is not None or r.as_plain_text().strip()]
+        for done, reply in enumerate(outgoing):
             try:
-                self._api.send_text(user_id, text)
+                send_reply(self._api, user_id, reply)
             except (ExternalServiceError, MessagingWindowClosed) as exc:
-                log.warning("chat.zalo_reply_queued code=%s left=%d", exc.code, len(texts) - done)
-                for rest in texts[done:]:
-                    self._store.enqueue(ChatChannel.ZALO, user_id, rest, None)
+                rest = [t for t in (r.as_plain_text().strip() for r in outgoing[done:]) if t]
+                log.warning("chat.zalo_reply_queued code=%s left=%d", exc.code, len(rest))
+                for text in rest:
+                    self._store.enqueue(ChatChannel.ZALO, user_id, text, None)
                 return
-        charts = sum(r.image_png is not None for r in replies)  # no upload yet: text only
-        log.info("chat.zalo_answered replies=%d charts_skipped=%d", len(texts), charts)
+        charts = sum(r.image_png is not None for r in outgoing)
+        log.info("chat.zalo_answered replies=%d charts=%d", len(outgoing), charts)
 
 
 class ZaloSender:
@@ -253,8 +257,34 @@ class ZaloSender:
                 f"the OA may write only within {self._window.days} days of that"
             )
         for reply in replies:
-            if reply.as_plain_text().strip():
-                self._api.send_text(user_id, reply.as_plain_text())
+            send_reply(self._api, user_id, reply)
+
+
+def send_reply(api: ZaloApi, user_id: str, reply: Reply) -> None:
+    """One reply: its chart as an uploaded image with the text as caption (when the text fits
+    one message), else the text on its own.
+
+    A chart Zalo will not take (upload refused, image too large, image message refused) costs
+    the official the picture, not the answer: it is logged and the text sent alone. A closed
+    window, or a text Zalo refuses, is raised.
+    """
+    text = reply.as_plain_text().strip()
+    if reply.image_png is not None:
+        caption = text if len(text) <= MAX_TEXT else ""
+        if _send_chart(api, user_id, reply.image_png, caption) and caption:
+            return
+    if text:
+        api.send_text(user_id, text)
+
+
+def _send_chart(api: ZaloApi, user_id: str, png: bytes, caption: str) -> bool:
+    """True when Zalo took the image message; False (logged) when the chart was dropped."""
+    try:
+        api.send_image(user_id, api.upload_image(png), caption)
+    except (ExternalServiceError, InvalidInput) as exc:
+        log.warning("chat.zalo_chart_dropped code=%s bytes=%d", exc.code, len(png))
+        return False
+    return True
 
 
 def _json(raw: bytes) -> dict[str, Any] | None:

@@ -6,6 +6,11 @@ Sources (checked 2026-12):
   code: -216 (access token invalid; -124 is treated alike, as other clients do, unverified),
   -213 / -230 (the user has not interacted with the OA recently: the "customer service"
   window is closed; github.com/khoicodedao/Poto_platform docs/FIX_ERROR_230.md).
+- images: ``POST {api}/v2.0/oa/upload/image``, multipart field ``file`` (JPEG/PNG up to 1 MB),
+  header ``access_token``, answers ``{"error": 0, "data": {"attachment_id": …}}``; the cs message
+  then carries ``attachment: {"type": "template", "payload": {"template_type": "media",
+  "elements": [{"media_type": "image", "attachment_id": …}]}}`` and may carry a ``text`` beside
+  it, shown with the image (github.com/chatwoot/chatwoot app/services/zalo_oa/message_sender.rb).
 - refresh: ``POST {oauth}/v4/oa/access_token``, form ``app_id``, ``grant_type=refresh_token``,
   ``refresh_token``, header ``secret_key`` (the *app* secret); answers ``access_token``,
   ``refresh_token`` and ``expires_in`` (seconds, a string; 25 h today). A refresh token works
@@ -41,6 +46,7 @@ log = logging.getLogger(__name__)
 TOKEN_INVALID = frozenset({-216, -124})
 WINDOW_CLOSED = frozenset({-213, -230})
 MAX_TEXT = 2000  # Zalo refuses longer cs text messages
+MAX_IMAGE_BYTES = 1_000_000  # Zalo takes JPEG/PNG images up to 1 MB
 _TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
@@ -187,46 +193,86 @@ class ZaloTokens:
 
 
 class ZaloApi:
-    """Sends OA "customer service" text messages; vendor errors become ours.
+    """Sends OA "customer service" messages (texts, uploaded images); vendor errors become ours.
 
     Raises ``MessagingWindowClosed`` when Zalo says the user is outside the window and
-    ``ExternalServiceError`` (``zalo.send_failed``) for any other failure. An access token
-    Zalo refuses is refreshed and the message sent once more.
+    ``ExternalServiceError`` (``zalo.send_failed``, ``zalo.upload_failed``) for any other
+    failure. An access token Zalo refuses is refreshed and the call made once more.
 
-    >>> ZaloApi(tokens).send_text("8413027765", "Dạ, em chào anh/chị!")
+    >>> api = ZaloApi(tokens)
+    >>> api.send_text("8413027765", "Dạ, em chào anh/chị!")
+    >>> api.send_image("8413027765", api.upload_image(chart_png), "Số phản ánh tuần này: 3")
     """
 
     def __init__(self, tokens: ZaloTokens, client: httpx.Client | None = None) -> None:
         self._tokens = tokens
         self._client = client or httpx.Client(timeout=_TIMEOUT)
-        self._url = f"{tokens.credentials.api_base.rstrip('/')}/v3.0/oa/message/cs"
+        base = tokens.credentials.api_base.rstrip("/")
+        self._url = f"{base}/v3.0/oa/message/cs"
+        self._upload_url = f"{base}/v2.0/oa/upload/image"
 
     def send_text(self, user_id: str, text: str) -> None:
         """Send ``text`` (split into pieces Zalo accepts) to one user."""
         for piece in split_text(text):
-            self._send_piece(user_id, piece)
+            self._send_message(user_id, {"text": piece})
+            log.info("zalo.message_sent chars=%d", len(piece))
 
-    def _send_piece(self, user_id: str, text: str) -> None:
-        token = self._tokens.access_token()
-        error, answer = self._post(token, user_id, text)
-        if error in TOKEN_INVALID:
-            log.info("zalo.token_rejected error=%s", error)
-            token = self._tokens.access_token(rejected=token)
-            error, answer = self._post(token, user_id, text)
+    def upload_image(self, png: bytes, filename: str = "chart.png") -> str:
+        """Upload a PNG to Zalo; the ``attachment_id`` an image message refers to.
+
+        Refused here (``InvalidInput``, ``zalo.image_too_large``) when over Zalo's 1 MB.
+        """
+        if len(png) > MAX_IMAGE_BYTES:
+            raise InvalidInput(f"the image is {len(png)} bytes, over Zalo's {MAX_IMAGE_BYTES}",
+                               code="zalo.image_too_large")  # fmt: skip
+        files = {"file": (filename, png, "image/png")}
+        error, answer = self._call(self._upload_url, "zalo.upload_failed", files=files)
+        data = answer.get("data") if isinstance(answer, dict) else None
+        attachment_id = str(data.get("attachment_id") or "") if isinstance(data, dict) else ""
+        if error != 0 or not attachment_id:
+            raise ExternalServiceError(f"Zalo image upload failed: {_why(answer)}",
+                                       code="zalo.upload_failed")  # fmt: skip
+        log.info("zalo.image_uploaded bytes=%d", len(png))
+        return attachment_id
+
+    def send_image(self, user_id: str, attachment_id: str, caption: str = "") -> None:
+        """One message showing an uploaded image, ``caption`` (at most ``MAX_TEXT``) as its text."""
+        if len(caption) > MAX_TEXT:
+            raise InvalidInput(f"a caption of {len(caption)} characters, over {MAX_TEXT}",
+                               code="zalo.caption_too_long")  # fmt: skip
+        element = {"media_type": "image", "attachment_id": attachment_id}
+        payload = {"template_type": "media", "elements": [element]}
+        message: dict[str, Any] = {"attachment": {"type": "template", "payload": payload}}
+        if caption:
+            message["text"] = caption
+        self._send_message(user_id, message)
+        log.info("zalo.image_sent caption_chars=%d", len(caption))
+
+    def _send_message(self, user_id: str, message: dict[str, Any]) -> None:
+        body = {"recipient": {"user_id": user_id}, "message": message}
+        error, answer = self._call(self._url, "zalo.send_failed", json=body)
         if error == 0:
-            log.info("zalo.message_sent chars=%d", len(text))
             return
         if error in WINDOW_CLOSED:
             raise MessagingWindowClosed(f"Zalo refused: {_why(answer)}")
         raise ExternalServiceError(f"Zalo send failed: {_why(answer)}", code="zalo.send_failed")
 
-    def _post(self, token: str, user_id: str, text: str) -> tuple[int, Any]:
-        """The Zalo error code of one send (HTTP 401 counts as an invalid token)."""
-        body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+    def _call(self, url: str, code: str, **request: Any) -> tuple[int, Any]:
+        """One POST; a token Zalo rejects is refreshed and the POST made once more."""
+        token = self._tokens.access_token()
+        error, answer = self._post(url, token, code, request)
+        if error in TOKEN_INVALID:
+            log.info("zalo.token_rejected error=%s", error)
+            token = self._tokens.access_token(rejected=token)
+            error, answer = self._post(url, token, code, request)
+        return error, answer
+
+    def _post(self, url: str, token: str, code: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """The Zalo error code of one POST (HTTP 401 counts as an invalid token)."""
         try:
-            response = self._client.post(self._url, json=body, headers={"access_token": token})
+            response = self._client.post(url, headers={"access_token": token}, **request)
         except httpx.HTTPError as exc:
-            raise ExternalServiceError(f"Zalo send failed: {exc}", code="zalo.send_failed") from exc
+            raise ExternalServiceError(f"Zalo call failed: {exc}", code=code) from exc
         if response.status_code == 401:
             return -216, {"message": "HTTP 401"}
         try:

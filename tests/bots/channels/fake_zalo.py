@@ -1,9 +1,10 @@
-"""A fake Zalo over real HTTP: the OA message API and the OAuth refresh endpoint, recording
-every call, plus webhook events signed the way Zalo signs them.
+"""A fake Zalo over real HTTP: the OA message API, the image upload and the OAuth refresh
+endpoint, recording every call, plus webhook events signed the way Zalo signs them.
 
 It behaves like the real one where our code depends on it: a refresh token works once and is
 replaced by a new one, an access token stops working when a newer one is issued, a user
-outside the customer-service window gets error -230.
+outside the customer-service window gets error -230, an image message must name an
+``attachment_id`` this fake handed out.
 
     >>> with FakeZalo().running() as zalo:
     ...     api = ZaloApi(ZaloTokens(store, zalo.credentials()))
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
+from starlette.datastructures import UploadFile
 
 from bots.channels.zalo import signature
 from bots.channels.zalo_api import ZaloCredentials
@@ -37,9 +39,23 @@ OA_ID = "579745863508352884"
 
 @dataclass(frozen=True)
 class SentMessage:
+    """A message Zalo accepted; ``attachment_id`` is set for an image (``text``: its caption)."""
+
     access_token: str
     user_id: str
     text: str
+    attachment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An image Zalo accepted: what arrived in the multipart field ``file``."""
+
+    access_token: str
+    attachment_id: str
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,9 @@ class FakeZalo:
             self.refreshes: list[RefreshCall] = []
             self.closed_window: set[str] = set()
             self.failing_sends = 0
+            self.uploads: list[Upload] = []
+            self.upload_calls = 0
+            self.failing_uploads = 0
             self.refresh_delay = 0.0
 
     def credentials(self, initial_refresh_token: str = "rt-0") -> ZaloCredentials:
@@ -83,8 +102,16 @@ class FakeZalo:
         with self._lock:
             self.failing_sends = count
 
+    def fail_next_uploads(self, count: int) -> None:
+        with self._lock:
+            self.failing_uploads = count
+
     def texts_to(self, user_id: str) -> list[str]:
-        return [m.text for m in self.messages if m.user_id == user_id]
+        """Every text the user got: messages and image captions, in order."""
+        return [m.text for m in self.messages if m.user_id == user_id and m.text]
+
+    def images_to(self, user_id: str) -> list[SentMessage]:
+        return [m for m in self.messages if m.user_id == user_id and m.attachment_id]
 
     @contextmanager
     def running(self) -> Iterator[FakeZalo]:
@@ -95,13 +122,15 @@ class FakeZalo:
     def _build(self) -> FastAPI:
         app = FastAPI()
         app.add_api_route("/v3.0/oa/message/cs", self._send, methods=["POST"])
+        app.add_api_route("/v2.0/oa/upload/image", self._upload, methods=["POST"])
         app.add_api_route("/v4/oa/access_token", self._refresh, methods=["POST"])
         return app
 
     async def _send(self, request: Request) -> dict[str, Any]:
         body = await request.json()
         token = request.headers.get("access_token", "")
-        user_id, text = body["recipient"]["user_id"], body["message"]["text"]
+        user_id, message = body["recipient"]["user_id"], body["message"]
+        text, attachment_id = message.get("text", ""), _attachment_id(message)
         with self._lock:
             self.send_calls += 1
             if self.failing_sends > 0:
@@ -112,9 +141,33 @@ class FakeZalo:
             if user_id in self.closed_window:
                 return {"error": -230, "message": "User has not interacted with the OA in the "
                         "past 7 days"}  # fmt: skip
-            self.messages.append(SentMessage(token, user_id, text))
+            if attachment_id is not None and attachment_id not in self._uploaded():
+                return {"error": -201, "message": "attachment_id is invalid"}
+            self.messages.append(SentMessage(token, user_id, text, attachment_id))
             data = {"message_id": f"m-{len(self.messages)}", "user_id": user_id}
             return {"error": 0, "message": "Success", "data": data}
+
+    def _uploaded(self) -> set[str]:
+        return {u.attachment_id for u in self.uploads}
+
+    async def _upload(self, request: Request) -> dict[str, Any]:
+        token = request.headers.get("access_token", "")
+        async with request.form() as form:  # closes the spooled file it keeps the upload in
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                return {"error": -201, "message": "file is missing"}
+            data, name, content_type = await file.read(), file.filename, file.content_type
+        with self._lock:
+            self.upload_calls += 1
+            if self.failing_uploads > 0:
+                self.failing_uploads -= 1
+                return {"error": -210, "message": "Upload image failed"}
+            if token != self.access_token:
+                return {"error": -216, "message": "Access token is invalid"}
+            attachment_id = f"att-{len(self.uploads) + 1}"
+            self.uploads.append(Upload(token, attachment_id, name or "", content_type or "",
+                                       data))  # fmt: skip
+            return {"error": 0, "message": "Success", "data": {"attachment_id": attachment_id}}
 
     async def _refresh(self, request: Request) -> dict[str, Any]:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
@@ -133,6 +186,19 @@ class FakeZalo:
             self.refresh_token = f"rt-{self.issued}"
             return {"access_token": self.access_token, "refresh_token": self.refresh_token,
                     "expires_in": "90000"}  # fmt: skip
+
+
+def _attachment_id(message: dict[str, Any]) -> str | None:
+    """The image of a media-template message; raises (HTTP 500) on any other shape."""
+    attachment = message.get("attachment")
+    if attachment is None:
+        return None
+    assert attachment["type"] == "template"
+    payload = attachment["payload"]
+    assert payload["template_type"] == "media"
+    (element,) = payload["elements"]
+    assert element["media_type"] == "image"
+    return str(element["attachment_id"])
 
 
 def event(

@@ -48,6 +48,7 @@ class ScriptedDialogue:
     delay: float = 0.0
     gate: threading.Event | None = None
     accept_error: Exception | None = None
+    chart: bytes | None = None  # when set, a text is answered with this chart, as to an official
 
     def accept(self, incoming: Incoming) -> bool:
         if self.accept_error is not None:
@@ -76,6 +77,8 @@ class ScriptedDialogue:
         if incoming.location is not None:
             loc = incoming.location
             return [Reply(f"Dạ, vị trí {loc.latitude:.5f}, {loc.longitude:.5f}")]
+        if self.chart is not None:
+            return [Reply(f"Dạ, {incoming.text}: 3 phản ánh.", image_png=self.chart)]
         return [Reply(f"Dạ, em đã nhận: {incoming.text}")]
 
 
@@ -273,6 +276,77 @@ def test_a_reply_zalo_refuses_goes_to_the_outbox_for_retry(rig: Rig) -> None:
     ]
     assert rig.notifications.deliver_due().sent == 1
     assert rig.fake.texts_to("u-retry") == ["Dạ, em đã nhận: Cống bị nghẹt"]
+
+
+# -- charts: uploaded, then sent as an image ------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+QUESTION = "tuần này có bao nhiêu phản ánh về ngập nước?"
+ANSWER = f"Dạ, {QUESTION}: 3 phản ánh."
+
+
+def _ask(rig: Rig, user_id: str, chart: bytes = PNG) -> None:
+    rig.dialogue.chart = chart
+    rig.post(event("user_send_text", user_id, at_ms=now_ms(), text=QUESTION))
+
+
+def test_a_chart_is_uploaded_and_sent_as_an_image_with_the_answer_as_caption(rig: Rig) -> None:
+    _ask(rig, "u-official")
+    (upload,) = rig.fake.uploads
+    assert (upload.data, upload.content_type, upload.filename) == (PNG, "image/png", "chart.png")
+    assert upload.access_token == rig.token_row().access_token
+    (image,) = rig.fake.images_to("u-official")
+    assert (image.attachment_id, image.text) == (upload.attachment_id, ANSWER)
+    assert rig.fake.texts_to("u-official") == [ANSWER]  # the caption is the one text
+
+
+@pytest.mark.parametrize(
+    ("chart", "fail_uploads", "upload_calls"),
+    [
+        pytest.param(PNG, 1, 1, id="zalo-refuses-the-upload"),
+        pytest.param(PNG[:8] + bytes(1_000_001), 0, 0, id="over-zalo-1MB"),
+    ],
+)
+def test_a_chart_zalo_will_not_take_leaves_the_text_alone(
+    rig: Rig, caplog: pytest.LogCaptureFixture, chart: bytes, fail_uploads: int,
+    upload_calls: int,
+) -> None:  # fmt: skip
+    rig.fake.fail_next_uploads(fail_uploads)
+    _ask(rig, "u-noimage", chart)
+    assert rig.fake.upload_calls == upload_calls and rig.fake.uploads == []
+    assert rig.fake.images_to("u-noimage") == []
+    assert rig.fake.texts_to("u-noimage") == [ANSWER]
+    assert any("chat.zalo_chart_dropped" in r.getMessage() for r in caplog.records)
+
+
+def test_an_answer_too_long_for_a_caption_follows_the_image(rig: Rig) -> None:
+    long_text = "\n".join(f"{n}. Phường Linh Trung: {n} phản ánh ngập nước" for n in range(80))
+    assert len(long_text) > 2000
+    sender = ZaloSender(rig.api, rig.chat_store)
+    _seen(rig, "u-long", timedelta(hours=1))
+    sender.send("u-long", [Reply(long_text, image_png=PNG)])
+    image, *texts = rig.fake.messages
+    assert image.attachment_id == rig.fake.uploads[0].attachment_id and image.text == ""
+    assert [m.attachment_id for m in texts] == [None, None]
+    assert "\n".join(m.text for m in texts) == long_text
+
+
+def test_an_upload_with_a_rejected_token_is_retried_with_a_fresh_one(rig: Rig) -> None:
+    rig.api.send_text("u-tok", "Lần một")
+    rig.fake.revoke_access_token()
+    attachment_id = rig.api.upload_image(PNG)
+    assert [(u.attachment_id, u.access_token) for u in rig.fake.uploads] == [
+        (attachment_id, "at-2")
+    ]  # fmt: skip
+
+
+def test_a_chart_answer_outside_the_window_is_queued_as_text(rig: Rig) -> None:
+    rig.fake.closed_window.add("u-closed")
+    _ask(rig, "u-closed")
+    assert rig.fake.messages == []
+    with rig.db.engine.connect() as conn:
+        rows = conn.execute(select(ChatNotificationRow)).all()
+    assert [(r.user_id, r.text) for r in rows] == [("u-closed", ANSWER)]
 
 
 # -- stored before the 200 -------------------------------------------------------------------
