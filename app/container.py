@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
 from app.analytics_wiring import AnalyticsWiring
 from app.chat_wiring import ChatWiring
 from app.lazy import cached_property
 from app.settings import Settings
 from bots.channels.zalo_api import ZaloPhotoFetcher
+from core.analytics import local_day
 from core.cases import SlaTargets
 from core.open311 import Open311Catalogue
 from core.ports import ChunkStore
@@ -158,7 +160,11 @@ class Container(ChatWiring, AnalyticsWiring):
 
     @cached_property
     def triage(self) -> TriageService:
-        return TriageService(self.feedback, self.cases, self.audit, self.reference, self.sla)
+        return TriageService(self.feedback, self.cases, self.audit, self.reference, self.sla,
+                             on_rerouted=self._recount_day_of)  # fmt: skip
+
+    def _recount_day_of(self, received_at: datetime) -> None:
+        self.analytics.refresh_aggregates([local_day(received_at)])
 
     def _backfill_due_dates(self) -> None:
         try:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from core.accounts import Permission, Principal, Role, may, sees_department
@@ -61,8 +62,12 @@ class TriageService:
         audit: AuditLog,
         reference: ReferenceData,
         sla: SlaService,
+        on_rerouted: Callable[[datetime], None] | None = None,
     ) -> None:
+        """``on_rerouted(received_at)`` runs after a case's category changed (the analytics
+        recount that day, so the dashboard does not wait for its background job)."""
         self._feedback = feedback
+        self._on_rerouted = on_rerouted
         self._cases = cases
         self._audit_log = audit
         self._reference = reference
@@ -245,6 +250,11 @@ class TriageService:
                     before={"category": found.category, "department": found.department},
                     after={"category": category, "department": department})  # fmt: skip
         self._unassign_if_hidden(p, found, department)
+        if category != found.category and self._on_rerouted is not None:
+            try:
+                self._on_rerouted(found.received_at)
+            except Exception:  # the change is stored; the recount's background job catches up
+                log.exception("triage.reroute_hook_failed reference=%s", found.reference)
         if found.status in _WAITING and department is not None:
             self._feedback.change_status(found.id, FeedbackStatus.ROUTED, p.label, clean_note(note))
             self._audit(p, "feedback.status_changed", found, note, before=found.status.value,

@@ -3,7 +3,7 @@ audited, corrections kept as labels, the citizen told through the notification o
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -121,6 +121,25 @@ def test_recategorize_keeps_a_label_routes_and_tells_the_citizen(rig: TriageRig)
     assert details["to"] == {"category": "thoat_nuoc", "department": "ubnd_hiep_binh"}
     [told] = rig.outbox(fb.id)
     assert fb.reference in told and "Ủy ban nhân dân phường Hiệp Bình" in told
+
+
+def test_a_category_change_asks_for_a_recount_of_its_day(
+    rig: TriageRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    days: list[datetime] = []
+    rig.triage._on_rerouted = days.append
+    fb = rig.add("a", category="ha_tang_duong", department="so_xay_dung")
+    rig.triage.recategorize(TRIAGE, fb.reference, "thoat_nuoc")
+    rig.triage.confirm_routing(TRIAGE, fb.reference)  # same category: nothing to recount
+    assert days == [fb.received_at]
+
+    def broken(_at: datetime) -> None:
+        raise RuntimeError("database away")
+
+    rig.triage._on_rerouted = broken
+    case = rig.triage.recategorize(TRIAGE, fb.reference, "moi_truong")
+    assert case.category == "moi_truong"  # the change stands; the job recounts later
+    assert "triage.reroute_hook_failed" in caplog.text
 
 
 def test_recategorize_with_a_department_and_refusals(rig: TriageRig) -> None:

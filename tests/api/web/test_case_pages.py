@@ -116,3 +116,22 @@ def test_unknown_cases_are_a_page_not_json(web: TestClient):
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "Không tìm thấy" in response.text
+
+
+def test_the_dashboard_follows_a_category_change_at_once(
+    web: TestClient, web_container: Container
+) -> None:
+    fb = file_case(web_container, NOISE)
+    web_container.analytics.rebuild_aggregates()
+
+    def counted(category: str) -> int:
+        board = web_container.analytics.dashboard(None, days=1)
+        return sum(c.total for code, c in board.by_category if code == category)
+
+    before = counted("trat_tu_do_thi")
+    client = logged_in(web, "lan")
+    page = client.get(f"/staff/cases/{fb.reference}").text
+    form = {"csrf_token": csrf_of(page), "category": "trat_tu_do_thi"}
+    moved = client.post(f"/staff/cases/{fb.reference}/category", data=form)
+    assert moved.status_code == 303
+    assert counted("trat_tu_do_thi") == before + 1  # no wait for the background recount
