@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import (
@@ -21,24 +21,17 @@ from api.auth import (
     clear_session_cookie,
     set_session_cookie,
 )
+from api.deps import AccountsDep
 from api.schemas import ErrorResponse
 from core.accounts import ROLE_PERMISSIONS, Account, ApiClient, Principal, Role
 from core.errors import Forbidden
 from core.types import LOCAL_TZ
-from services.accounts import LINK_CODE_TTL, AccountService
+from services.accounts import LINK_CODE_TTL
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
     c: {"model": ErrorResponse} for c in (401, 403, 404, 409, 422, 429)
 }
-
-
-def _accounts(request: Request) -> AccountService:
-    service: AccountService = request.app.state.accounts
-    return service
-
-
-AccountsDep = Annotated[AccountService, Depends(_accounts)]
 
 
 class LoginIn(BaseModel):

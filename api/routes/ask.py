@@ -17,14 +17,15 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.auth import ViewAnalytics
+from api.deps import AnalyticsDep
 from api.schemas import ErrorResponse
 from core.errors import InvalidInput, NotFound
-from services.analytics import MAX_QUESTION_CHARS, AnalyticsService
+from services.analytics import MAX_QUESTION_CHARS
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
 _ERRORS: dict[int | str, dict[str, object]] = {
@@ -33,14 +34,6 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 _CACHE = {"Cache-Control": "private, max-age=60"}
 
 
-def _analytics(request: Request) -> AnalyticsService:
-    service: AnalyticsService | None = getattr(request.app.state, "analytics", None)
-    if service is None:
-        raise NotFound("analytics is not served here", code="analytics.unavailable")
-    return service
-
-
-AnalyticsDep = Annotated[AnalyticsService, Depends(_analytics)]
 Today = Annotated[date | None, Query(description="Reference date (default: today, local).")]
 Days = Annotated[int, Query(ge=1, le=366)]
 

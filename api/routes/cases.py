@@ -33,12 +33,10 @@ from api.case_schemas import (
     PriorityIn,
     StatusIn,
 )
-from api.deps import ReferenceDep
+from api.deps import ReferenceDep, TriageDep
 from api.schemas import ErrorResponse
 from core.cases import MAX_LIMIT, CaseFilter
-from core.errors import NotFound
 from core.types import LOCAL_TZ, FeedbackStatus
-from services.triage import TriageService
 from services.validation import parse_channel
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -46,16 +44,6 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
 _CHANGE = {"dependencies": [CsrfChecked], "responses": _ERRORS}
-
-
-def _triage(request: Request) -> TriageService:
-    service: TriageService | None = getattr(request.app.state, "triage", None)
-    if service is None:
-        raise NotFound("triage is not served here", code="triage.unavailable")
-    return service
-
-
-TriageDep = Annotated[TriageService, Depends(_triage)]
 
 
 def case_filter(

@@ -1,4 +1,4 @@
-"""The services a page handler uses, taken from ``app.state`` (set by ``app.web``).
+"""What page handlers take besides the services of ``api.deps`` (re-exported here).
 
 >>> def queue(request: Request, p: ViewCases, triage: TriageDep) -> HTMLResponse: ...
 """
@@ -9,35 +9,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.deps import AccountsDep, AnalyticsDep, TriageDep
 from api.web.labels import Labels
 from core.accounts import Account, Permission, Principal, Role, may, sees_department
 from services.accounts import AccountService
-from services.analytics import AnalyticsService
-from services.triage import TriageService
 
-
-def _triage(request: Request) -> TriageService:
-    service: TriageService = request.app.state.triage
-    return service
-
-
-def _accounts(request: Request) -> AccountService:
-    service: AccountService = request.app.state.accounts
-    return service
-
-
-def _analytics(request: Request) -> AnalyticsService:
-    service: AnalyticsService = request.app.state.analytics
-    return service
+__all__ = ["AccountsDep", "AnalyticsDep", "LabelsDep", "TriageDep", "assignable", "client_ip"]
 
 
 def _labels(request: Request) -> Labels:
     return Labels(request.app.state.reference)
 
 
-TriageDep = Annotated[TriageService, Depends(_triage)]
-AccountsDep = Annotated[AccountService, Depends(_accounts)]
-AnalyticsDep = Annotated[AnalyticsService, Depends(_analytics)]
 LabelsDep = Annotated[Labels, Depends(_labels)]
 
 
