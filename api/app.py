@@ -23,18 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import status_of
 from api.routes import documents, feedback, reference
-from core.errors import (
-    Conflict,
-    ExternalServiceError,
-    Forbidden,
-    InvalidInput,
-    LangngheError,
-    ModelUnavailable,
-    NotFound,
-    Throttled,
-    Unauthenticated,
-)
+from core.errors import LangngheError, Throttled
 from core.reference import ReferenceData
 from services.intake import FeedbackService
 from services.search import SearchService
@@ -42,9 +33,6 @@ from services.search import SearchService
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-_STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, ModelUnavailable: 503,
-           ExternalServiceError: 502, Unauthenticated: 401, Forbidden: 403,
-           Throttled: 429}  # fmt: skip
 
 
 def create_app(
@@ -94,7 +82,7 @@ def _error(status: int, code: str, message: str, details: list[dict[str, object]
 
 
 async def _langnghe_error(_request: Request, exc: LangngheError) -> JSONResponse:
-    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 500)
+    status = status_of(exc)
     if status >= 500:
         log.error("api.error code=%s %s", exc.code, exc.message)
     response = _error(status, exc.code, exc.message)

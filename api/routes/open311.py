@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import API_KEY_HEADER
+from api.errors import status_of
 from api.open311_format import (
     Format,
     definition_payload,
@@ -35,21 +36,12 @@ from api.open311_format import (
 )
 from api.open311_input import comma_list, first, form_fields, new_request, w3c_datetime
 from core.accounts import Principal
-from core.errors import (
-    ExternalServiceError,
-    Forbidden,
-    InvalidInput,
-    LangngheError,
-    ModelUnavailable,
-    NotFound,
-    Throttled,
-    Unauthenticated,
-)
+from core.errors import Forbidden, InvalidInput, LangngheError, NotFound, Unauthenticated
 from services.open311 import MAX_RESULTS, Open311Service, Receipt, RequestFilter
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-_STATUS = {InvalidInput: 400, NotFound: 404, Unauthenticated: 403, Forbidden: 403,
-           Throttled: 429, ModelUnavailable: 503, ExternalServiceError: 502}  # fmt: skip
+#: GeoReport v2 answers refused input with 400 and a missing or wrong api_key with 403.
+_SPEC_STATUS = {InvalidInput: 400, Unauthenticated: 403}
 
 
 class Open311Route(APIRoute):
@@ -74,7 +66,7 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Ro
 
 def _describe(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, LangngheError):
-        return next((s for c, s in _STATUS.items() if isinstance(exc, c)), 500), exc.message
+        return status_of(exc, _SPEC_STATUS), exc.message
     if isinstance(exc, RequestValidationError):
         problems = [f"{e.get('loc', ('?',))[-1]}: {e.get('msg')}" for e in exc.errors()]
         return 400, "; ".join(problems) or "invalid request"
