@@ -146,3 +146,18 @@ class OfficialChats(Protocol):
     def official_chats(self) -> list[tuple[str, str]]:
         """``(channel, user_id)`` of every active linked official or admin account."""
         ...
+
+
+def assignment_refusal(assigner: Principal, account: Account) -> str | None:
+    """Why ``assigner`` may not give cases to ``account`` (an error code), or None.
+
+    Whether the account can see one particular case is ``sees_department``'s to say; the
+    triage service refuses with these codes and the pages offer only accounts without one.
+    """
+    if not account.active:
+        return "triage.unknown_assignee"
+    if assigner.role is Role.DEPARTMENT and account.department != assigner.department:
+        return "triage.assign_outside"
+    if not may(Principal.of(account), Permission.CHANGE_CASES):
+        return "triage.assignee_read_only"
+    return None

@@ -26,7 +26,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from core.accounts import Permission, Principal, Role, may, sees_department
+from core.accounts import (
+    Permission,
+    Principal,
+    Role,
+    assignment_refusal,
+    may,
+    sees_department,
+)
 from core.audit import AuditEntry, AuditLog
 from core.case_ports import CaseStore
 from core.cases import (
@@ -275,15 +282,14 @@ class TriageService:
 
     def _assignee(self, p: Principal, found: Case, account_id: int) -> str:
         account = self._cases.account(account_id)
-        if account is None or not account.active:
+        refusal = None if account is None else assignment_refusal(p, account)
+        if account is None or refusal == "triage.unknown_assignee":
             raise InvalidInput(f"no active account {account_id}", code="triage.unknown_assignee")
-        staff = Principal.of(account)
-        if p.role is Role.DEPARTMENT and account.department != p.department:
-            raise Forbidden("assign within your department", code="triage.assign_outside")
-        if not may(staff, Permission.CHANGE_CASES):
-            raise InvalidInput(f"{account.username} may not change cases",
-                               code="triage.assignee_read_only")  # fmt: skip
-        if not sees_department(staff, found.department):
+        if refusal == "triage.assign_outside":
+            raise Forbidden("assign within your department", code=refusal)
+        if refusal is not None:
+            raise InvalidInput(f"{account.username} may not change cases", code=refusal)
+        if not sees_department(Principal.of(account), found.department):
             raise InvalidInput(f"{account.username} cannot see this case",
                                code="triage.assignee_cannot_see")  # fmt: skip
         return account.display_name or account.username

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 
 from api.deps import AccountsDep, AnalyticsDep, TriageDep
 from api.web.labels import Labels
-from core.accounts import Account, Permission, Principal, Role, may, sees_department
+from core.accounts import Account, Principal, assignment_refusal, sees_department
 from services.accounts import AccountService
 
 __all__ = ["AccountsDep", "AnalyticsDep", "LabelsDep", "TriageDep", "assignable", "client_ip"]
@@ -29,17 +29,12 @@ def assignable(
 ) -> list[Account]:
     """Accounts a case may be given to by ``p``: active, allowed to change cases, able to see
     the case (``department``) and, for a department account, of its own department."""
-    found = []
-    for account in accounts.accounts():
-        staff = Principal.of(account)
-        if not account.active or not may(staff, Permission.CHANGE_CASES):
-            continue
-        if p.role is Role.DEPARTMENT and account.department != p.department:
-            continue
-        if department is not None and not sees_department(staff, department):
-            continue
-        found.append(account)
-    return found
+    return [
+        account
+        for account in accounts.accounts()
+        if assignment_refusal(p, account) is None
+        and (department is None or sees_department(Principal.of(account), department))
+    ]
 
 
 def client_ip(request: Request) -> str | None:
