@@ -34,7 +34,7 @@ def _search(request: Request) -> SearchService:
     return service
 
 
-def _served(request: Request, name: str) -> Any:
+def served(request: Request, name: str) -> Any:
     """``app.state.<name>``, or 404 when this app was built without that service."""
     service = getattr(request.app.state, name, None)
     if service is None:
@@ -43,17 +43,17 @@ def _served(request: Request, name: str) -> Any:
 
 
 def _triage(request: Request) -> TriageService:
-    service: TriageService = _served(request, "triage")
+    service: TriageService = served(request, "triage")
     return service
 
 
 def _analytics(request: Request) -> AnalyticsService:
-    service: AnalyticsService = _served(request, "analytics")
+    service: AnalyticsService = served(request, "analytics")
     return service
 
 
 def _accounts(request: Request) -> AccountService:
-    service: AccountService = _served(request, "accounts")
+    service: AccountService = served(request, "accounts")
     return service
 
 

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import API_KEY_HEADER
+from api.deps import served
 from api.errors import status_of
 from api.open311_format import (
     Format,
@@ -87,9 +88,7 @@ def _get(path: str, name: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 def _service(request: Request, jurisdiction_id: str | None) -> Open311Service:
     """The service; a ``jurisdiction_id`` other than ours is an unknown jurisdiction."""
-    service: Open311Service | None = getattr(request.app.state, "open311", None)
-    if service is None:
-        raise NotFound("Open311 is not served here", code="open311.unavailable")
+    service: Open311Service = served(request, "open311")
     ours = service.catalogue.jurisdiction_id
     if jurisdiction_id is not None and jurisdiction_id.strip() not in ("", ours):
         raise NotFound(f"unknown jurisdiction_id {jurisdiction_id!r}", code="open311.jurisdiction")
