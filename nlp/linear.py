@@ -28,6 +28,7 @@ class _FeatureSpace:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        self._size = 0  # ids known when a memo was made: a model bound later invalidates it
         self._lock = threading.Lock()
         self._memo = threading.local()
 
@@ -36,19 +37,25 @@ class _FeatureSpace:
         with self._lock:
             for name in names:
                 self._ids.setdefault(name, len(self._ids))
+            self._size = len(self._ids)
             local = np.full(len(self._ids), -1, dtype=np.int64)
             local[[self._ids[n] for n in names]] = np.arange(len(names))
         return local
 
     def encode(self, feats: list[str], remember: bool = True) -> np.ndarray:
         memo = self._memo
-        if remember and getattr(memo, "feats", None) is feats and memo.length == len(feats):
+        if (
+            remember
+            and getattr(memo, "feats", None) is feats
+            and memo.length == len(feats)
+            and memo.size == self._size
+        ):
             cached: np.ndarray = memo.ids
             return cached
         get = self._ids.get
         ids = np.fromiter((get(f, -1) for f in feats), dtype=np.int64, count=len(feats))
         if remember:
-            memo.feats, memo.length, memo.ids = feats, len(feats), ids
+            memo.feats, memo.length, memo.ids, memo.size = feats, len(feats), ids, self._size
         return ids
 
 
