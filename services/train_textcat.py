@@ -483,24 +483,24 @@ _SOURCES = {
 }
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
-def _metrics_section(name: str, m: dict[str, Any]) -> str:
+def metrics_section(name: str, m: dict[str, Any]) -> str:
     classes = list(m["per_class_f1"])
-    per_class = _table(
+    per_class = table(
         ["class", "F1", "recall"],
         [(c, f"{m['per_class_f1'][c]:.3f}", f"{m['per_class_recall'][c]:.3f}") for c in classes],
     )
-    confusions = _table(
+    confusions = table(
         ["true", "predicted", "count"],
         [(x["true"], x["predicted"], x["count"]) for x in m["worst_confusions"][:5]]
         or [("–", "–", 0)],
     )
-    reliability = _table(
+    reliability = table(
         ["confidence bin", "n", "mean confidence", "accuracy"],
         [(b["bin"], b["n"], f"{b['confidence']:.3f}", f"{b['accuracy']:.3f}")
          for b in m["reliability"]],
@@ -513,7 +513,7 @@ def _metrics_section(name: str, m: dict[str, Any]) -> str:
 
 def card(task: str, info: dict[str, Any], metrics: dict[str, Any], model: Any) -> str:
     """The model card: data and licenses, model, metrics per evaluation set, limits."""
-    sources = _table(
+    sources = table(
         ["source", "examples", "weight", "license / terms"],
         [
             (_SOURCES[s][0], f"{n:,}", info["source_weights"][s], _SOURCES[s][1])
@@ -529,7 +529,7 @@ def card(task: str, info: dict[str, Any], metrics: dict[str, Any], model: Any) -
         if research
         else "GPL-3.0-or-later, like the project: only the project's own data is used."
     )
-    summary = _table(
+    summary = table(
         ["set", "n", "accuracy", "macro-F1", "ECE"],
         [
             (name, m["n"], f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}", f"{m['ece']:.3f}")
@@ -537,7 +537,7 @@ def card(task: str, info: dict[str, Any], metrics: dict[str, Any], model: Any) -
         ],
     )
     cv = ", ".join(f"{k} {v:.3f}" for k, v in info["cv_macro_f1"].items())
-    sections = "\n".join(_metrics_section(name, m) for name, m in metrics.items())
+    sections = "\n".join(metrics_section(name, m) for name, m in metrics.items())
     return f"""# Model card: {task} (`models/{task}`)
 
 Tells {_PURPOSE[task]}. Classes: {", ".join(f"`{c}`" for c in model.classes)}.

