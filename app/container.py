@@ -25,6 +25,7 @@ from core.reference import ReferenceData
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
 from nlp.embed import FastE5Embedder, LexicalEmbedder, weights_path
+from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
@@ -110,6 +111,8 @@ class Container(ChatWiring, AnalyticsWiring):
             urgency=UrgencyClassifier(models / "urgency"),
             classifiers={task: textcat_for(models, task) for task in PIPELINE_TASKS},
             embedder=self.embedder,
+            encoder=TunedEncoder(models / "encoder") if self.settings.encoder else None,
+            encoder_below=self.settings.encoder_below,
         )
 
     @cached_property

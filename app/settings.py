@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     zalo_max_event_age_seconds: int = Field(default=300, ge=10, le=86_400)
     routing_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     embedder: Literal["lexical", "e5"] = "lexical"
+    encoder: bool = True  # blend the tuned encoder into unsure sentiment and toxicity answers
+    encoder_below: float = Field(default=0.8, ge=0.0, le=1.0)  # 1.0: into every answer
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
     host: str = "127.0.0.1"
     port: int = 8000

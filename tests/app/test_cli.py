@@ -104,6 +104,29 @@ def test_missing_model_names_the_command_that_rebuilds_it(tmp_path: Path) -> Non
 
 
 @pytest.mark.integration
+def test_a_missing_encoder_names_its_command_unless_it_is_switched_off(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    for model in (Path(__file__).resolve().parents[2] / "models").iterdir():
+        if model.name != "encoder":
+            (models / model.name).symlink_to(model)
+    env = {**os.environ, "LANGNGHE_HOME": str(tmp_path), "LANGNGHE_MODEL_DIR": str(models)}
+    line = json.dumps({"id": 1, "text": FLOOD}, ensure_ascii=False) + "\n"
+    missing = subprocess.run(
+        [LANGNGHE, "analyze"], input=line, capture_output=True, text=True, cwd=tmp_path,
+        env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 1
+    assert "langnghe train encoder" in missing.stderr
+    off = subprocess.run(
+        [LANGNGHE, "analyze"], input=line, capture_output=True, text=True, cwd=tmp_path,
+        env={**env, "LANGNGHE_ENCODER": "false"}, timeout=120, check=False,
+    )  # fmt: skip
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["category"] == "thoat_nuoc"
+
+
+@pytest.mark.integration
 @pytest.mark.slow
 def test_analyze_on_several_processes_keeps_order_and_results(tmp_path: Path) -> None:
     lines = "".join(

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from core.reference import ReferenceData
+from core.types import TextInput
+from nlp.encoder import TunedEncoder
+from nlp.pii import PiiDetector
+from nlp.pipeline import AnnotationPipeline
+from nlp.places import PlaceExtractor
+from nlp.router import CategoryRouter
+from nlp.textcat import textcat_for
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+TEXTS = [
+    "Cảm ơn phường đã xử lý rất nhanh, tuyệt vời",
+    "Đường Võ Văn Ngân ngập sâu sau cơn mưa chiều nay",
+    "ok",
+    "sáng nay",
+]
+
+
+class FakeEncoder:
+    """Says every text is positive and hateful, and remembers what it was asked."""
+
+    classes: ClassVar[dict[str, tuple[str, ...]]] = {
+        "sentiment": ("negative", "neutral", "positive"),
+        "toxicity": ("clean", "offensive", "hate"),
+        "topic": ("lecturer", "training_program", "facility", "others"),
+    }
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def probabilities(self, model_texts: Sequence[str]) -> dict[str, np.ndarray]:
+        self.calls.append(list(model_texts))
+        n = len(model_texts)
+        return {
+            "sentiment": np.tile([0.0, 0.0, 1.0], (n, 1)),
+            "toxicity": np.tile([0.0, 0.0, 1.0], (n, 1)),
+            "topic": np.tile([1.0, 0.0, 0.0, 0.0], (n, 1)),
+        }
+
+
+def _pipeline(reference: ReferenceData, encoder: object, below: float) -> AnnotationPipeline:
+    return AnnotationPipeline(
+        CategoryRouter(MODELS / "router", reference.routing),
+        PlaceExtractor.from_reference(reference),
+        PiiDetector.from_reference(reference),
+        classifiers={t: textcat_for(MODELS, t) for t in ("sentiment", "toxicity")},
+        encoder=encoder,  # type: ignore[arg-type]
+        encoder_below=below,
+    )
+
+
+def test_every_text_goes_to_the_encoder_in_one_batch_when_asked(
+    reference: ReferenceData,
+) -> None:
+    encoder = FakeEncoder()
+    linear = _pipeline(reference, None, 0.9).annotate_batch([TextInput(t) for t in TEXTS])
+    blended = _pipeline(reference, encoder, 1.0).annotate_batch([TextInput(t) for t in TEXTS])
+    assert len(encoder.calls) == 1 and len(encoder.calls[0]) == len(TEXTS)
+    for a, b in zip(linear, blended, strict=True):
+        assert b.sentiment is not None and a.sentiment is not None
+        assert b.sentiment.scores["positive"] == pytest.approx(
+            0.5 * a.sentiment.scores["positive"] + 0.5
+        )
+        assert b.toxicity is not None and b.toxicity.label == "hate"
+        assert b.routing == a.routing and b.redacted_text == a.redacted_text
+
+
+def test_sure_answers_skip_the_encoder(reference: ReferenceData) -> None:
+    encoder = FakeEncoder()
+    linear = _pipeline(reference, None, 0.9).annotate_batch([TextInput(t) for t in TEXTS])
+    out = _pipeline(reference, encoder, 0.9).annotate_batch([TextInput(t) for t in TEXTS])
+    unsure = [
+        a.model_text
+        for a in linear
+        if a.sentiment and a.toxicity and min(a.sentiment.score, a.toxicity.score) < 0.9
+    ]
+    assert encoder.calls == ([unsure] if unsure else [])
+    for a, b in zip(linear, out, strict=True):
+        if a.model_text not in unsure:
+            assert b.sentiment == a.sentiment and b.toxicity == a.toxicity
+    nothing = FakeEncoder()
+    _pipeline(reference, nothing, 0.0).annotate_batch([TextInput(t) for t in TEXTS])
+    assert nothing.calls == []
+
+
+def test_the_committed_encoder_runs_in_the_pipeline(reference: ReferenceData) -> None:
+    pipeline = _pipeline(reference, TunedEncoder(MODELS / "encoder"), 1.0)
+    pipeline.warm_up()
+    out = pipeline.annotate(TextInput("Cảm ơn các anh chị phường đã hỗ trợ rất nhiệt tình"))
+    assert out.sentiment is not None and out.sentiment.label == "positive"
+    assert sum(out.sentiment.scores.values()) == pytest.approx(1.0, abs=1e-4)
+    assert "encoder" in pipeline.timings()
