@@ -26,6 +26,7 @@ SECTIONS = [
     ("router", "router_eval.py", []),
     ("router_corrections", "router_corrections_eval.py", ["--generate", "600"]),
     ("textcat", "textcat_eval.py", []),
+    ("encoder", "encoder_eval.py", []),
     ("urgency", "urgency_eval.py", []),
     ("places", "places_eval.py", []),
     ("pii", "pii_eval.py", []),

@@ -1,0 +1,116 @@
+"""Quality and speed of the tuned encoder, alone and as the pipeline uses it (blended).
+
+    python eval/encoder_eval.py [--model-dir models] [--shared-dir ../shared/data] [--runs 3]
+
+For every head and evaluation set (the dev splits and held-out fifths the linear models use,
+never trained on) it prints accuracy and macro-F1 of the linear model alone, the encoder
+alone, the pipeline's answer (linear, blended with the encoder where the linear answer is
+below ``ENCODER_BELOW``) and the blend of every text; then the issue's targets against the
+pipeline's answer, the per-class detail of that answer, and the encoder's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eval.messages import varied_messages
+from eval.textcat_eval import print_metrics
+from nlp import segment
+from nlp.encoder import ENCODER_BELOW, TunedEncoder
+from nlp.linear_training import evaluate
+from nlp.normalize import for_model
+from nlp.textcat import TextCategorizer
+from services.encoder_eval import Predict, blend_predictor, encoder_predictor
+from services.train_encoder import HEADS
+from services.train_textcat import EvalSet, FeatureCache, predictor, rebuild_of, task_data
+
+# (head, set, metric, target) from the issue
+TARGETS = [
+    ("sentiment", "uit_vsfc_dev", "accuracy", 0.93),
+    ("sentiment", "uit_vsfc_dev", "macro_f1", 0.82),
+    ("topic", "uit_vsfc_dev", "accuracy", 0.89),
+    ("toxicity", "vihsd_dev", "macro_f1", 0.68),
+    ("sentiment", "aivivn2019_dev", "macro_f1", 0.92),
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model-dir", type=Path, default=ROOT / "models")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "data")
+    ap.add_argument("--shared-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    segment.warm_up()
+    encoder = TunedEncoder(args.model_dir / "encoder")
+    encoder.warm_up()
+    cache = FeatureCache()
+    print(f"model {encoder.version}; the pipeline blends where the linear answer is below "
+          f"{ENCODER_BELOW}\n")  # fmt: skip
+    print("| head | set | n | linear | encoder | pipeline (blend if unsure) | blend every text |")
+    print("|---|---|---|---|---|---|---|")
+    pipeline_metrics: dict[tuple[str, str], dict] = {}
+    for head, task in HEADS.items():
+        linear = TextCategorizer(args.model_dir / task, task, rebuild_of(task))
+        linear.warm_up()
+        kinds = {
+            "linear": predictor(linear, cache),
+            "encoder": encoder_predictor(encoder, head),
+            "pipeline": blend_predictor(encoder, head, linear, cache),
+            "all": blend_predictor(encoder, head, linear, cache, below=1.01),
+        }
+        for name, es in task_data(task, args.data_dir, args.shared_dir).evals.items():
+            cells = []
+            for kind, predict in kinds.items():
+
+                def mapped(
+                    texts: list[str], predict: Predict = predict, es: EvalSet = es
+                ) -> list[tuple[str, float]]:
+                    return [(es.mapping.get(label, label), p) for label, p in predict(texts)]
+
+                m = evaluate(mapped, es.examples, es.classes)
+                cells.append(f"{m['accuracy']:.3f} / {m['macro_f1']:.3f}")
+                if kind == "pipeline":
+                    pipeline_metrics[(head, name)] = {"note": es.note, **m}
+            print(f"| {head} | {name} | {len(es.examples)} | " + " | ".join(cells) + " |")
+    print("\n(cells: accuracy / macro-F1)\n\n## targets (the pipeline's answer)\n")
+    print("| head | set | metric | target | measured | met |")
+    print("|---|---|---|---|---|---|")
+    for head, name, metric, target in TARGETS:
+        value = pipeline_metrics[(head, name)][metric]
+        print(f"| {head} | {name} | {metric} | {target:.2f} | {value:.3f} | "
+              f"{'yes' if value >= target else 'no'} |")  # fmt: skip
+    for (head, name), m in pipeline_metrics.items():
+        print_metrics(f"pipeline {head}", name, m)
+    speed(encoder, args.runs)
+
+
+def speed(encoder: TunedEncoder, runs: int) -> None:
+    texts = [for_model(str(m["text"])) for m in varied_messages(1000, seed=5)]
+    rates = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        encoder.probabilities(texts)
+        rates.append(len(texts) / (time.perf_counter() - t0))
+    singles = []
+    for t in texts[:200]:
+        t0 = time.perf_counter()
+        encoder.probabilities([t])
+        singles.append(time.perf_counter() - t0)
+    singles.sort()
+    print("\n## encoder speed (1000 varied civic messages, all heads at once)\n")
+    print("| metric | value |")
+    print("|---|---|")
+    print(f"| batch (32), median of {runs} runs | {statistics.median(rates):.0f} texts/s |")
+    print(f"| single text p50 / p95 | {singles[100] * 1000:.1f} / {singles[190] * 1000:.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()
