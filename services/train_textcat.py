@@ -216,8 +216,14 @@ def _usable(text: str) -> bool:
 
 
 def _keep(rows: list[Example], limit: int | None) -> list[Example]:
-    rows = [r for r in rows if _usable(r.text)]
-    return rows[:limit] if limit is not None else rows
+    """The first ``limit`` usable rows (all when ``None``), checking no more than needed."""
+    out: list[Example] = []
+    for row in rows:
+        if limit is not None and len(out) >= limit:
+            break
+        if _usable(row.text):
+            out.append(row)
+    return out
 
 
 def _in_tenth(text: str) -> bool:
