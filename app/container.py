@@ -111,8 +111,15 @@ class Container(ChatWiring, AnalyticsWiring):
             urgency=UrgencyClassifier(models / "urgency"),
             classifiers={task: textcat_for(models, task) for task in PIPELINE_TASKS},
             embedder=self.embedder,
-            encoder=TunedEncoder(models / "encoder") if self.settings.encoder else None,
+            encoder=self._encoder(),
             encoder_below=self.settings.encoder_below,
+        )
+
+    def _encoder(self) -> TunedEncoder | None:
+        if not self.settings.encoder:
+            return None
+        return TunedEncoder(
+            self.settings.model_dir / "encoder", threads=self.settings.encoder_threads
         )
 
     @cached_property

@@ -55,6 +55,8 @@ def analyze_parallel(
     """JSON output lines for the input lines, in input order."""
     it = (line for line in lines if line.strip())
     context = multiprocessing.get_context("spawn")  # no fork of threads or open handles
+    if settings.encoder_threads is None:  # one process per core already: one thread each
+        settings = settings.model_copy(update={"encoder_threads": 1})
     with context.Pool(workers, initializer=_start, initargs=(settings,)) as pool:
         pool.apply(_ready)  # fail at start-up (e.g. a missing model), not at the first batch
         pending: deque[AsyncResult[list[str]]] = deque()

@@ -417,9 +417,6 @@ class _Loaded:
     weights: E5Weights
     tokenizer: E5Tokenizer
     session: Any
-    word: np.ndarray
-    position: np.ndarray
-    token_type: np.ndarray
 
     @classmethod
     def build(cls, w: E5Weights, graph: Any, threads: int | None) -> _Loaded:
@@ -442,22 +439,14 @@ class _Loaded:
             weights=w,
             tokenizer=E5Tokenizer(w),
             session=session,
-            word=w.q4("emb.word", w.hidden),
-            position=w.f32("emb.pos").reshape(-1, w.hidden),
-            token_type=w.f32("emb.type").reshape(-1, w.hidden)[0],
         )
 
     def run(
         self, batch: list[list[int]], normalized: bool = True
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Mean-pooled (normalised unless told) vectors of id lists, and any extra outputs."""
-        lengths = np.array([len(x) for x in batch], np.int32)
-        width = int(lengths.max())
-        ids = np.full((len(batch), width), self.weights.pad, np.int64)
-        for row, x in enumerate(batch):
-            ids[row, : len(x)] = x
-        x = dequantize(self.word[ids.ravel()]).reshape(len(batch), width, DIM)
-        x += self.position[:width] + self.token_type
+        x, lengths = input_embeddings(self.weights, batch)
+        width = x.shape[1]
         hidden, *extra = self.session.run(
             None, {"embeddings": x.reshape(-1, DIM), "lengths": lengths}
         )
@@ -468,6 +457,20 @@ class _Loaded:
         else:
             pooled /= lengths[:, None]
         return pooled, extra
+
+
+def input_embeddings(w: E5Weights, batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Id lists → ``(batch, width, hidden)`` word + position + type rows (before the first
+    norm), padded with the pad id, and each list's length (int32)."""
+    lengths = np.array([len(x) for x in batch], np.int32)
+    width = int(lengths.max())
+    ids = np.full((len(batch), width), w.pad, np.int64)
+    for row, x in enumerate(batch):
+        ids[row, : len(x)] = x
+    word = w.q4("emb.word", w.hidden)
+    x = dequantize(word[ids.ravel()]).reshape(len(batch), width, w.hidden)
+    x += w.f32("emb.pos").reshape(-1, w.hidden)[:width] + w.f32("emb.type")[: w.hidden]
+    return x, lengths
 
 
 def load_encoder(

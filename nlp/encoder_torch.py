@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.errors import ModelUnavailable
-from nlp.embed import DIM, E5Weights, dequantize
+from nlp.embed import E5Weights, dequantize, input_embeddings
 
 try:
     import torch
@@ -110,21 +110,12 @@ class E5Torch(nn.Module):
             self.emb_norm.weight.copy_(torch.from_numpy(w.f32("emb.ln.w").copy()))
             self.emb_norm.bias.copy_(torch.from_numpy(w.f32("emb.ln.b").copy()))
         self.emb_norm.requires_grad_(False)
-        self._word = w.q4("emb.word", w.hidden)
-        self._position = w.f32("emb.pos").reshape(-1, w.hidden)
-        self._token_type = w.f32("emb.type").reshape(-1, w.hidden)[0]
 
     @torch.no_grad()
     def bottom(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         """Id lists → (hidden states after the frozen layers, validity mask)."""
-        lengths = np.array([len(x) for x in batch])
-        width = int(lengths.max())
-        ids = np.full((len(batch), width), self.w.pad, np.int64)
-        for row, x in enumerate(batch):
-            ids[row, : len(x)] = x
-        x = dequantize(self._word[ids.ravel()]).reshape(len(batch), width, DIM)
-        x += self._position[:width] + self._token_type
-        valid = torch.from_numpy(np.arange(width)[None, :] < lengths[:, None])
+        x, lengths = input_embeddings(self.w, batch)
+        valid = torch.from_numpy(np.arange(x.shape[1])[None, :] < lengths[:, None])
         hidden = self.emb_norm(torch.from_numpy(x))
         for layer in self.frozen:
             hidden = layer(hidden, valid)
