@@ -21,10 +21,7 @@ from services.train_encoder import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
 TINY = TrainSettings(tune=1, epochs=1, batch_size=16, max_tokens=32, limit=24)
-
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not here")
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +36,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_gather_merges_the_heads_of_one_text(data_dir: Path) -> None:
-    data = gather(data_dir, SHARED, TINY)
+def test_gather_merges_the_heads_of_one_text(data_dir: Path, shared: Path) -> None:
+    data = gather(data_dir, shared, TINY)
     both = [r for r in data.rows if {"sentiment", "topic"} <= set(r.labels)]
     assert both, "a UIT-VSFC sentence carries its sentiment and its topic"
     assert set(data.evals) == set(HEADS)
@@ -49,9 +46,11 @@ def test_gather_merges_the_heads_of_one_text(data_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_tiny_run_writes_files_that_onnx_runs_like_torch(data_dir: Path, tmp_path: Path) -> None:
-    result = train_encoder_files(data_dir, tmp_path, SHARED, TINY)
-    out = tmp_path / "encoder"
+def test_a_tiny_run_writes_files_that_onnx_runs_like_torch(
+    data_dir: Path, shared: Path, tmp_path: Path
+) -> None:
+    result = train_encoder_files(data_dir, tmp_path / "models", shared, TINY)
+    out = tmp_path / "models" / "encoder"
     meta = json.loads((out / "encoder.json").read_text())
     assert meta["settings"]["tune"] == 1 and meta["classes"]["topic"] == list(CLASSES["topic"])
     assert "sentiment/uit_vsfc_dev" in result["metrics"]["encoder"]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -62,57 +60,6 @@ def test_own_sets_mix_text_with_and_without_diacritics(folder: str) -> None:
 
 
 # --- readers of the public corpora, on a tiny hand-made copy of their formats -----------------
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-
-
-POSITIVE = ["giảng viên dạy rất hay", "thầy nhiệt tình và vui tính", "slide đầy đủ dễ hiểu"]
-NEGATIVE = ["phòng học nóng quá", "thầy dạy khó hiểu và nhanh", "máy chiếu hư hoài"]
-NEUTRAL = ["môn này có bài tập", "thầy cho thi giữa kỳ", "học ở phòng b4"]
-
-
-@pytest.fixture
-def shared(tmp_path: Path) -> Path:
-    """The public corpora's file formats with a few hundred made-up rows."""
-    root = tmp_path / "shared"
-    vsfc = root / "uit_vsfc"
-    vsfc.mkdir(parents=True)
-    for split, k in (("train", 12), ("dev", 3)):
-        rows = [
-            {"sentence": f"{t} {split} {i}", "sentiment": s, "topic": "lecturer"}
-            for i in range(k)
-            for s, texts in (("positive", POSITIVE), ("negative", NEGATIVE), ("neutral", NEUTRAL))
-            for t in texts
-        ]
-        (vsfc / f"UIT-VSFC-{split}.json").write_text(json.dumps(rows, ensure_ascii=False))
-    _write_csv(
-        root / "aivivn2019_sentiment" / "data.csv",
-        ["text", "label"],
-        [[f"sản phẩm tốt lắm lần {i}", "0"] for i in range(40)]
-        + [[f"hàng lỗi thất vọng lần {i}", "1"] for i in range(40)],
-    )
-    for split, k in (("train", 30), ("dev", 5)):
-        _write_csv(
-            root / "vihsd" / f"{split}.csv",
-            ["free_text", "label_id"],
-            [[f"hôm nay trời đẹp {split} {i}", "0"] for i in range(k)]
-            + [[f"đồ ngu câm mồm {split} {i}", "1"] for i in range(k)]
-            + [[f"bọn mọi rợ cút về {split} {i}", "2"] for i in range(k)],
-        )
-    for split, k in (("train", 30), ("valid", 5)):
-        _write_csv(
-            root / "uit_victsd" / f"ViCTSD_{split}.csv",
-            ["", "Comment", "Constructiveness", "Toxicity", "Title", "Topic"],
-            [[str(i), f"bài viết hay {split} {i}", "1", "0", "t", "x"] for i in range(k)]
-            + [[str(i), f"tác giả ngu si {split} {i}", "0", "1", "t", "x"] for i in range(k)],
-        )
-    return root
 
 
 def test_corpus_labels_are_mapped_as_their_sources_define_them(shared: Path) -> None:
