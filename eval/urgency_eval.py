@@ -6,10 +6,12 @@ For (a) the held-out part as written, (b) the same with diacritics removed, and 
 shipped classifier (rules + model), the model alone and (c) the rules alone, prints accuracy,
 macro-F1, per-class recall, the worst confusions, recall and precision of ``critical`` and the
 critical texts that were missed; then how often each rule fired. The held-out part is never
-trained on (``nlp.linear_training.is_held_out``). ``--probe`` also runs the rules over the
-router's seed set (not labelled for urgency) and lists the texts they call critical, to read
-for false alarms. The speed section times the rules alone and the classifier with features
-precomputed (texts per second).
+trained on (``nlp.linear_training.is_held_out``). The same measures follow on the fresh set
+(``eval/data/urgency_fresh``, 200 texts written by someone who had not seen the rules, the model
+or its data; never trained on; see its README for what was changed after its first run).
+``--probe`` also runs the rules over the router's seed set (not labelled for urgency) and lists
+the texts they call critical, to read for false alarms. The speed section times the rules alone
+and the classifier with features precomputed (texts per second).
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "urgency")
     ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "data" / "urgency")
+    ap.add_argument("--fresh-dir", type=Path, default=ROOT / "eval" / "data" / "urgency_fresh")
     ap.add_argument("--probe", action="store_true", help="list router-seed texts rules flag")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -118,6 +121,15 @@ def main() -> None:
         for title, key in SYSTEMS:
             print_system(f"{title}, {what}", metrics[key + suffix])
         print_rule_counts(what, metrics["rule_counts" + suffix])
+    fresh = load_examples(args.fresh_dir) if args.fresh_dir.is_dir() else []
+    if fresh:
+        metrics = evaluate_urgency(args.model_dir, fresh)
+        for suffix, what in (
+            ("", "fresh set"),
+            ("_without_diacritics", "fresh set, no diacritics"),
+        ):
+            for title, key in SYSTEMS:
+                print_system(f"{title}, {what}", metrics[key + suffix])
     clf = UrgencyClassifier(args.model_dir)
     clf.warm_up()
     if args.probe:
