@@ -161,6 +161,15 @@ _MARKER_BEFORE = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*$")
 _ADMIN_BEFORE = re.compile(
     r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
 )
+# A bare ward name right after a form of address or a shop is someone's or something's name:
+# "anh Long Bình nhà bên", "quán cơm Bình Thọ". Matched on the lowercased text as typed, so
+# "chi", "co", "ba" count only where diacritics are missing ("chỉ", "có" stay words).
+_NAMED_AFTER = re.compile(
+    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|quán \w+"
+    r"|quan \w+|tiệm \w+|tiem \w+|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang"
+    r"|khách sạn|khach san|công ty|cong ty|cty|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe"
+    r"|cafe)\s*$"
+)
 _NOT_HOUSE_BEFORE = re.compile(
     r"(?<!\w)(?:ngay|luc|tu|den|hom|khu pho|kp|to|ap|phuong|p|f|quan|q|duong|ql|quoc lo|nga"
     r"|tinh lo|lo|tang|phong|can ho|block|lau|so|lop|nam)\s*[.:]?\s*$"
@@ -547,7 +556,12 @@ class _TextRules:
                 continue
             if _MARKER_BEFORE.search(before):
                 marked.append((start, self.names[name], (start, end)))
-            elif bare is None and name not in _NEEDS_MARKER and _looks_like_name(t, start, end):
+            elif (
+                bare is None
+                and name not in _NEEDS_MARKER
+                and _looks_like_name(t, start, end)
+                and not _NAMED_AFTER.search(t.orig[max(0, start - 24) : start].lower())
+            ):
                 bare = self.names[name], (start, end)
         for m in self.abbreviation_re.finditer(t.folded):
             if not _inside(*m.span(1), blocked):

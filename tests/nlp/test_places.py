@@ -77,6 +77,8 @@ def both_ways(text: str) -> list[str]:
             "Thủ Đức",
         ),
         ("ad ơi p.Linh Tây cúp điện nữa rồi 😭😭", "Linh Xuân"),
+        ("Em ở Long Bình, hẻm nhà em ngập", "Long Bình"),  # not "em Long Bình" (a name)
+        ("Anh chị phường Long Bình ơi, cống nghẹt", "Long Bình"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -120,6 +122,10 @@ def test_ward_from_text_with_and_without_diacritics(
         "Tấm bình phong bán giá cao",
         "Áo giáp của binh lính Trung Quốc",
         "#phuonghiepbinh ngập nữa",
+        "Anh Long Bình nhà bên đậu xe chắn hẻm",  # people and shops named like wards
+        "Cô Linh Xuân tổ trưởng báo cống nghẹt",
+        "Quán cơm Bình Thọ xả nước ra lề đường",
+        "Nhà thuốc Tam Bình bán thuốc không toa",
         "",
     ],
 )
