@@ -36,6 +36,7 @@ from nlp.normalize import for_model, strip_diacritics
 from services.train_textcat import EvalSet, task_data
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY = 200  # steps between progress lines in the log
 
 #: Encoder head → the text categorization task whose data and classes it uses.
 HEADS: dict[str, str] = {"sentiment": "sentiment", "toxicity": "toxicity", "topic": "vsfc_topic"}
@@ -200,7 +201,7 @@ def _fit(
     history = []
     for epoch in range(settings.epochs):
         t0, total = time.perf_counter(), 0.0
-        for batch in _batches(cached, settings.batch_size, rng):
+        for step, batch in enumerate(_batches(cached, settings.batch_size, rng)):
             hidden, valid = _pad(cached, batch)
             pooled = model.top(hidden, valid)
             loss = torch.zeros(())
@@ -221,6 +222,9 @@ def _fit(
             schedule.step()
             opt.zero_grad()
             total += float(loss.detach())
+            done = epoch * per_epoch + step + 1
+            if done % PROGRESS_EVERY == 0:
+                log.info("train.encoder_step %d/%d loss=%.4f", done, steps, total / (step + 1))
         history.append({"epoch": epoch + 1, "loss": round(total / per_epoch, 4),
                         "seconds": round(time.perf_counter() - t0)})  # fmt: skip
         log.info("train.encoder_epoch %s", history[-1])
