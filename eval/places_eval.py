@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from core.reference import ReferenceData
 from core.types import Place
 from nlp.normalize import strip_diacritics
-from nlp.places import DEFAULT_POLYGONS, PlaceExtractor, WardPolygons
+from nlp.places import PlaceExtractor
+from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
 DATA = ROOT / "eval" / "data" / "places" / "places_eval.jsonl"
 SHARED = ROOT.parent / "shared" / "data"

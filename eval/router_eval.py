@@ -4,7 +4,9 @@
 
 Prints accuracy, macro-F1, per-class F1 and recall, the worst confusions and a reliability
 table, for the text as written and with diacritics removed. The held-out part is never
-trained on (``nlp.linear_training.is_held_out``).
+trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh set
+(``eval/data/router_fresh``, written by someone who had not seen the seed set or the model;
+never trained on; its README says whether anything was changed after its first run).
 """
 
 from __future__ import annotations
@@ -25,10 +27,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "router")
     ap.add_argument("--seed-dir", type=Path, default=ROOT / "eval" / "data" / "router_seed")
+    ap.add_argument("--fresh-dir", type=Path, default=ROOT / "eval" / "data" / "router_fresh")
     args = ap.parse_args()
     reference = ReferenceData.load()
     _, held_out = split_held_out(load_examples(args.seed_dir))
-    metrics = evaluate_router(args.model_dir, reference, held_out)
+    show(evaluate_router(args.model_dir, reference, held_out))
+    if args.fresh_dir.is_dir():
+        fresh = evaluate_router(args.model_dir, reference, load_examples(args.fresh_dir))
+        show({name.replace("held_out", "fresh"): m for name, m in fresh.items()})
+
+
+def show(metrics: dict) -> None:
     for name, m in metrics.items():
         print(f"\n## {name}: n={m['n']} accuracy={m['accuracy']:.3f} macro-F1={m['macro_f1']:.3f} "
               f"ECE={m['ece']:.3f}")  # fmt: skip
