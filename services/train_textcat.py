@@ -286,6 +286,11 @@ def _own(data_dir: Path, name: str, source: str, data: TaskData, classes: Sequen
     data.evals["held_out_without_diacritics"] = EvalSet(
         without_diacritics(held), tuple(classes), "the same, diacritics removed"
     )
+    fresh = data_dir / f"{name}_fresh"
+    if fresh.is_dir():  # written blind, never trained on: its README tells its history
+        data.evals["fresh"] = EvalSet(
+            load_examples(fresh), tuple(classes), f"blind test set eval/data/{name}_fresh"
+        )
 
 
 # --- the four tasks -------------------------------------------------------------------------
