@@ -66,6 +66,15 @@ def print_rule_counts(title: str, counts: dict) -> None:
         print(f"| {rule} | {c.get('fired', 0)} | " + " | ".join(map(str, on)) + f" | {cancelled} |")
 
 
+def print_all(metrics: dict, what: str, rule_counts: bool = False) -> None:
+    """Every system on a set as written and without diacritics (and which rules fired)."""
+    for suffix, variant in (("", what), ("_without_diacritics", f"{what}, no diacritics")):
+        for title, key in SYSTEMS:
+            print_system(f"{title}, {variant}", metrics[key + suffix])
+        if rule_counts:
+            print_rule_counts(variant, metrics["rule_counts" + suffix])
+
+
 def probe(rules: UrgencyRules) -> None:
     seed = load_examples(ROOT / "eval" / "data" / "router_seed")
     texts = [e.text for e in seed] + [e.text for e in without_diacritics(seed)]
@@ -113,23 +122,9 @@ def main() -> None:
     args = ap.parse_args()
     examples = load_examples(args.data_dir)
     _, held_out = split_held_out(examples)
-    metrics = evaluate_urgency(args.model_dir, held_out)
-    for suffix, what in (
-        ("", "held-out part"),
-        ("_without_diacritics", "held-out part, no diacritics"),
-    ):
-        for title, key in SYSTEMS:
-            print_system(f"{title}, {what}", metrics[key + suffix])
-        print_rule_counts(what, metrics["rule_counts" + suffix])
-    fresh = load_examples(args.fresh_dir) if args.fresh_dir.is_dir() else []
-    if fresh:
-        metrics = evaluate_urgency(args.model_dir, fresh)
-        for suffix, what in (
-            ("", "fresh set"),
-            ("_without_diacritics", "fresh set, no diacritics"),
-        ):
-            for title, key in SYSTEMS:
-                print_system(f"{title}, {what}", metrics[key + suffix])
+    print_all(evaluate_urgency(args.model_dir, held_out), "held-out part", rule_counts=True)
+    if args.fresh_dir.is_dir():
+        print_all(evaluate_urgency(args.model_dir, load_examples(args.fresh_dir)), "fresh set")
     clf = UrgencyClassifier(args.model_dir)
     clf.warm_up()
     if args.probe:
