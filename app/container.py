@@ -15,23 +15,16 @@ from datetime import datetime
 from app.analytics_wiring import AnalyticsWiring
 from app.chat_wiring import ChatWiring
 from app.lazy import cached_property
+from app.pipeline_wiring import PipelineWiring
 from app.settings import Settings
 from bots.channels.zalo_api import ZaloPhotoFetcher
 from core.analytics import local_day
 from core.cases import SlaTargets
 from core.open311 import Open311Catalogue
 from core.ports import ChunkStore
-from core.reference import ReferenceData
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
-from nlp.embed import FastE5Embedder, LexicalEmbedder, weights_path
-from nlp.encoder import TunedEncoder
-from nlp.pii import PiiDetector
-from nlp.pipeline import AnnotationPipeline
-from nlp.places import PlaceExtractor
-from nlp.router import CategoryRouter
-from nlp.textcat import textcat_for
-from nlp.urgency import UrgencyClassifier
+from nlp.embed import FastE5Embedder, weights_path
 from services.accounts import AccountService
 from services.annotation import InProcessAnnotationWorker
 from services.documents import DocumentIndexService
@@ -53,21 +46,14 @@ from stores.sql.feedback_store import SqlFeedbackStore
 
 log = logging.getLogger(__name__)
 
-#: The text classifiers every feedback goes through (``langnghe train <task>`` rebuilds each).
-PIPELINE_TASKS = ("sentiment", "toxicity", "spam", "relevance")
 
-
-class Container(ChatWiring, AnalyticsWiring):
+class Container(PipelineWiring, ChatWiring, AnalyticsWiring):
     """Builds everything lazily from one ``Settings``; ``start``/``close`` bracket its life."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        super().__init__(settings)
         self._started = False
         self._chunk_stores: dict[str, ChunkStore] = {}
-
-    @cached_property
-    def reference(self) -> ReferenceData:
-        return ReferenceData.load(self.settings.refdata_dir)
 
     @cached_property
     def db(self) -> Database:
@@ -78,49 +64,8 @@ class Container(ChatWiring, AnalyticsWiring):
         return SqlFeedbackStore(self.db)
 
     @cached_property
-    def pii(self) -> PiiDetector:
-        return PiiDetector.from_reference(self.reference)
-
-    def redact_fast(self, text: str) -> str:
-        """Rule-based redaction at intake (no NER); annotation refines it with names."""
-        return self.pii.redact(text, self.pii.find(text, names=False))
-
-    @cached_property
-    def places(self) -> PlaceExtractor:
-        polygons = None
-        if self.settings.refdata_dir is not None:
-            polygons = self.settings.refdata_dir / "wards.geojson"
-        return PlaceExtractor.from_reference(self.reference, polygons)
-
-    @cached_property
-    def embedder(self) -> FastE5Embedder | LexicalEmbedder:
-        return FastE5Embedder() if self.settings.embedder == "e5" else LexicalEmbedder()
-
-    @cached_property
     def duplicates(self) -> DuplicateFinder:
         return DuplicateFinder(self.store)
-
-    @cached_property
-    def pipeline(self) -> AnnotationPipeline:
-        router = CategoryRouter(self.settings.model_dir / "router", self.reference.routing)
-        models = self.settings.model_dir
-        return AnnotationPipeline(
-            router,
-            self.places,
-            self.pii,
-            urgency=UrgencyClassifier(models / "urgency"),
-            classifiers={task: textcat_for(models, task) for task in PIPELINE_TASKS},
-            embedder=self.embedder,
-            encoder=self._encoder(),
-            encoder_below=self.settings.encoder_below,
-        )
-
-    def _encoder(self) -> TunedEncoder | None:
-        if not self.settings.encoder:
-            return None
-        return TunedEncoder(
-            self.settings.model_dir / "encoder", threads=self.settings.encoder_threads
-        )
 
     @cached_property
     def worker(self) -> InProcessAnnotationWorker:

@@ -13,12 +13,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from multiprocessing.pool import AsyncResult
+from typing import TYPE_CHECKING
 
-from app.container import Container
 from app.settings import Settings
 from core.errors import LangngheError
-from nlp.pipeline import AnnotationPipeline
 from services.analyze import analyze_lines
+
+if TYPE_CHECKING:
+    from nlp.pipeline import AnnotationPipeline
 
 _pipeline: AnnotationPipeline | None = None
 _failure: LangngheError | None = None
@@ -28,8 +30,10 @@ def _start(settings: Settings) -> None:
     """Worker start-up; a failure is kept and raised by the first task (a failing initializer
     would make the pool restart workers forever)."""
     global _pipeline, _failure
+    from app.pipeline_wiring import PipelineWiring  # here: the parent process never needs it
+
     try:
-        pipeline = Container(settings).pipeline
+        pipeline = PipelineWiring(settings).pipeline
         pipeline.warm_up()
         _pipeline = pipeline
     except LangngheError as exc:
