@@ -10,9 +10,11 @@ see gradients, which is what makes this fit a 2-core CPU (about an hour for the 
 After training, the files are written, loaded back through ONNX Runtime (``nlp.encoder``,
 what the pipeline runs) and measured there, alone and blended with the linear models.
 
-Tried and not kept (2026-11-27): 4 epochs instead of 2 (same data, 62 min here) gave the
-pipeline's answer UIT-VSFC 0.940 / 0.843, AIVIVN F1 0.904, topic accuracy 0.883, but ViHSD F1
-fell to 0.672 (0.689 with 2 epochs, target 0.68); the committed model stays the 2-epoch one.
+Tried and not kept (2026-11-27, both measured on the same machine): 4 epochs instead of 2 (same
+data, 62 min here) gave the pipeline's answer UIT-VSFC 0.940 / 0.843 (2 epochs: 0.933 / 0.827),
+AIVIVN F1 0.904 (0.903), topic accuracy 0.883 (0.881), but ViHSD F1 0.672 (0.681, target 0.68);
+the committed model stays the 2-epoch one. The same files measure up to ~0.008 apart on
+different machines (int8 kernels differ by CPU).
 
     >>> result = train_encoder_files(Path("eval/data"), Path("models"), Path("../shared/data"))
 """
