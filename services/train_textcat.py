@@ -164,7 +164,7 @@ WEIGHTS: dict[str, float] = {
     "uit_vsfc": 1.0,
     "uit_vsfc_topic": 1.0,
     "aivivn2019": 1.0,
-    "civic_sentiment": 3.0,
+    "civic_sentiment": 2.0,
     "vihsd": 1.0,
     "uit_victsd": 0.5,
     "spam_seed": 1.0,
