@@ -16,19 +16,19 @@ builds the files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from core.errors import ModelUnavailable
 from core.types import Label
 from nlp import embed
+from nlp.linear import file_sha256
 
 STEM = "encoder"
 REBUILD = "langnghe train encoder"
@@ -62,7 +62,7 @@ class EncoderFiles:
                 )
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("sha256") != sha256(npz):
+            if meta.get("sha256") != file_sha256(npz):
                 raise ValueError(f"checksum of {npz.name} does not match {meta_path.name}")
             classes = {t: tuple(c) for t, c in meta["classes"].items()}
             with np.load(npz) as arrays:
@@ -92,7 +92,7 @@ class EncoderFiles:
             "version": self.version,
             "classes": {t: list(c) for t, c in self.classes.items()},
             "max_tokens": self.max_tokens,
-            "sha256": sha256(npz),
+            "sha256": file_sha256(npz),
         }
         (directory / f"{STEM}.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=1), "utf-8"
@@ -189,8 +189,39 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+class Encoder(Protocol):
+    """A contextual model with one head per task (``TunedEncoder``)."""
+
+    @property
+    def classes(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    def warm_up(self) -> None: ...
+
+    def probabilities(self, model_texts: Sequence[str]) -> Mapping[str, np.ndarray]: ...
+
+
+Answers = dict[str, Label | None]  # head → the linear model's answer (None: no such model)
+
+
+def refine(
+    encoder: Encoder, model_texts: Sequence[str], answers: Sequence[Answers], below: float
+) -> list[Answers]:
+    """Each text's linear answers, blended with the encoder's where any is below ``below``.
+
+    The unsure texts go to the encoder in one batch, once for all heads; a sure text's answers
+    come back as the same object.
+    """
+    out = list(answers)
+    unsure = [i for i, row in enumerate(answers) if unsure_of(list(row.values()), below)]
+    if not unsure:
+        return out
+    probs = encoder.probabilities([model_texts[i] for i in unsure])
+    for k, i in enumerate(unsure):
+        out[i] = {
+            head: None if linear is None else blend(linear, probs[head][k], encoder.classes[head])
+            for head, linear in answers[i].items()
+        }
+    return out
 
 
 def unsure_of(labels: Sequence[Label | None], below: float) -> bool:

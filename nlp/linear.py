@@ -127,7 +127,7 @@ class LinearTextModel:
             "version": self.version,
             "classes": list(self.classes),
             "temperature": self.temperature,
-            "sha256": _sha256(npz),
+            "sha256": file_sha256(npz),
             "vocabulary": list(self.names),
         }
         (directory / f"{stem}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
@@ -147,7 +147,7 @@ class LinearTextModel:
                 )
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("sha256") != _sha256(npz):
+            if meta.get("sha256") != file_sha256(npz):
                 raise ValueError(f"checksum of {npz.name} does not match {meta_path.name}")
             with np.load(npz) as arrays:
                 coef = arrays["coef"].astype(np.float64)
@@ -172,5 +172,5 @@ class LinearTextModel:
         )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -27,7 +27,7 @@ import numpy as np
 
 from core.types import Annotation, Label, Place, TextInput, Urgency
 from nlp import features, segment
-from nlp.encoder import ENCODER_BELOW, ENCODER_HEADS, blend, unsure_of
+from nlp.encoder import ENCODER_BELOW, ENCODER_HEADS, Encoder, refine
 from nlp.normalize import for_model, normalize
 from nlp.pii import PiiDetector
 from nlp.places import PlaceExtractor
@@ -44,17 +44,6 @@ class UrgencyAssessor(Protocol):
     def warm_up(self) -> None: ...
 
     def assess(self, model_text: str, feats: list[str] | None = None) -> Urgency: ...
-
-
-class Encoder(Protocol):
-    """A contextual model with one head per task (``nlp.encoder.TunedEncoder``)."""
-
-    @property
-    def classes(self) -> Mapping[str, tuple[str, ...]]: ...
-
-    def warm_up(self) -> None: ...
-
-    def probabilities(self, model_texts: Sequence[str]) -> Mapping[str, np.ndarray]: ...
 
 
 class Embedder(Protocol):
@@ -176,20 +165,14 @@ class AnnotationPipeline:
         if self._encoder is None:
             return out
         heads = [h for h in ENCODER_HEADS if h in self._encoder.classes]
-        below = self._encoder_below
-        unsure = [i for i, a in enumerate(out) if unsure_of([getattr(a, h) for h in heads], below)]
-        if not unsure:
-            return out
+        answers = [{h: getattr(a, h) for h in heads} for a in out]
         with self._timed("encoder"):
-            probs = self._encoder.probabilities([out[i].model_text for i in unsure])
-        for k, i in enumerate(unsure):
-            changes = {}
-            for head in heads:
-                linear = getattr(out[i], head)
-                if linear is not None:
-                    changes[head] = blend(linear, probs[head][k], self._encoder.classes[head])
-            out[i] = replace(out[i], **changes)
-        return out
+            texts = [a.model_text for a in out]
+            refined = refine(self._encoder, texts, answers, self._encoder_below)
+        return [
+            a if new is old else replace(a, **new)
+            for a, old, new in zip(out, answers, refined, strict=True)
+        ]
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from core.types import Label
-from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, blend, unsure_of
+from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, refine
 from nlp.linear_training import evaluate
 from nlp.normalize import for_model
 from services.train_textcat import EvalSet, FeatureCache, metrics_section, table
@@ -46,16 +46,13 @@ def blend_predictor(
     The pipeline also asks the encoder when the *other* head is unsure, so it blends a few
     more texts than this; ``below=1.01`` blends every text.
     """
-    classes = encoder.files.classes[head]
     cache = cache if cache is not None else FeatureCache()
 
     def predict(texts: Sequence[str]) -> list[tuple[str, float]]:
-        linear_answers: list[Label] = [linear.classify(*cache.analyzed(t)) for t in texts]
-        unsure = [i for i, a in enumerate(linear_answers) if unsure_of([a], below)]
-        probs = encoder.probabilities([for_model(texts[i]) for i in unsure])[head]
-        for k, i in enumerate(unsure):
-            linear_answers[i] = blend(linear_answers[i], probs[k], classes)
-        return [(a.label, a.score) for a in linear_answers]
+        answers = [{head: linear.classify(*cache.analyzed(t))} for t in texts]
+        refined = refine(encoder, [for_model(t) for t in texts], answers, below)
+        labels = [cast(Label, row[head]) for row in refined]  # a linear model always answers
+        return [(a.label, a.score) for a in labels]
 
     return predict
 
