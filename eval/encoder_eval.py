@@ -24,12 +24,17 @@ from eval.messages import varied_messages
 from eval.textcat_eval import print_metrics
 from nlp import segment
 from nlp.encoder import ENCODER_BELOW, TunedEncoder
-from nlp.linear_training import evaluate
 from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
-from services.encoder_eval import Predict, blend_predictor, encoder_predictor
+from services.encoder_eval import blend_predictor, encoder_predictor
 from services.train_encoder import HEADS
-from services.train_textcat import EvalSet, FeatureCache, predictor, rebuild_of, task_data
+from services.train_textcat import (
+    FeatureCache,
+    evaluate_sets,
+    predictor,
+    rebuild_of,
+    task_data,
+)
 
 # (head, set, metric, target) from the issue
 TARGETS = [
@@ -66,19 +71,14 @@ def main() -> None:
             "pipeline": blend_predictor(encoder, head, linear, cache),
             "all": blend_predictor(encoder, head, linear, cache, below=1.01),
         }
-        for name, es in task_data(task, args.data_dir, args.shared_dir).evals.items():
-            cells = []
-            for kind, predict in kinds.items():
-
-                def mapped(
-                    texts: list[str], predict: Predict = predict, es: EvalSet = es
-                ) -> list[tuple[str, float]]:
-                    return [(es.mapping.get(label, label), p) for label, p in predict(texts)]
-
-                m = evaluate(mapped, es.examples, es.classes)
-                cells.append(f"{m['accuracy']:.3f} / {m['macro_f1']:.3f}")
-                if kind == "pipeline":
-                    pipeline_metrics[(head, name)] = {"note": es.note, **m}
+        evals = task_data(task, args.data_dir, args.shared_dir).evals
+        measured = {kind: evaluate_sets(predict, evals) for kind, predict in kinds.items()}
+        for name, es in evals.items():
+            if not es.examples:
+                continue
+            cells = [f"{m[name]['accuracy']:.3f} / {m[name]['macro_f1']:.3f}"
+                     for m in measured.values()]  # fmt: skip
+            pipeline_metrics[(head, name)] = measured["pipeline"][name]
             print(f"| {head} | {name} | {len(es.examples)} | " + " | ".join(cells) + " |")
     print("\n(cells: accuracy / macro-F1)\n\n## targets (the pipeline's answer)\n")
     print("| head | set | metric | target | measured | met |")

@@ -17,11 +17,15 @@ import numpy as np
 
 from core.types import Label
 from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, refine
-from nlp.linear_training import evaluate
 from nlp.normalize import for_model
-from services.train_textcat import EvalSet, FeatureCache, metrics_section, table
-
-Predict = Callable[[Sequence[str]], list[tuple[str, float]]]
+from services.train_textcat import (
+    EvalSet,
+    FeatureCache,
+    Predict,
+    evaluate_sets,
+    metrics_section,
+    table,
+)
 
 
 def encoder_predictor(encoder: TunedEncoder, head: str) -> Predict:
@@ -72,17 +76,8 @@ def evaluate_encoder(
         if blend_with is not None:
             kinds["blend"] = blend_predictor(encoder, head, blend_with(head), cache)
         for kind, predict in kinds.items():
-            for name, es in sets.items():
-                if not es.examples:
-                    continue
-
-                def mapped(
-                    texts: Sequence[str], es: EvalSet = es, predict: Predict = predict
-                ) -> list[tuple[str, float]]:
-                    return [(es.mapping.get(label, label), p) for label, p in predict(texts)]
-
-                m = evaluate(mapped, es.examples, es.classes)
-                out[kind][f"{head}/{name}"] = {"note": es.note, **m}
+            for name, m in evaluate_sets(predict, sets).items():
+                out[kind][f"{head}/{name}"] = m
     return out
 
 
