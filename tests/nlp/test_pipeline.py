@@ -98,7 +98,10 @@ def test_sure_answers_skip_the_encoder(reference: ReferenceData) -> None:
 def test_the_committed_encoder_runs_in_the_pipeline(reference: ReferenceData) -> None:
     pipeline = _pipeline(reference, TunedEncoder(MODELS / "encoder"), 1.0)
     pipeline.warm_up()
-    out = pipeline.annotate(TextInput("Cảm ơn các anh chị phường đã hỗ trợ rất nhiệt tình"))
+    text = TextInput("Cảm ơn các anh chị phường đã hỗ trợ rất nhiệt tình")
+    out = pipeline.annotate(text)
     assert out.sentiment is not None and out.sentiment.label == "positive"
     assert sum(out.sentiment.scores.values()) == pytest.approx(1.0, abs=1e-4)
     assert "encoder" in pipeline.timings()
+    linear = _pipeline(reference, None, 1.0).annotate(text)
+    assert linear.sentiment is not None and out.sentiment.scores != linear.sentiment.scores
