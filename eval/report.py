@@ -27,6 +27,7 @@ SECTIONS = [
     ("router_corrections", "router_corrections_eval.py", ["--generate", "600"]),
     ("textcat", "textcat_eval.py", []),
     ("encoder", "encoder_eval.py", []),
+    ("aivivn_reread", "aivivn_reread_eval.py", []),
     ("urgency", "urgency_eval.py", []),
     ("places", "places_eval.py", []),
     ("pii", "pii_eval.py", []),
