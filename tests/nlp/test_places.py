@@ -8,7 +8,8 @@ from core.errors import InvalidInput
 from core.reference import ReferenceData
 from core.types import Place
 from nlp.normalize import for_model, strip_diacritics
-from nlp.places import PlaceExtractor, WardGazetteer, fold
+from nlp.places import PlaceExtractor, WardGazetteer
+from nlp.places_text import fold
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
 # Points at least 600 m inside each ward in the source polygons (see eval/data/places).

@@ -1,0 +1,77 @@
+"""Regular expressions of ``nlp.places`` over folded text, and the context tests built on them.
+
+Numbers (house, alley, road numbers), what comes before a ward name ("phường", "quận", a form
+of address), what makes a number no house number ("ngày 12") and a word part of a compound
+("giảng đường"): all matched on ``fold``ed text, where "đ" is "d" and no mark is left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.places_lexicon import _EVERYDAY
+from nlp.places_text import _Text, fold
+
+_NUM = r"\d{1,5}[a-h]?(?:/\d{1,5}[a-h]?)*"
+_NUM_END = r"(?![\w/]|[.,]\d)"
+_NUMBER = re.compile(rf"(?<![\w/.,]){_NUM}{_NUM_END}")
+_NUMBERED_NAME = re.compile(
+    rf"(?:so\s*\d{{1,4}}[a-h]?|\d{{1,4}}[a-h]?|[a-z]\d{{1,2}}){_NUM_END}"
+    r"(?!\s*(?:chieu|lan|km|m|met|cm|xe|nguoi|cai|con)(?!\w))"
+)
+_ROAD_NUMBER = re.compile(rf"\s*\.?\s*\d{{1,3}}[a-z]?{_NUM_END}")  # after "QL", "quốc lộ"
+_ALLEY_NUMBER = re.compile(rf"\s*(?:so\s*)?{_NUM}{_NUM_END}")  # after "hẻm"
+_HOUSE_NUMBER = re.compile(rf"\s*[:.]?\s*({_NUM}){_NUM_END}")  # after "số nhà"
+_MARKER_BEFORE = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*$")
+_ADMIN_BEFORE = re.compile(
+    r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
+)
+# A bare ward name right after a form of address or a shop is someone's or something's name:
+# "anh Long Bình nhà bên", "quán cơm Bình Thọ". Matched on the lowercased text as typed, so
+# "chi", "co", "ba" count only where diacritics are missing ("chỉ", "có" stay words).
+_NAMED_AFTER = re.compile(
+    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|quán \w+"
+    r"|quan \w+|tiệm \w+|tiem \w+|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang"
+    r"|khách sạn|khach san|công ty|cong ty|cty|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe"
+    r"|cafe)\s*$"
+)
+_NOT_HOUSE_BEFORE = re.compile(
+    r"(?<!\w)(?:ngay|luc|tu|den|hom|khu pho|kp|to|ap|phuong|p|f|quan|q|duong|ql|quoc lo|nga"
+    r"|tinh lo|lo|tang|phong|can ho|block|lau|so|lop|nam)\s*[.:]?\s*$"
+)
+# "giảng đường", "thiên đường", "thị trường", "yêu cầu": the word is not a street or landmark.
+_COMPOUND_BEFORE = re.compile(
+    r"(?<!\w)(?:giang|thien|tieu|thao|thanh|hoc|luong|mia|banh|thi|cong|dau|moi|hien|chien"
+    r"|ngu|thuong|lap|yeu|nhu|toan|dia) $"
+)
+_KTX = re.compile(r"(?<!\w)(?:ktx|k[yi] tuc xa)\s+khu\s+[a-z](?!\w)")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _looks_like_name(t: _Text, start: int, end: int) -> bool:
+    """A ward name without "phường" must look like a name. In a text with capitals it is
+    capitalised ("Trường Thọ", "Tam Bình"), or all lowercase and typed without diacritics
+    ("o linh trung"); not "trường thọ", nor "Tam binh" opening a sentence. Everyday words
+    ("truong thanh", "linh dong") must be capitalised."""
+    words = t.orig[start:end].split()
+    capitalised = all(w[:1].isupper() for w in words)
+    if t.folded[start:end] in _EVERYDAY:
+        return t.cased and capitalised
+    lowercase = all(w[:1].islower() for w in words) and t.typed_plain(start, end)
+    return not t.cased or capitalised or lowercase
+
+
+def _compound(folded: str, start: int) -> bool:
+    """True when the word at ``start`` ends a compound ("giảng đường", "thị trường")."""
+    return bool(_COMPOUND_BEFORE.search(folded[max(0, start - 8) : start]))
+
+
+def _not_house(folded: str, start: int) -> bool:
+    """True when the number at ``start`` follows "ngày", "phường", "khu phố" … (not a house)."""
+    return bool(_NOT_HOUSE_BEFORE.search(folded[max(0, start - 16) : start]))
+
+
+def _hint_key(alias: str) -> str:
+    """ "Q.9" -> r"q[\\s.]*9": a district alias as a pattern, separators and case free."""
+    tokens = re.findall(r"[a-z]+|\d+", fold(alias))
+    return r"[\s.]*".join(tokens)

@@ -1,0 +1,117 @@
+"""Folded text and phrase matching, the ground ``nlp.places`` works on.
+
+Every pattern runs over the ``normalize``d text folded to lowercase without diacritics,
+*position for position*, so a match is cut from the text as the citizen wrote it:
+"duong vo van ngan" gives the street "vo van ngan", "Đường Võ Văn Ngân" gives "Võ Văn Ngân".
+``for_model`` is not used, because its teencode turns "hem 12" into "không 12". ``_Lexicon``
+checks the spelling where diacritics were typed ("cầu", not "câu").
+
+    >>> fold("Đường Số 8")
+    'duong so 8'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nlp.normalize import normalize
+
+__all__ = ["fold"]
+
+_LETTERS = re.compile(r"[^\W\d_]+(?!\w)")
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x1F00):
+        low = chr(code).lower()
+        if len(low) != 1:
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", low) if unicodedata.category(c) != "Mn"
+        )
+        base = base.replace("đ", "d")
+        if len(base) == 1 and base != chr(code):
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, one character for one: 'Đường Số 8' -> 'duong so 8'."""
+    return text.translate(_FOLD)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.]+", "", text)
+
+
+def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One text as written (``orig``) and folded (``folded``, same length)."""
+
+    orig: str
+    folded: str
+    plain: bool  # < 30 % of the words carry diacritics: "duong" may stand for "đường"
+    cased: bool  # has upper- and lowercase letters: a capital then marks a name
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        orig = normalize(text)
+        folded = fold(orig)
+        cased = any(c.islower() for c in orig) and any(c.isupper() for c in orig)
+        words = [m.span() for m in _LETTERS.finditer(folded)]
+        marked = sum(orig[s:e].lower() != folded[s:e] for s, e in words)
+        return cls(orig, folded, marked < 0.3 * len(words) or not words, cased)
+
+    def typed_plain(self, start: int, end: int) -> bool:
+        return self.orig[start:end].lower() == self.folded[start:end]
+
+    def capital(self, pos: int) -> bool:
+        return self.cased and self.orig[pos : pos + 1].isupper()
+
+
+class _Lexicon:
+    """Phrases matched on folded text. Where the citizen typed diacritics the phrase must be
+    spelled as listed: per phrase for names (``words=False``: "Tam Đa" but not "tâm Đà"), per
+    text for common words (``words=True``: "duong" is "đường" only in a text typed mostly
+    without diacritics, since "dương" is another word)."""
+
+    def __init__(
+        self, phrases: Iterable[str], *, words: bool, exact: bool = False, open_end: bool = False
+    ) -> None:
+        self.words = words
+        self.spellings: dict[str, set[str]] = {}
+        for phrase in phrases:
+            key = _squash(fold(phrase))
+            self.spellings.setdefault(key, set()).add(_squash(normalize(phrase).lower()))
+        escaped = {re.escape(fold(p)) for p in phrases}
+        if not exact:
+            escaped = {re.sub(r"(?:\\ |\\\.)+", r"[\\s.]*", p) for p in escaped}
+        alternation = "|".join(sorted(escaped, key=len, reverse=True))
+        end = "" if open_end else r"(?!\w)"
+        self.pattern = re.compile(rf"(?:{alternation}){end}")
+        self.anywhere = re.compile(rf"(?<!\w)(?:{alternation}){end}")
+
+    def spelled(self, t: _Text, start: int, end: int) -> bool:
+        written = t.orig[start:end].lower()
+        if t.plain or (not self.words and written == t.folded[start:end]):
+            return True
+        return _squash(written) in self.spellings.get(_squash(t.folded[start:end]), ())
+
+    def match(self, t: _Text, pos: int) -> int | None:
+        """The end of a listed phrase starting at ``pos``, or None."""
+        m = self.pattern.match(t.folded, pos)
+        return m.end() if m and self.spelled(t, pos, m.end()) else None
+
+    def find(self, t: _Text) -> list[tuple[int, int]]:
+        return [m.span() for m in self.anywhere.finditer(t.folded) if self.spelled(t, *m.span())]
