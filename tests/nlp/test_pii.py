@@ -5,7 +5,8 @@ import pytest
 
 from core.reference import ReferenceData
 from nlp.normalize import strip_diacritics
-from nlp.pii import DATA_FILE, KINDS, PiiDetector, PiiSpan, find_pii, redact
+from nlp.pii import KINDS, PiiDetector, PiiSpan, find_pii, redact
+from nlp.pii_lexicon import DATA_FILE
 
 
 class FakeNer:

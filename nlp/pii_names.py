@@ -1,0 +1,272 @@
+"""Person names in one text, for ``nlp.pii``: rules first, NER only where rules cannot tell.
+
+A title or a name cue before a capitalised run ("anh …", "tôi là …"), or a full name starting
+with a surname, makes a name; known streets, wards, landmarks and bodies ("đường Võ Văn Ngân",
+"chợ Bà Chiểu", "Công an") never are. Capitalised runs the rules cannot explain are sent to the
+detector's NER tagger, a short window of their sentence at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from nlp.normalize import strip_diacritics
+from nlp.pii_lexicon import WORD
+from nlp.pii_text import Candidate, TextView
+
+if TYPE_CHECKING:
+    from nlp.pii import PiiDetector
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
+_MAX_NER_WINDOWS = 4  # NER calls per text at most
+
+
+class NameFinder:
+    """Person names in one text: rules first, NER for the capitalised runs rules cannot explain."""
+
+    def __init__(self, detector: PiiDetector, view: TextView) -> None:
+        self.detector = detector
+        self.lex = detector.lexicon
+        self.view = view
+        self.words = [(m.start(), m.end()) for m in WORD.finditer(view.text)]
+        self.place = self._place_flags()
+
+    def find(self) -> list[Candidate]:
+        found: list[Candidate] = []
+        unexplained: list[tuple[int, int]] = []
+        for run in self._runs():
+            verdict = self._judge(run)
+            if verdict == "person":
+                found.append(self._candidate(run, "rule"))
+            elif verdict == "unknown":
+                unexplained.append((self.words[run[0]][0], self.words[run[-1]][1]))
+        found.extend(self._lowercase_names())
+        if unexplained:
+            found.extend(self._ner_names(unexplained))
+        return found
+
+    def _place_flags(self) -> list[bool]:
+        """Words inside a known place or body name ("Bà Chiểu", "Công an", "Linh Trung").
+
+        A match that is only part of a longer capitalised run ("Nguyễn Hoàng" in "Nguyễn Hoàng
+        Phúc") or that follows a title ("bà Lê Thị Hoa") is a person's name, not the street.
+        """
+        text, cmp, words = self.view.text, self.view.cmp, self.words
+        places, heads = self.lex.places[self.view.ascii], self.lex.place_heads[self.view.ascii]
+        any_form = self.lex.places[True]
+        flags = [False] * len(words)
+        matches: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            if not (text[words[i][0]].isupper() or cmp[words[i][0] : words[i][1]] in heads):
+                i += 1
+                continue
+            n = min(self.lex.longest_place, len(words) - i)
+            capital = text[words[i][0]].isupper()
+            while n > 0:
+                joined = " ".join(cmp[a:b] for a, b in words[i : i + n])
+                known = joined in places or (capital and self._plain(i, i + n) in any_form)
+                if known and self._spaced(i, i + n - 1):
+                    flags[i : i + n] = [True] * n
+                    matches.append((i, i + n - 1))
+                    break
+                n -= 1
+            i += max(n, 1)
+        surnames, titles = self.lex.surnames, self.lex.titles[self.view.ascii]
+        for first, last in matches:
+            person_like = (
+                self._word(first) in surnames
+                and last > first
+                and all(self._is_title_case(k) for k in range(first, last + 1))
+            )
+            if (
+                (self._extends(first - 1, first, flags) and self._word(first - 1) in surnames)
+                or (person_like and self._extends(last + 1, last, flags))
+                or (person_like and titles.before.search(self._before(first, 30)))
+            ):
+                flags[first : last + 1] = [False] * (last + 1 - first)
+        return flags
+
+    def _plain(self, first: int, stop: int) -> str:
+        return " ".join(self.view.plain[a:b] for a, b in self.words[first:stop])
+
+    def _spaced(self, first: int, last: int) -> bool:
+        text, words = self.view.text, self.words
+        return all(text[words[k][1] : words[k + 1][0]] == " " for k in range(first, last))
+
+    def _extends(self, k: int, neighbour: int, flags: list[bool]) -> bool:
+        """Word ``k`` continues the capitalised run of ``neighbour`` and is no place itself."""
+        if not 0 <= k < len(self.words) or flags[k] or not self._is_title_case(k):
+            return False
+        word = self._cmp(k)
+        if word in self.lex.not_names or word in self.lex.markers[self.view.ascii].single:
+            return False
+        return self._spaced(min(k, neighbour), max(k, neighbour))
+
+    def _is_title_case(self, k: int) -> bool:
+        w = self.view.text[self.words[k][0] : self.words[k][1]]
+        return w[0].isupper() and (len(w) == 1 or w[1:].islower())
+
+    def _runs(self) -> Iterable[list[int]]:
+        run: list[int] = []
+        for k in range(len(self.words)):
+            ok = not self.place[k] and self._is_title_case(k)
+            joined = run and self.view.text[self.words[run[-1]][1] : self.words[k][0]] == " "
+            if ok and (not run or joined):
+                run.append(k)
+                continue
+            if run:
+                yield run
+            run = [k] if ok else []
+        if run:
+            yield run
+
+    def _word(self, k: int) -> str:
+        a, b = self.words[k]
+        return self.view.plain[a:b]
+
+    def _cmp(self, k: int) -> str:
+        a, b = self.words[k]
+        return self.view.cmp[a:b]
+
+    def _judge(self, run: list[int]) -> str:
+        """'person', 'place', 'unknown' (ask NER) or 'none'; trims ``run`` in place."""
+        titles, markers = self.lex.titles[self.view.ascii], self.lex.markers[self.view.ascii]
+        titled = bool(titles.before.search(self._before(run[0], 30)))
+        while run:
+            word = self._cmp(run[0])
+            if word in markers.single and not titled and self._leading_marker(word):
+                return "place"
+            if word in titles.single and not (titled and len(run) == 1):
+                titled = True
+            elif word not in self.lex.not_names:
+                break
+            run.pop(0)
+        cut = next((i for i, k in enumerate(run) if self._cmp(k) in self.lex.not_names), len(run))
+        del run[cut:]
+        if len(run) > 5:
+            return "unknown"
+        if not run or (len(run) == 1 and self.words[run[0]][1] - self.words[run[0]][0] == 1):
+            return "none"
+        start = self.words[run[0]][0]
+        if self.lex.name_cue.search(self.view.plain, max(0, start - 40), start):
+            return "person"
+        before = self._before(run[0], 40)
+        title, marker = titles.before.search(before), markers.before.search(before)
+        if marker and not (title and title.start() <= marker.start()):
+            return "place"
+        if titled or title:
+            return "person"
+        if len(run) >= 3 and self._word(run[0]) in self.lex.surnames:
+            return "person"
+        if len(run) == 1 and _clause_initial(self.view.cmp, start):
+            return "none"
+        return "unknown"
+
+    def _before(self, k: int, width: int) -> str:
+        start = self.words[k][0]
+        return self.view.cmp[max(0, start - width) : start]
+
+    def _leading_marker(self, word: str) -> bool:
+        """'Đường' opening a run marks a place; typed without diacritics, 'Duong' may be a name."""
+        return not self.view.ascii or word not in self.lex.surnames
+
+    def _candidate(self, run: list[int], source: str) -> Candidate:
+        start, end = self.words[run[0]][0], self.words[run[-1]][1]
+        return Candidate(self.view.span("person", start, end, source), 2 if source == "rule" else 1)
+
+    def _lowercase_names(self) -> Iterable[Candidate]:
+        """'toi ten la nguyen van an', 'Họ tên: TRẦN THỊ BÍCH': a cue, a surname, up to 3 more."""
+        text, plain = self.view.text, self.view.plain
+        for m in self.lex.name_cue_any.finditer(plain):
+            pos, taken = m.end(), []
+            for w in WORD.finditer(plain, pos):
+                written = text[w.start() : w.end()]
+                cased = written.islower() or (written.isupper() and len(written) > 1)
+                if w.start() != pos or len(taken) == 4 or not cased:
+                    break
+                if not taken and w.group() not in self.lex.lowercase_surnames:
+                    break
+                if w.group() in self.lex.stopwords and not (
+                    len(taken) >= 2 and re.match(r"\s*(?:[,.;:!?)]|$)", text[w.end() :])
+                ):
+                    break
+                taken.append(w)
+                pos = w.end() + 1 if text[w.end() : w.end() + 1] == " " else -1
+            if len(taken) >= 2:
+                span = self.view.span("person", taken[0].start(), taken[-1].end(), "rule")
+                yield Candidate(span, 2)
+
+    def _ner_names(self, unexplained: list[tuple[int, int]]) -> Iterable[Candidate]:
+        windows = self._ner_windows(unexplained)
+        self.detector.texts_with_ner += bool(windows)
+        for w_start, w_end in windows:
+            tagged = self.detector._tag(self.view.text[w_start:w_end])
+            for a, b in _aligned_entities(self.view.plain, w_start, w_end, tagged, "PER"):
+                run = [k for k, (ws, we) in enumerate(self.words) if a <= ws and we <= b]
+                run = [k for k in run if not self.place[k] and self._is_title_case(k)]
+                contiguous = run and run == list(range(run[0], run[-1] + 1))
+                if contiguous and self._judge(run) in ("person", "unknown") and run:
+                    yield self._candidate(run, "ner")
+
+    def _ner_windows(self, unexplained: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Short stretches of their sentences around the unexplained runs, merged, at most a few.
+
+        NER time grows with the text it reads, so it reads ~40 characters on each side of a
+        run, never a whole long post; a capitalised run longer than a name is a heading.
+        """
+        text = self.view.text
+        sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+        windows: list[tuple[int, int]] = []
+        for a, b in unexplained:
+            if b - a > _NER_CONTEXT:
+                continue
+            s_start, s_end = next(((s, e) for s, e in sentences if s <= a and b <= e), (a, b))
+            start = text.rfind(" ", s_start, max(s_start, a - _NER_CONTEXT)) + 1 or s_start
+            end = text.find(" ", min(s_end, b + _NER_CONTEXT), s_end)
+            end = s_end if end == -1 else end
+            if windows and start <= windows[-1][1] and end - windows[-1][0] <= 3 * _NER_CONTEXT:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            elif windows and start < windows[-1][1]:
+                windows.append((windows[-1][1], end))
+            else:
+                windows.append((start, end))
+        return windows[:_MAX_NER_WINDOWS]
+
+
+def _aligned_entities(
+    plain: str, start: int, end: int, tagged: list[tuple[str, str]], label: str
+) -> Iterable[tuple[int, int]]:
+    """Character spans of ``label`` entities; tokens are found again in the plain text."""
+    pos, current = start, None
+    for token, tag in tagged:
+        syllables = strip_diacritics(token.lower()).split()
+        if not syllables:
+            continue
+        pattern = r"\s+".join(map(re.escape, syllables))
+        m = re.compile(pattern).search(plain, pos, end)
+        if m is None:
+            continue
+        pos = m.end()
+        if tag == f"B-{label}" or (tag == f"I-{label}" and current is None):
+            if current is not None:
+                yield current
+            current = (m.start(), m.end())
+        elif tag == f"I-{label}" and current is not None:
+            current = (current[0], m.end())
+        elif current is not None:
+            yield current
+            current = None
+    if current is not None:
+        yield current
+
+
+def _clause_initial(cmp: str, start: int) -> bool:
+    """At the start, after punctuation, an emoji, a hashtag or a call ("Ad ơi Mất điện")."""
+    before = cmp[max(0, start - 30) : start].rstrip()
+    if not before or not before[-1].isalnum() or before.endswith(("ơi", " oi")):
+        return True
+    return before.split()[-1].startswith("#")
