@@ -244,7 +244,8 @@ TEXTCAT_TASKS = ("sentiment", "toxicity", "spam", "relevance", "vsfc_topic")
 @click.argument("tasks", nargs=-1, required=True, type=click.Choice(TEXTCAT_TASKS))
 def train_textcat(tasks: tuple[str, ...]) -> None:
     """Train text classifiers on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
-    from services.train_textcat import FeatureCache, train_textcat_files
+    from services.textcat_evaluation import FeatureCache
+    from services.train_textcat import train_textcat_files
 
     settings = load_settings()
     setup_logging(settings)

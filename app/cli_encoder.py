@@ -32,6 +32,7 @@ def train_encoder(
 ) -> None:
     """Fine-tune the encoder on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
     from nlp.textcat import TextCategorizer
+    from services.textcat_data import rebuild_of
     from services.train_encoder import (
         HEADS,
         TrainSettings,
@@ -39,7 +40,6 @@ def train_encoder(
         measure_encoder_files,
         train_encoder_files,
     )
-    from services.train_textcat import rebuild_of
 
     settings = load_settings()
     setup_logging(settings)

@@ -29,7 +29,8 @@ from nlp.encoder import TunedEncoder
 from nlp.linear_training import Example, evaluate
 from nlp.textcat import TextCategorizer
 from services.encoder_eval import blend_predictor
-from services.train_textcat import FeatureCache, rebuild_of, task_data
+from services.textcat_data import rebuild_of, task_data
+from services.textcat_evaluation import FeatureCache
 
 LABELS = ROOT / "eval" / "data" / "aivivn_reread" / "labels.jsonl"
 CLASSES = ("negative", "positive")

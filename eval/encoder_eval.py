@@ -37,14 +37,9 @@ from services.encoder_eval import (
     blend_predictor,
     encoder_predictor,
 )
+from services.textcat_data import rebuild_of, task_data
+from services.textcat_evaluation import FeatureCache, evaluate_sets, predictor
 from services.train_encoder import HEADS
-from services.train_textcat import (
-    FeatureCache,
-    evaluate_sets,
-    predictor,
-    rebuild_of,
-    task_data,
-)
 
 # (head, set, metric, target) from the issue
 TARGETS = [

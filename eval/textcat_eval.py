@@ -26,14 +26,8 @@ sys.path.insert(0, str(ROOT))
 from nlp import features, segment
 from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
-from services.train_textcat import (
-    ALL_TASKS,
-    FeatureCache,
-    evaluate_sets,
-    predictor,
-    rebuild_of,
-    task_data,
-)
+from services.textcat_data import ALL_TASKS, rebuild_of, task_data
+from services.textcat_evaluation import FeatureCache, evaluate_sets, predictor
 
 
 def print_metrics(task: str, name: str, m: dict) -> None:

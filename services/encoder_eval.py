@@ -19,14 +19,9 @@ from core.types import Label
 from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, refine
 from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
-from services.train_textcat import (
-    EvalSet,
-    FeatureCache,
-    Predict,
-    evaluate_sets,
-    metrics_section,
-    table,
-)
+from services.textcat_card import metrics_section, table
+from services.textcat_data import EvalSet
+from services.textcat_evaluation import FeatureCache, Predict, evaluate_sets
 
 
 def encoder_predictor(encoder: TunedEncoder, head: str) -> Predict:

@@ -39,7 +39,7 @@ from core.errors import InvalidInput
 from nlp.embed import E5Tokenizer, E5Weights
 from nlp.encoder import EncoderFiles, TunedEncoder
 from nlp.normalize import for_model, strip_diacritics
-from services.train_textcat import EvalSet, task_data
+from services.textcat_data import EvalSet, task_data
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 200  # steps between progress lines in the log

@@ -18,7 +18,8 @@ from services.encoder_eval import (
     reweighted,
     training_prior,
 )
-from services.train_textcat import FeatureCache, rebuild_of
+from services.textcat_data import rebuild_of
+from services.textcat_evaluation import FeatureCache
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 CLASSES = ("common", "rare")

@@ -12,17 +12,16 @@ from core.errors import InvalidInput
 from nlp.linear_training import is_held_out, load_examples
 from nlp.normalize import strip_diacritics
 from nlp.textcat import TASKS, textcat_for
-from services.train_textcat import (
-    FeatureCache,
-    OneVsRestCandidate,
+from services.textcat_data import (
     read_aivivn,
     read_victsd,
     read_vihsd,
     read_vnexpress,
     read_vsfc,
     task_data,
-    train_textcat_files,
 )
+from services.textcat_evaluation import FeatureCache
+from services.train_textcat import OneVsRestCandidate, train_textcat_files
 
 DATA = PROJECT_DIR / "eval" / "data"
 
