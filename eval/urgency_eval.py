@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from nlp import features
 from nlp.linear_training import load_examples, split_held_out, without_diacritics
 from nlp.normalize import for_model
-from nlp.urgency import UrgencyClassifier, UrgencyRules
+from nlp.urgency import UrgencyClassifier
+from nlp.urgency_rules import UrgencyRules
 from services.train_urgency import evaluate_urgency
 
 SYSTEMS = (

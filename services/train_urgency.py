@@ -31,15 +31,8 @@ from nlp.linear_training import (
     without_diacritics,
 )
 from nlp.normalize import for_model
-from nlp.urgency import (
-    LEVELS,
-    STEM,
-    RuleVerdict,
-    Urgency,
-    UrgencyClassifier,
-    UrgencyRules,
-    load_urgency_model,
-)
+from nlp.urgency import STEM, Urgency, UrgencyClassifier, load_urgency_model
+from nlp.urgency_rules import LEVELS, RuleVerdict, UrgencyRules
 from services.training import confusion_rows
 
 log = logging.getLogger(__name__)

@@ -16,16 +16,9 @@ from nlp import features
 from nlp.linear import LinearTextModel
 from nlp.linear_training import is_held_out, load_examples
 from nlp.normalize import for_model, strip_diacritics
-from nlp.urgency import (
-    LEVELS,
-    RULES_PATH,
-    UrgencyClassifier,
-    UrgencyRules,
-    fold,
-    load_urgency_model,
-    rank,
-    required_syllables,
-)
+from nlp.urgency import UrgencyClassifier, load_urgency_model
+from nlp.urgency_patterns import fold, required_syllables
+from nlp.urgency_rules import LEVELS, RULES_PATH, UrgencyRules, rank
 
 MODEL = PROJECT_DIR / "models" / "urgency"
 DATA = PROJECT_DIR / "eval" / "data" / "urgency"

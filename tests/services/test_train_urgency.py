@@ -8,7 +8,8 @@ import pytest
 
 from app.settings import PROJECT_DIR
 from nlp.linear_training import Example
-from nlp.urgency import LEVELS, UrgencyClassifier, load_urgency_model
+from nlp.urgency import UrgencyClassifier, load_urgency_model
+from nlp.urgency_rules import LEVELS
 from services.train_urgency import critical_scores, rule_counts, train_urgency_files
 
 DATA = PROJECT_DIR / "eval" / "data" / "urgency"
