@@ -24,7 +24,8 @@ from core.open311 import Open311Catalogue
 from core.ports import ChunkStore
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
-from nlp.embed import FastE5Embedder, weights_path
+from nlp.e5_weights import weights_path
+from nlp.embed import FastE5Embedder
 from services.accounts import AccountService
 from services.annotation import InProcessAnnotationWorker
 from services.documents import DocumentIndexService

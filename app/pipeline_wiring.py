@@ -12,7 +12,8 @@ from __future__ import annotations
 from app.lazy import cached_property
 from app.settings import Settings
 from core.reference import ReferenceData
-from nlp.embed import FastE5Embedder, LexicalEmbedder
+from nlp.embed import FastE5Embedder
+from nlp.embed_hashing import LexicalEmbedder
 from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline

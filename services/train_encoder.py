@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from core.errors import InvalidInput
-from nlp.embed import E5Tokenizer, E5Weights
+from nlp.e5_tokenizer import E5Tokenizer
+from nlp.e5_weights import E5Weights
 from nlp.encoder import EncoderFiles, TunedEncoder
 from nlp.normalize import for_model, strip_diacritics
 from services.textcat_data import EvalSet, task_data

@@ -13,7 +13,7 @@ from api.app import create_app
 from app.container import Container
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
-from nlp.embed import HashingEmbedder
+from nlp.embed_hashing import HashingEmbedder
 from services.documents import DocumentIndexService
 from services.search import MAX_QUERY_CHARS, SearchService
 from stores.qdrant import EdgeChunkStore

@@ -18,7 +18,7 @@ from bots.core.dialogue import BotServices, DialogueEngine
 from bots.core.ratelimit import RateLimiter
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
-from nlp.embed import HashingEmbedder
+from nlp.embed_hashing import HashingEmbedder
 from nlp.nlu import NluParser
 from nlp.textcat import textcat_for
 from services.documents import DocumentIndexService

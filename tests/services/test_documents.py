@@ -14,7 +14,7 @@ from core.documents import DocumentFilter, SearchMode, SourceDocument
 from core.errors import ExternalServiceError, NotFound
 from indexer.chunking import StructuralChunker
 from indexer.sparse import Bm25Encoder
-from nlp.embed import HashingEmbedder
+from nlp.embed_hashing import HashingEmbedder
 from services.documents import DocumentIndexService, IndexReport
 from stores.qdrant import EdgeChunkStore
 

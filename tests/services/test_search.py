@@ -16,7 +16,8 @@ from core.errors import InvalidInput
 from indexer.chunking import StructuralChunker
 from indexer.snippets import Snippet
 from indexer.sparse import Bm25Encoder
-from nlp.embed import FastE5Embedder, HashingEmbedder
+from nlp.embed import FastE5Embedder
+from nlp.embed_hashing import HashingEmbedder
 from services.documents import DocumentIndexService
 from services.search import (
     MAX_LIMIT,

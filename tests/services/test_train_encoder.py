@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.embed import E5Tokenizer, E5Weights
+from nlp.e5_tokenizer import E5Tokenizer
+from nlp.e5_weights import E5Weights
 from nlp.encoder import TunedEncoder
 from nlp.encoder_torch import E5Torch
 from nlp.normalize import for_model
