@@ -33,6 +33,11 @@ _SOURCES = {
         "less its held-out fifth",
         "GPL-3.0-or-later",
     ),
+    "civic_toxicity": (
+        "`eval/data/toxicity/`, citizens' messages (angry but clean, profane, abusive) written by "
+        "the langnghe developers with ViHSD's label definitions, less its held-out fifth",
+        "GPL-3.0-or-later",
+    ),
     "vihsd": ("ViHSD train split, social comments (Luu et al., IEA/AIE 2021)", _RESEARCH),
     "uit_victsd": (
         "UIT-ViCTSD train split, news comments, toxic → offensive (Nguyen et al., 2021)",

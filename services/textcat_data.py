@@ -51,6 +51,7 @@ WEIGHTS: dict[str, float] = {
     "uit_vsfc_topic": 1.0,
     "aivivn2019": 1.0,
     "civic_sentiment": 2.0,
+    "civic_toxicity": 2.0,
     "vihsd": 1.0,
     "uit_victsd": 0.5,
     "spam_seed": 1.0,
@@ -222,6 +223,7 @@ def task_data(task: str, data_dir: Path, shared: Path, limit: int | None = None)
             "held-out fifth of the router seed: civil complaints, all clean (accuracy = share "
             "kept clean)",
         )
+        _own(data_dir, "toxicity", "civic_toxicity", data, TASKS[task])
     elif task == "spam":
         _own(data_dir, "spam", "spam_seed", data, TASKS[task])
         data.add("router_seed", _router_seed(data_dir, "not_spam"))

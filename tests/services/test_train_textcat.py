@@ -35,6 +35,7 @@ DATA = PROJECT_DIR / "eval" / "data"
         ("civic_sentiment", {"negative": 100, "neutral": 90, "positive": 90}),
         ("spam", {"spam": 200, "not_spam": 200}),
         ("relevance", {"relevant": 250, "irrelevant": 250}),
+        ("toxicity", {"clean": 150, "offensive": 100, "hate": 100}),
     ],
 )
 def test_own_sets_are_large_enough_and_labelled_with_task_classes(
@@ -51,11 +52,32 @@ def test_own_sets_are_large_enough_and_labelled_with_task_classes(
     assert 0.12 < held / len(texts) < 0.28
 
 
-@pytest.mark.parametrize("folder", ["civic_sentiment", "spam", "relevance"])
+@pytest.mark.parametrize("folder", ["civic_sentiment", "spam", "relevance", "toxicity"])
 def test_own_sets_mix_text_with_and_without_diacritics(folder: str) -> None:
     texts = [e.text for e in load_examples(DATA / folder)]
     plain = [t for t in texts if strip_diacritics(t) == t]
     assert 0.05 < len(plain) / len(texts) < 0.5
+
+
+@pytest.mark.parametrize(
+    ("task", "folder"),
+    [
+        ("sentiment", "civic_sentiment_fresh"),
+        ("spam", "spam_fresh"),
+        ("relevance", "relevance_fresh"),
+        ("toxicity", "toxicity_fresh"),
+    ],
+)
+def test_blind_sets_are_scored_as_fresh_and_never_trained_on(
+    task: str, folder: str, shared: Path
+) -> None:
+    data = task_data(task, DATA, shared)
+    fresh = data.evals["fresh"]
+    assert fresh.note == f"blind test set eval/data/{folder}"
+    assert len(fresh.examples) >= 100
+    assert {e.label for e in fresh.examples} <= set(TASKS[task])
+    trained = {e.text for e in data.train}
+    assert not [e.text for e in fresh.examples if e.text in trained]
 
 
 # --- readers of the public corpora, on a tiny hand-made copy of their formats -----------------
