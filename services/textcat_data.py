@@ -224,6 +224,14 @@ def task_data(task: str, data_dir: Path, shared: Path, limit: int | None = None)
             "kept clean)",
         )
         _own(data_dir, "toxicity", "civic_toxicity", data, TASKS[task])
+        if "fresh" in data.evals:  # what hiding uses: offensive and hate alike
+            data.evals["fresh_toxic"] = EvalSet(
+                [Example(e.text, "clean" if e.label == "clean" else "toxic")
+                 for e in data.evals["fresh"].examples],
+                ("clean", "toxic"),
+                "the blind set as toxic vs clean (offensive or hate count as toxic)",
+                {"offensive": "toxic", "hate": "toxic"},
+            )  # fmt: skip
     elif task == "spam":
         _own(data_dir, "spam", "spam_seed", data, TASKS[task])
         data.add("router_seed", _router_seed(data_dir, "not_spam"))

@@ -80,6 +80,17 @@ def test_blind_sets_are_scored_as_fresh_and_never_trained_on(
     assert not [e.text for e in fresh.examples if e.text in trained]
 
 
+def test_the_blind_toxicity_set_is_also_scored_as_toxic_or_clean(shared: Path) -> None:
+    data = task_data("toxicity", DATA, shared)
+    three, two = data.evals["fresh"], data.evals["fresh_toxic"]
+    assert [e.text for e in two.examples] == [e.text for e in three.examples]
+    assert Counter(e.label for e in two.examples) == {
+        "clean": sum(e.label == "clean" for e in three.examples),
+        "toxic": sum(e.label != "clean" for e in three.examples),
+    }
+    assert two.mapping == {"offensive": "toxic", "hate": "toxic"}
+
+
 # --- readers of the public corpora, on a tiny hand-made copy of their formats -----------------
 
 
