@@ -16,6 +16,14 @@ AIVIVN F1 0.904 (0.903), topic accuracy 0.883 (0.881), but ViHSD F1 0.672 (0.681
 the committed model stays the 2-epoch one. The same files measure up to ~0.008 apart on
 different machines (int8 kernels differ by CPU).
 
+Also tried and not kept (2026-11-27, session 4): the same 2-epoch settings with the 450 civic
+toxicity texts added (``eval/data/toxicity``; 27 min here). Civic text improved (toxicity held-out
+fifth 0.695 → 0.808 macro-F1, blind toxicity set 0.584 → 0.655, blind civic sentiment 0.808 →
+0.864, the blend's numbers), but the dev targets slipped: UIT-VSFC 0.929 / 0.817 (targets 0.93 /
+0.82) and ViHSD 0.678 (0.68), so the committed encoder was kept. A run's dev numbers move by a few
+thousandths with the data order; the next encoder should be chosen on a held-out part of the
+training data, not on these dev splits.
+
     >>> result = train_encoder_files(Path("eval/data"), Path("models"), Path("../shared/data"))
 """
 
