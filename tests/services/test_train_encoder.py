@@ -29,7 +29,7 @@ TINY = TrainSettings(tune=1, epochs=1, batch_size=16, max_tokens=32, limit=24)
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own sets, cut to a few lines each (the public corpora are cut by limit)."""
     out = tmp_path_factory.mktemp("data")
-    for name in ("civic_sentiment", "router_seed"):
+    for name in ("civic_sentiment", "router_seed", "toxicity"):
         (out / name).mkdir()
         for path in sorted((ROOT / "eval" / "data" / name).glob("*.jsonl"))[:4]:
             lines = path.read_text(encoding="utf-8").splitlines()[:12]
