@@ -102,7 +102,7 @@ def accuracy_predictor(
             encoder.probabilities([for_model(t) for t in texts])[head], encoder_prior, 0.5
         )
         answers = [linear.classify(*cache.analyzed(t)).scores for t in texts]
-        lin = np.array([[a[c] for c in classes] for a in answers]).reshape(len(texts), -1)
+        lin = np.array([[a[c] for c in classes] for a in answers]).reshape(len(texts), len(classes))
         both = (1.0 - BLEND_WEIGHT) * reweighted(lin, linear_prior, 1.0) + BLEND_WEIGHT * enc
         return [(classes[int(p.argmax())], float(p.max())) for p in both]
 

@@ -71,6 +71,12 @@ def test_a_skewed_prior_turns_a_slight_lean_to_the_rare_class_into_the_common_on
     assert decided[0][1] == pytest.approx(expected)
 
 
+def test_no_texts_give_no_answers() -> None:
+    fakes = _Fakes({"common": 900, "rare": 100})
+    fakes.encoder.probabilities = lambda texts: {"topic": np.zeros((0, 2))}
+    assert accuracy_predictor(fakes.encoder, "topic", fakes.linear)([]) == []
+
+
 def test_with_a_uniform_prior_it_answers_like_the_plain_blend() -> None:
     fakes = _Fakes({"common": 500, "rare": 500})
     decided = accuracy_predictor(fakes.encoder, "topic", fakes.linear)(["a"])
