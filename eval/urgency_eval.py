@@ -8,7 +8,8 @@ macro-F1, per-class recall, the worst confusions, recall and precision of ``crit
 critical texts that were missed; then how often each rule fired. The held-out part is never
 trained on (``nlp.linear_training.is_held_out``). The same measures follow on the fresh set
 (``eval/data/urgency_fresh``, 200 texts written by someone who had not seen the rules, the model
-or its data; never trained on; see its README for what was changed after its first run).
+or its data; never trained on; see its README for what was changed after its first run) and on a
+second one written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot dangers).
 ``--probe`` also runs the rules over the router's seed set (not labelled for urgency) and lists
 the texts they call critical, to read for false alarms. The speed section times the rules alone
 and the classifier with features precomputed (texts per second).
@@ -113,19 +114,24 @@ def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
           f"nlp.features.analyze alone: {a:,.0f}/s")  # fmt: skip
 
 
+# Blind sets, in the order they were written (each README tells its history).
+FRESH_DIRS = [ROOT / "eval" / "data" / name for name in ("urgency_fresh", "urgency_fresh2")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "urgency")
     ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "data" / "urgency")
-    ap.add_argument("--fresh-dir", type=Path, default=ROOT / "eval" / "data" / "urgency_fresh")
+    ap.add_argument("--fresh-dir", type=Path, nargs="*", default=FRESH_DIRS)
     ap.add_argument("--probe", action="store_true", help="list router-seed texts rules flag")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
     examples = load_examples(args.data_dir)
     _, held_out = split_held_out(examples)
     print_all(evaluate_urgency(args.model_dir, held_out), "held-out part", rule_counts=True)
-    if args.fresh_dir.is_dir():
-        print_all(evaluate_urgency(args.model_dir, load_examples(args.fresh_dir)), "fresh set")
+    for fresh in args.fresh_dir:
+        if fresh.is_dir():
+            print_all(evaluate_urgency(args.model_dir, load_examples(fresh)), f"{fresh.name} set")
     clf = UrgencyClassifier(args.model_dir)
     clf.warm_up()
     if args.probe:

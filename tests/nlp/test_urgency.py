@@ -117,6 +117,18 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Con gái tôi 7 tuổi bị lạc ở chợ Thủ Đức từ chiều tới giờ chưa về", "missing_person"),
         ("Có người đứng trên lan can cầu Rạch Chiếc đòi nhảy cầu", "self_harm"),
         ("Cứu với, nước ngập tới ngực rồi", "rescue_call"),
+        # phrasings added after the second blind set (rules version 2026-11-27.2)
+        ("Có ông nằm bất động trước cổng chợ Thủ Đức nãy giờ", "unconscious"),
+        ("Bác bảo vệ té cầu thang, gọi hoài không dậy", "unconscious"),
+        ("Chú xe ôm đập đầu xuống lề không ngồi dậy nổi", "unconscious"),
+        ("Thằng nhỏ nhà bên miệng đang sùi bọt trắng", "unconscious"),
+        ("Cô hàng xóm uống thuốc chuột sau khi cãi nhau", "unconscious"),
+        ("Mấy đứa học sinh ăn xôi cổng trường xong xỉu luôn", "unconscious"),
+        ("Một thanh niên trèo lên thành cầu Sài Gòn khóc nói không muốn sống", "self_harm"),
+        ("Nước cống chảy mạnh cuốn chiếc dép với đứa bé trôi đi", "water"),
+        ("Bà tôi trượt xuống con kênh sau nhà", "water"),
+        ("Hai đứa nhỏ tắm sông Sài Gòn giờ không thấy đâu", "water"),
+        ("Phòng bên khách sạn có khói bay ra dưới khe cửa, gõ không ai mở", "fire"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -203,6 +215,11 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Đi dạo công viên buổi tối mà sợ quá",
         "Nước màu vàng đục, người dân không dám nấu ăn",
         "Hôm nay trời đẹp quá, chúc mọi người cuối tuần vui vẻ",
+        "Hố ga đầu hẻm mỗi khi mưa nước sủi bọt, trào ngược ra đường",
+        "Gọi đường dây nóng của phường hoài không ai nghe máy",
+        "Con mèo nằm im re trên nóc xe cả buổi",
+        "Nóng quá muốn xỉu luôn, cúp điện cả ngày",
+        "Cứ tối là có mùi khét với khói từ bãi đất trống, chắc ai đốt dây điện",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
