@@ -180,6 +180,20 @@ def _own(data_dir: Path, name: str, source: str, data: TaskData, classes: Sequen
         )
 
 
+#: How a model's toxicity labels count on a set that only tells toxic from clean.
+AS_TOXIC = {"offensive": "toxic", "hate": "toxic"}
+
+
+def _toxic_or_clean(examples: Sequence[Example], what: str) -> EvalSet:
+    """``examples`` scored toxic vs clean: offensive and hate (as labels and answers) are toxic."""
+    return EvalSet(
+        [Example(e.text, AS_TOXIC.get(e.label, e.label)) for e in examples],
+        ("clean", "toxic"),
+        f"{what}, toxic vs not (offensive or hate count as toxic)",
+        AS_TOXIC,
+    )
+
+
 # --- the four tasks -------------------------------------------------------------------------
 
 
@@ -205,15 +219,8 @@ def task_data(task: str, data_dir: Path, shared: Path, limit: int | None = None)
         data.evals["vihsd_dev"] = EvalSet(
             _keep(read_vihsd(shared, "dev"), limit), TASKS[task], "ViHSD dev split"
         )
-        toxic = [
-            Example(e.text, "toxic" if e.label == "offensive" else "clean")
-            for e in _keep(read_victsd(shared, "valid"), limit)
-        ]
-        data.evals["victsd_valid_toxic"] = EvalSet(
-            toxic,
-            ("clean", "toxic"),
-            "UIT-ViCTSD valid split, toxic vs not (offensive or hate count as toxic)",
-            {"offensive": "toxic", "hate": "toxic"},
+        data.evals["victsd_valid_toxic"] = _toxic_or_clean(
+            _keep(read_victsd(shared, "valid"), limit), "UIT-ViCTSD valid split"
         )
         seed_train, seed_held = split_held_out(_router_seed(data_dir, "clean"))
         data.add("router_seed_clean", seed_train)
@@ -225,13 +232,9 @@ def task_data(task: str, data_dir: Path, shared: Path, limit: int | None = None)
         )
         _own(data_dir, "toxicity", "civic_toxicity", data, TASKS[task])
         if "fresh" in data.evals:  # what hiding uses: offensive and hate alike
-            data.evals["fresh_toxic"] = EvalSet(
-                [Example(e.text, "clean" if e.label == "clean" else "toxic")
-                 for e in data.evals["fresh"].examples],
-                ("clean", "toxic"),
-                "the blind set as toxic vs clean (offensive or hate count as toxic)",
-                {"offensive": "toxic", "hate": "toxic"},
-            )  # fmt: skip
+            data.evals["fresh_toxic"] = _toxic_or_clean(
+                data.evals["fresh"].examples, "the blind set"
+            )
     elif task == "spam":
         _own(data_dir, "spam", "spam_seed", data, TASKS[task])
         data.add("router_seed", _router_seed(data_dir, "not_spam"))
