@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 
 from core.types import Label
-from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, refine
+from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, blend, refine
 from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
 from services.textcat_card import metrics_section, table
@@ -89,8 +89,8 @@ def accuracy_predictor(
     undoes the weighting: linear probabilities times the prior, the encoder's times its square
     root (the powers follow from the weights and were not fitted: on the UIT-VSFC dev split
     0.5 and 0.25 scored 0.898 against these 0.892, and were not taken), each renormalised, then
-    every text is blended with ``BLEND_WEIGHT``. The priors are the label counts in each
-    model's own metadata.
+    every text is blended as the pipeline blends (``nlp.encoder.blend``). The priors are the
+    label counts in each model's own metadata.
     """
     cache = cache if cache is not None else FeatureCache()
     classes = encoder.files.classes[head]
@@ -98,13 +98,14 @@ def accuracy_predictor(
     encoder_prior = training_prior(encoder.files.meta["label_counts"][head], classes)
 
     def predict(texts: Sequence[str]) -> list[tuple[str, float]]:
-        enc = reweighted(
-            encoder.probabilities([for_model(t) for t in texts])[head], encoder_prior, 0.5
-        )
-        answers = [linear.classify(*cache.analyzed(t)).scores for t in texts]
-        lin = np.array([[a[c] for c in classes] for a in answers]).reshape(len(texts), len(classes))
-        both = (1.0 - BLEND_WEIGHT) * reweighted(lin, linear_prior, 1.0) + BLEND_WEIGHT * enc
-        return [(classes[int(p.argmax())], float(p.max())) for p in both]
+        probs = encoder.probabilities([for_model(t) for t in texts])[head]
+        out = []
+        for text, enc in zip(texts, reweighted(probs, encoder_prior, 0.5), strict=True):
+            scores = linear.classify(*cache.analyzed(text)).scores
+            lin = reweighted(np.array([scores[c] for c in classes]), linear_prior, 1.0)
+            answer = blend(Label("", 0.0, dict(zip(classes, lin, strict=True))), enc, classes)
+            out.append((answer.label, answer.score))
+        return out
 
     return predict
 
@@ -124,9 +125,10 @@ def evaluate_encoder(
     for head, sets in evals.items():
         kinds: dict[str, Predict] = {"encoder": encoder_predictor(encoder, head)}
         if blend_with is not None:
-            kinds["blend"] = blend_predictor(encoder, head, blend_with(head), cache)
+            linear = blend_with(head)
+            kinds["blend"] = blend_predictor(encoder, head, linear, cache)
             if head in ACCURACY_HEADS:
-                kinds[ACCURACY_KIND] = accuracy_predictor(encoder, head, blend_with(head), cache)
+                kinds[ACCURACY_KIND] = accuracy_predictor(encoder, head, linear, cache)
         for kind, predict in kinds.items():
             for name, m in evaluate_sets(predict, sets).items():
                 out[kind][f"{head}/{name}"] = m
