@@ -29,7 +29,7 @@ from nlp.encoder import TunedEncoder
 from nlp.linear_training import Example, evaluate
 from nlp.textcat import TextCategorizer
 from services.encoder_eval import blend_predictor
-from services.textcat_data import rebuild_of, task_data
+from services.textcat_data import read_aivivn, rebuild_of
 from services.textcat_evaluation import FeatureCache
 
 LABELS = ROOT / "eval" / "data" / "aivivn_reread" / "labels.jsonl"
@@ -51,11 +51,10 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", type=Path, default=ROOT / "models")
-    ap.add_argument("--data-dir", type=Path, default=ROOT / "eval" / "data")
     ap.add_argument("--shared-dir", type=Path, default=ROOT.parent / "shared" / "data")
     args = ap.parse_args()
     reader = {r["id"]: r["reader"] for r in map(json.loads, LABELS.read_text().splitlines())}
-    dev = task_data("sentiment", args.data_dir, args.shared_dir).evals["aivivn2019_dev"].examples
+    _, dev = read_aivivn(args.shared_dir)  # the dev tenth that ``task_data`` evaluates on
     gold = [e for e in dev if text_id(e.text) in reader]
     if len(gold) != len(reader):
         sys.exit(f"only {len(gold)} of {len(reader)} re-read texts found in the AIVIVN dev tenth")
