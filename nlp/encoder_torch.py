@@ -112,11 +112,13 @@ class E5Torch(nn.Module):
         self.emb_norm.requires_grad_(False)
 
     @torch.no_grad()
-    def bottom(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Id lists → (hidden states after the frozen layers, validity mask)."""
+    def bottom(
+        self, batch: Sequence[Sequence[int]], device: str = "cpu"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Id lists → (hidden states after the frozen layers, validity mask), on ``device``."""
         x, lengths = input_embeddings(self.w, batch)
-        valid = torch.from_numpy(np.arange(x.shape[1])[None, :] < lengths[:, None])
-        hidden = self.emb_norm(torch.from_numpy(x))
+        valid = torch.from_numpy(np.arange(x.shape[1])[None, :] < lengths[:, None]).to(device)
+        hidden = self.emb_norm(torch.from_numpy(x).to(device))
         for layer in self.frozen:
             hidden = layer(hidden, valid)
         return hidden, valid

@@ -155,6 +155,8 @@ def card(files: EncoderFiles, metrics: dict[str, dict[str, dict[str, Any]]]) -> 
     history = ", ".join(f"epoch {e['epoch']}: loss {e['loss']}, {e['seconds']} s"
                         for e in info["history"])  # fmt: skip
     size = sum(np.asarray(a).nbytes for a in files.tuned.values()) / 2**20
+    where = info.get("fitted_on", "cpu")
+    where = "this machine's CPU" if where == "cpu" else f"`{where}` (`services.encoder_fit`)"
     detail = "\n".join(
         metrics_section(f"{kind} · {name}", m)
         for kind in reversed(list(metrics))
@@ -176,14 +178,17 @@ multiplies their probabilities by the prior and its square root before blending 
 were looked at on the dev split and one pair scored higher (0.898), but the derived ones were kept.
 
 - **Version**: `{files.version}` (trained {info["trained_at"]}, {info["training_seconds"]:,} s on
-  this machine's CPU; {history})
-- **Rebuild**: `langnghe train encoder` (needs torch: `pip install -e '.[train]'`); reads
-  `eval/data/` and the public corpora in `../shared/data` (never copied here). Settings:
+  {where}; {history})
+- **Rebuild**: `langnghe train encoder` (needs torch: `pip install -e '.[train]'`; hours on a
+  2-core CPU), or on a GPU machine: `--export-bundle`, `python -m services.encoder_fit`,
+  `--fitted` (see `app/cli_encoder.py`). Reads `eval/data/` and the public corpora in
+  `../shared/data` (never copied here). Settings:
   {", ".join(f"{k}={v}" for k, v in settings.items())}.
-- **Files**: `encoder.npz`: the {settings["tune"]} retrained layers as float16 ({size:.1f} MiB
-  in memory) and the heads; `encoder.json`: classes, settings, checksum. The lower layers and
-  the vocabulary are read from the wheel at start-up; inference runs in ONNX Runtime at int8
-  (`nlp.encoder.TunedEncoder`), torch is only needed to train.
+- **Files**: `encoder.npz`: the {settings["tune"]} retrained layers (matrices as int8 rows with a
+  scale each, as the graph runs them; {size:.1f} MiB in memory) and the heads; `encoder.json`:
+  classes, settings, checksum. The lower layers and the vocabulary are read from the wheel at
+  start-up; inference runs in ONNX Runtime at int8 (`nlp.encoder.TunedEncoder`), torch is only
+  needed to train.
 - **Training**: {info["rows"]:,} distinct model texts (`for_model`), one in
   {settings["stripped_share"]} also without diacritics; AdamW, linear warm-up and decay,
   label smoothing {settings["label_smoothing"]}, square-root balanced class weights times the
@@ -197,10 +202,10 @@ were looked at on the dev split and one pair scored higher (0.898), but the deri
 
 {sources}
 
-## Metrics
-Never trained on: the dev splits and held-out fifths that the linear models also use. The
-settings, the blend weight and the {ENCODER_BELOW} threshold were chosen by looking at these sets
-(there is no separate test set here), so the numbers are slightly optimistic.
+{_selection(info)}## Metrics
+Never trained on: the dev splits and held-out fifths that the linear models also use. The blend
+weight and the {ENCODER_BELOW} threshold were chosen by looking at these sets (there is no
+separate test set here), so the numbers are slightly optimistic.
 
 {summary}
 
@@ -214,4 +219,27 @@ model there. The topic head is a benchmark only. A batch of texts moves a text's
 activations slightly (per-batch quantisation), so a probability can change in the third
 decimal with its batch-mates. The encoder costs ~10–20 ms of CPU per text it reads: the
 pipeline asks it only below the threshold (about a third of civic messages at 0.8).
+"""
+
+
+def _selection(info: dict[str, Any]) -> str:
+    """The candidates ``services.encoder_fit`` compared on a held-out tenth of the training rows."""
+    rows = info.get("selection") or []
+    if not rows:
+        return ""
+    heads = list(rows[0]["held_out_macro_f1"])
+    body = table(
+        ["tune", "epochs", "learning rate", *heads, "mean", "seconds"],
+        [(r["settings"]["tune"], r["settings"]["epochs"], r["settings"]["learning_rate"],
+          *(f"{r['held_out_macro_f1'][h]:.3f}" for h in heads), f"{r['mean']:.3f}",
+          r["seconds"]) for r in rows],
+    )  # fmt: skip
+    notes = "".join(f"\n{note}\n" for note in info.get("selection_notes", []))
+    return f"""## Choice of settings
+Candidates were trained on the rows outside a held-out tenth of the training data (a text and
+its no-diacritics twin together) and scored there by macro-F1 per head, no dev split looked
+at; the best mean was then trained again on {info.get("trained_on", "every row")}.
+{notes}
+{body}
+
 """

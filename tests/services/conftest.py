@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,3 +60,15 @@ def shared(tmp_path: Path) -> Path:
             + [[str(i), f"tác giả ngu si {split} {i}", "0", "1", "t", "x"] for i in range(k)],
         )
     return root
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own encoder sets, cut to a few lines each (the corpora are cut by limit)."""
+    out = tmp_path_factory.mktemp("data")
+    for name in ("civic_sentiment", "router_seed", "toxicity"):
+        (out / name).mkdir()
+        for path in sorted((ROOT / "eval" / "data" / name).glob("*.jsonl"))[:4]:
+            lines = path.read_text(encoding="utf-8").splitlines()[:12]
+            (out / name / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out

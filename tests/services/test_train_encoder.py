@@ -10,7 +10,7 @@ import pytest
 
 from nlp.e5_tokenizer import E5Tokenizer
 from nlp.e5_weights import E5Weights
-from nlp.encoder import TunedEncoder
+from nlp.encoder import EncoderFiles, TunedEncoder
 from nlp.encoder_torch import E5Torch
 from nlp.normalize import for_model
 from services.train_encoder import (
@@ -23,18 +23,6 @@ from services.train_encoder import (
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = TrainSettings(tune=1, epochs=1, batch_size=16, max_tokens=32, limit=24)
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's own sets, cut to a few lines each (the public corpora are cut by limit)."""
-    out = tmp_path_factory.mktemp("data")
-    for name in ("civic_sentiment", "router_seed", "toxicity"):
-        (out / name).mkdir()
-        for path in sorted((ROOT / "eval" / "data" / name).glob("*.jsonl"))[:4]:
-            lines = path.read_text(encoding="utf-8").splitlines()[:12]
-            (out / name / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return out
 
 
 def test_gather_merges_the_heads_of_one_text(data_dir: Path, shared: Path) -> None:
@@ -64,7 +52,7 @@ def test_a_tiny_run_writes_files_that_onnx_runs_like_torch(
     onnx_pooled = encoder.pooled(texts)
     w = E5Weights.load()
     model = E5Torch(w, tune=1)
-    state = {k: v for k, v in np.load(out / "encoder.npz").items() if k.startswith("l11.")}
+    state = {k: v for k, v in EncoderFiles.load(out).tuned.items() if k.startswith("l11.")}
     _load_into(model, state)
     tokenizer = E5Tokenizer(w)
     ids = [[w.bos, *tokenizer.encode("query: " + t)[:30], w.eos] for t in texts]
