@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nlp.e5_weights import E5Weights
-from nlp.encoder import TunedEncoder, _packed, _unpacked
+from nlp.encoder import EncoderFiles, TunedEncoder, _packed, _unpacked
 from nlp.encoder_torch import E5Torch
 from services.encoder_fit import (
     CLASSES,
@@ -138,3 +138,11 @@ def test_macro_f1_counts_every_class_that_occurs() -> None:
     assert macro_f1(gold, gold, 3) == 1.0
     assert macro_f1(gold, np.array([0, 0, 1, 1, 1]), 3) == pytest.approx((1 + 0.8 + 0) / 3)
     assert macro_f1(np.array([0, 0]), np.array([0, 0]), 3) == 1.0  # absent classes skipped
+
+
+def test_the_committed_encoder_is_stored_as_int8_rows() -> None:
+    files = EncoderFiles.load(ROOT / "models" / "encoder")
+    with np.load(ROOT / "models" / "encoder" / "encoder.npz") as raw:
+        assert raw["l0.q.w"].dtype == np.int8 and "l0.q.w.scale" in raw.files
+    assert files.tuned["l0.q.w"].dtype == np.float32
+    assert (ROOT / "models" / "encoder" / "encoder.npz").stat().st_size < 25 * 2**20
