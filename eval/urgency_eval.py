@@ -115,7 +115,9 @@ def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
 
 
 # Blind sets, in the order they were written (each README tells its history).
-FRESH_DIRS = [ROOT / "eval" / "data" / name for name in ("urgency_fresh", "urgency_fresh2")]
+FRESH_DIRS = [
+    ROOT / "eval" / "data" / name for name in ("urgency_fresh", "urgency_fresh2", "urgency_fresh3")
+]
 
 
 def main() -> None:
