@@ -169,6 +169,7 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Hôm qua có cháy nhà ở đường số 8", "past"),
         ("Tuần trước có vụ cháy ở khu trọ này", "past"),
         ("Năm ngoái có người bị thương ở đoạn đường này", "past"),
+        ("Năm trước có cháy nhà ở đây", "past"),
         ("Cho hỏi khi nhà bị cháy thì gọi số nào?", "hypothetical"),
         ("Nếu nhà bị cháy thì người dân trong hẻm chạy đi đâu?", "hypothetical"),
         ("Dây điện võng thấp có nguy cơ đứt", "hypothetical"),
@@ -194,6 +195,8 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         # without diacritics "nằm ngoài đường" folds to "năm ngoái" (last year): not the past
         "Nổ lớn ở kho hàng trong hẻm, có người bị thương nằm ngoài đường",
         "Anh ấy bị xe tông, chảy nhiều máu, nằm ngoài sân chưa ai tới",
+        "Có người bị tông chảy nhiều máu nằm trước cổng chợ",  # "nam truoc", not the year before
+        "Ông cụ bất tỉnh nằm rồi không dậy nổi",  # "nam roi", not last year
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
