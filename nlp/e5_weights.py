@@ -24,7 +24,15 @@ import numpy as np
 
 from core.errors import ModelUnavailable
 
-__all__ = ["DIM", "WEIGHTS_FILE", "E5Weights", "dequantize", "input_embeddings", "weights_path"]
+__all__ = [
+    "DIM",
+    "WEIGHTS_FILE",
+    "E5Header",
+    "E5Weights",
+    "dequantize",
+    "input_embeddings",
+    "weights_path",
+]
 
 DIM = 384
 WEIGHTS_FILE = "e5-small-q4.bin"
@@ -44,12 +52,8 @@ def weights_path() -> Path:
 
 
 @dataclass(frozen=True)
-class E5Weights:
-    """The parsed ``E5S1`` file: header, unigram vocabulary, normaliser, tensors (memory-mapped).
-
-    4-bit tensors stay packed (rows of 32-value blocks: a float16 scale and 16 bytes of nibbles);
-    ``q4`` returns them as a ``(rows, blocks, 18)`` uint8 view, ``dequantize`` unpacks any rows.
-    """
+class E5Header:
+    """The model's shape and special token ids (what a copy of the tensors also needs)."""
 
     hidden: int
     layers: int
@@ -61,6 +65,16 @@ class E5Weights:
     eos: int
     pad: int
     unk: int
+
+
+@dataclass(frozen=True)
+class E5Weights(E5Header):
+    """The parsed ``E5S1`` file: header, unigram vocabulary, normaliser, tensors (memory-mapped).
+
+    4-bit tensors stay packed (rows of 32-value blocks: a float16 scale and 16 bytes of nibbles);
+    ``q4`` returns them as a ``(rows, blocks, 18)`` uint8 view, ``dequantize`` unpacks any rows.
+    """
+
     pieces: dict[str, tuple[int, float]]
     unk_score: float
     normalizer: dict[int, str]

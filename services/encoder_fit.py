@@ -23,14 +23,14 @@ import math
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.e5_weights import E5Weights
+from nlp.e5_weights import E5Header, E5Weights
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 200  # steps between progress lines in the log
@@ -230,7 +230,7 @@ def _balanced(labels: np.ndarray, classes: int) -> Any:
 
 # --- the bundle: what a GPU machine needs, and what comes back ------------------------------
 
-_HEADER = ("hidden", "layers", "heads", "ffn", "max_positions", "eps", "bos", "eos", "pad", "unk")
+_HEADER = tuple(f.name for f in fields(E5Header))
 
 
 def write_bundle(directory: Path, rows: Rows, weights: E5Weights, settings: TrainSettings) -> None:
@@ -258,19 +258,9 @@ def write_bundle(directory: Path, rows: Rows, weights: E5Weights, settings: Trai
 
 
 @dataclass(frozen=True)
-class BundleWeights:
+class BundleWeights(E5Header):
     """The slice of ``E5Weights`` that ``nlp.encoder_torch`` reads, from ``weights.npz``."""
 
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    max_positions: int
-    eps: float
-    bos: int
-    eos: int
-    pad: int
-    unk: int
     arrays: dict[str, np.ndarray]
 
     def f32(self, name: str) -> np.ndarray:
