@@ -23,7 +23,7 @@ import numpy as np
 
 from core.errors import ModelUnavailable
 from nlp.e5_tokenizer import E5Tokenizer
-from nlp.e5_weights import DIM, E5Weights, dequantize, input_embeddings
+from nlp.e5_weights import DIM, E5Weights, dequantize, input_embeddings, int8_rows
 
 __all__ = ["Precision", "load_encoder"]
 
@@ -180,10 +180,8 @@ def _graph(
         dense = np.concatenate([_dense(w, f"{n}.w", columns, tuned) for n in names])
         if scale is not None:
             dense = dense * scale
-        step = np.abs(dense).max(axis=1) / 127.0
-        step[step == 0] = 1.0
-        q8 = np.clip(np.rint(dense / step[:, None]), -127, 127).astype(np.int8)
-        inputs = [x, const(f"{out}.w", q8.T), const(f"{out}.s", step.astype(np.float32)), "", bias]
+        q8, step = int8_rows(dense)
+        inputs = [x, const(f"{out}.w", q8.T), const(f"{out}.s", step), "", bias]
         return node("DynamicQuantizeMatMul", inputs, out, ms=True)
 
     def vector(name: str) -> np.ndarray:

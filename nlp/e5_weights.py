@@ -31,6 +31,7 @@ __all__ = [
     "E5Weights",
     "dequantize",
     "input_embeddings",
+    "int8_rows",
     "weights_path",
 ]
 
@@ -136,6 +137,15 @@ def dequantize(blocks: np.ndarray) -> np.ndarray:
     nibbles = blocks[..., 2:]
     q = np.concatenate([nibbles & 15, nibbles >> 4], axis=-1).astype(np.float32) - 8.0
     return (q * scale).reshape(*blocks.shape[:-2], -1)
+
+
+def int8_rows(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A float matrix as int8 rows and each row's float32 step (its largest value → 127): how
+    the int8 graph stores a matrix, and how a tuned encoder's file stores it."""
+    dense = np.asarray(dense, np.float32)
+    step = np.abs(dense).max(axis=1) / 127.0
+    step[step == 0] = 1.0
+    return np.clip(np.rint(dense / step[:, None]), -127, 127).astype(np.int8), step
 
 
 def input_embeddings(w: E5Weights, batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ import numpy as np
 from core.errors import ModelUnavailable
 from core.types import Label
 from nlp.e5_onnx import load_encoder
-from nlp.e5_weights import DIM
+from nlp.e5_weights import DIM, int8_rows
 from nlp.linear import file_sha256
 
 STEM = "encoder"
@@ -103,7 +103,7 @@ class EncoderFiles:
 def _packed(tuned: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Weight matrices as int8 rows with a float32 scale each (``name`` + ``name.scale``).
 
-    The graph quantizes every matrix this very way (per row, largest value → 127), so storing
+    The graph quantizes every matrix this very way (``int8_rows``), so storing
     it so loses nothing the graph keeps, at half the size of float16. Vectors stay as they are.
     """
     out: dict[str, np.ndarray] = {}
@@ -111,11 +111,7 @@ def _packed(tuned: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         if array.ndim != 2:
             out[name] = array
             continue
-        dense = np.asarray(array, np.float32)
-        scale = np.abs(dense).max(axis=1) / 127.0
-        scale[scale == 0] = 1.0
-        out[name] = np.clip(np.rint(dense / scale[:, None]), -127, 127).astype(np.int8)
-        out[name + ".scale"] = scale.astype(np.float32)
+        out[name], out[name + ".scale"] = int8_rows(array)
     return out
 
 
