@@ -179,6 +179,14 @@ class PriorityIn(Strict):
     note: str | None = _NOTE
 
 
+class WardIn(Strict):
+    ward: str | None = Field(
+        description="A current ward's name (diacritics and the 'Phường' prefix optional); "
+        "null: unknown. A department the routing table chose follows the new ward."
+    )
+    note: str | None = _NOTE
+
+
 class AssignIn(Strict):
     account_id: int | None = Field(description="An account that may change cases; null: nobody")
     note: str | None = _NOTE

@@ -176,6 +176,28 @@ class TriageService:
                     effective=replace(found, priority=value).effective_priority)  # fmt: skip
         return self._reload(found)
 
+    def set_ward(
+        self, p: Principal, key: str | int, ward: str | None, note: str | None = None
+    ) -> Case:
+        """Correct the case's ward (None or empty: unknown). A department the routing table
+        chose for the old ward follows the new one; a department staff chose stays."""
+        _require(p, Permission.CHANGE_CASES)
+        found = self._load(p, key)
+        if found.annotation_state is AnnotationState.PENDING:  # its place is not read yet
+            raise Conflict("the router has not run on this case yet", code="triage.pending")
+        name = self._reference.ward(ward).name if ward and ward.strip() else None
+        table, department = self._reference.routing, found.department
+        if found.category and department == table.department_for(found.category, found.ward):
+            department = table.department_for(found.category, name)
+        self._cases.set_ward(found.id, name, department)
+        self._audit(p, "feedback.ward_set", found, note,
+                    before={"ward": found.ward, "department": found.department},
+                    after={"ward": name, "department": department})  # fmt: skip
+        self._unassign_if_hidden(p, found, department)
+        if name != found.ward:
+            self._recount(found)
+        return self._reload(found)
+
     def assign(
         self, p: Principal, key: str | int, account_id: int | None, note: str | None = None
     ) -> Case:
@@ -257,16 +279,22 @@ class TriageService:
                     before={"category": found.category, "department": found.department},
                     after={"category": category, "department": department})  # fmt: skip
         self._unassign_if_hidden(p, found, department)
-        if category != found.category and self._on_rerouted is not None:
-            try:
-                self._on_rerouted(found.received_at)
-            except Exception:  # the change is stored; the recount's background job catches up
-                log.exception("triage.reroute_hook_failed reference=%s", found.reference)
+        if category != found.category:
+            self._recount(found)
         if found.status in _WAITING and department is not None:
             self._feedback.change_status(found.id, FeedbackStatus.ROUTED, p.label, clean_note(note))
             self._audit(p, "feedback.status_changed", found, note, before=found.status.value,
                         after=FeedbackStatus.ROUTED.value)  # fmt: skip
         return self._reload(found)
+
+    def _recount(self, found: Case) -> None:
+        """The counts of the case's day changed (category or ward): ask for a recount."""
+        if self._on_rerouted is None:
+            return
+        try:
+            self._on_rerouted(found.received_at)
+        except Exception:  # the change is stored; the recount's background job catches up
+            log.exception("triage.reroute_hook_failed reference=%s", found.reference)
 
     def _unassign_if_hidden(self, p: Principal, found: Case, department: str | None) -> None:
         """A case handed to another department leaves an assignee who could no longer see it."""

@@ -32,6 +32,7 @@ from api.case_schemas import (
     OriginalOut,
     PriorityIn,
     StatusIn,
+    WardIn,
 )
 from api.deps import ReferenceDep, TriageDep
 from api.schemas import ErrorResponse
@@ -151,6 +152,12 @@ def confirm(key: str, body: NoteIn, p: ChangeCases, triage: TriageDep) -> CaseOu
 @router.post("/{key}/priority", response_model=CaseOut, **_CHANGE)
 def set_priority(key: str, body: PriorityIn, p: ChangeCases, triage: TriageDep) -> CaseOut:
     return CaseOut.of(triage.set_priority(p, key, body.priority, body.note))
+
+
+@router.post("/{key}/ward", response_model=CaseOut, **_CHANGE)
+def set_ward(key: str, body: WardIn, p: ChangeCases, triage: TriageDep) -> CaseOut:
+    """Correct the ward (the place the text named may be read wrong or not at all)."""
+    return CaseOut.of(triage.set_ward(p, key, body.ward, body.note))
 
 
 @router.post("/{key}/assign", response_model=CaseOut, **_CHANGE)

@@ -85,6 +85,16 @@ def set_priority(
     return _act(request, p, triage, accounts, labels, reference, "priority", action)
 
 
+@router.post("/staff/cases/{reference}/ward")
+def set_ward(
+    request: Request, reference: str, p: ChangeCases, _csrf: CsrfChecked, triage: TriageDep,
+    accounts: AccountsDep, labels: LabelsDep, ward: Annotated[str, Form()] = "",
+    note: Note = "",
+) -> Response:  # fmt: skip
+    action = partial(triage.set_ward, p, reference, ward or None, note or None)
+    return _act(request, p, triage, accounts, labels, reference, "ward", action)
+
+
 @router.post("/staff/cases/{reference}/status")
 def change_status(
     request: Request, reference: str, p: ChangeCases, _csrf: CsrfChecked, triage: TriageDep,
@@ -155,6 +165,7 @@ def _options(p: Principal, view: CaseView, accounts: AccountService, labels: Lab
         "categories": [(c.code, c.name) for c in labels.reference.categories],
         "departments": [(d.code, d.name) for d in labels.reference.departments],
         "priorities": [(v, labels.priority(v)) for v in PRIORITIES],
+        "wards": [(w.name, w.name) for w in labels.reference.wards],
         "statuses": [
             (s.value, labels.status(s)) for s in FeedbackStatus if s in TRANSITIONS[case.status]
         ],

@@ -76,6 +76,8 @@ class Labels:
         if item.action == "feedback.priority_set":
             return _arrow(self.priority(before) or t.CASE_PRIORITY_MODEL,
                           self.priority(after) or t.CASE_PRIORITY_MODEL)  # fmt: skip
+        if item.action == "feedback.ward_set":
+            return _arrow(self._place(before), self._place(after))
         if item.action == "feedback.assigned":
             return _arrow(_name(before), _name(after))
         return _arrow(item.from_value, item.to_value)
@@ -85,6 +87,11 @@ class Labels:
             return None
         category, department = value.get("category"), value.get("department")
         return f"{self.category(category)} / {self.department(department)}"
+
+    def _place(self, value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return None
+        return f"{self.ward(value.get('ward'))} / {self.department(value.get('department'))}"
 
 
 def _name(value: Any) -> str:

@@ -98,6 +98,7 @@ AUDIT_ACTIONS = {
     "feedback.recategorized": "Đổi lĩnh vực / đơn vị",
     "feedback.routing_confirmed": "Xác nhận phân loại",
     "feedback.priority_set": "Đặt mức ưu tiên",
+    "feedback.ward_set": "Sửa phường",
     "feedback.assigned": "Giao người xử lý",
     "feedback.status_changed": "Đổi trạng thái",
     "feedback.merged": "Gộp phản ánh trùng",
@@ -233,6 +234,11 @@ CASE_NEW_DEPARTMENT = "Đơn vị xử lý"
 CASE_DEPARTMENT_AUTO = "Theo bảng phân công"
 CASE_SET_PRIORITY = "Đặt mức ưu tiên"
 CASE_PRIORITY_MODEL = "Theo đánh giá của hệ thống"
+CASE_SET_WARD = "Sửa phường"
+CASE_WARD_HINT = (
+    "Phường của nơi xảy ra sự việc. Nếu đơn vị xử lý đang theo bảng phân công, "
+    "đơn vị sẽ đổi theo phường mới."
+)
 CASE_CHANGE_STATUS = "Đổi trạng thái"
 CASE_NEW_STATUS = "Trạng thái mới"
 CASE_STATUS_NOTE = "Ghi chú (gửi kèm thông báo cho người dân)"
@@ -245,6 +251,7 @@ CASE_DONE = {
     "confirm": "Đã xác nhận phân loại.",
     "category": "Đã đổi lĩnh vực.",
     "priority": "Đã đặt mức ưu tiên.",
+    "ward": "Đã sửa phường.",
     "status": "Đã đổi trạng thái; người dân sẽ được thông báo nếu gửi qua kênh chat.",
     "assign": "Đã giao người xử lý.",
     "merge": "Đã gộp phản ánh trùng.",
@@ -258,6 +265,7 @@ CASE_ERRORS = {
     "triage.merge_self": "Không thể gộp phản ánh vào chính nó.",
     "triage.merge_into_later": "Chỉ gộp vào phản ánh gửi trước.",
     "triage.unknown_assignee": "Tài khoản được giao không tồn tại hoặc đã khóa.",
+    "refdata.unknown_ward": "Không có phường này trong danh sách phường hiện nay.",
     "triage.assign_outside": "Chỉ được giao cho người trong đơn vị của bạn.",
     "triage.assignee_read_only": "Tài khoản này không có quyền xử lý phản ánh.",
     "triage.assignee_cannot_see": "Tài khoản này không xem được phản ánh của đơn vị khác.",

@@ -154,6 +154,20 @@ def test_actions(client: TestClient, rig: TriageRig, accounts: AccountService,
     assert extra.status_code == 422  # unknown fields are refused
 
 
+def test_correcting_the_ward(client: TestClient, rig: TriageRig, lan: dict[str, str]) -> None:
+    fb = rig.add()
+    url = f"{CASES}/{fb.reference}/ward"
+    moved = client.post(url, json={"ward": "linh xuan", "note": "Võ Văn Ngân"}, headers=lan)
+    assert (moved.json()["ward"], moved.json()["department"]) == ("Linh Xuân", "ubnd_linh_xuan")
+    unknown = client.post(url, json={"ward": "Bến Nghé"}, headers=lan)
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "refdata.unknown_ward")
+    assert client.post(url, json={}, headers=lan).status_code == 422  # say null for unknown
+    cleared = client.post(url, json={"ward": None}, headers=lan).json()
+    assert (cleared["ward"], cleared["department"]) == (None, "thoat_nuoc_do_thi")
+    history = client.get(f"{CASES}/{fb.reference}", headers=lan).json()["history"]
+    assert [h["action"] for h in history].count("feedback.ward_set") == 2
+
+
 def test_bulk_and_overdue(client: TestClient, rig: TriageRig, lan: dict[str, str]) -> None:
     fb = rig.add("a")
     rig.cases.set_due(fb.id, NOW - timedelta(days=1))

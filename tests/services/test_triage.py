@@ -62,6 +62,7 @@ def test_read_only_roles_change_nothing(rig: TriageRig, who: Principal) -> None:
         lambda: rig.triage.recategorize(who, fb.reference, "dien"),
         lambda: rig.triage.confirm_routing(who, fb.reference),
         lambda: rig.triage.set_priority(who, fb.reference, "high"),
+        lambda: rig.triage.set_ward(who, fb.reference, "Linh Xuân"),
         lambda: rig.triage.assign(who, fb.reference, None),
         lambda: rig.triage.change_status(who, fb.reference, "in_progress", None),
         lambda: rig.triage.merge(who, fb.reference, fb.reference),
@@ -206,6 +207,57 @@ def test_priority_reorders_the_queue_and_moves_the_due_date(rig: TriageRig) -> N
         rig.triage.set_priority(TRIAGE, first.reference, "urgent")
     entry = rig.audit.for_target("feedback", second.reference)[-1]
     assert (entry.details["from"], entry.details["to"]) == ("high", None)
+
+
+def test_a_corrected_ward_takes_the_table_department_along_and_is_recounted(
+    rig: TriageRig,
+) -> None:
+    days: list[datetime] = []
+    rig.triage._on_rerouted = days.append
+    fb = rig.add("a")  # drainage in Hiệp Bình: the table gave the ward's people's committee
+    hb = staff_account(rig.db, "hb", Role.DEPARTMENT, "ubnd_hiep_binh")
+    rig.triage.assign(TRIAGE, fb.reference, hb)
+    case = rig.triage.set_ward(TRIAGE, fb.reference, "phuong linh xuan", "Võ Văn Ngân là Linh Xuân")
+    assert (case.ward, case.department, case.assignee_id) == ("Linh Xuân", "ubnd_linh_xuan", None)
+    assert case.status is S.NEEDS_TRIAGE  # where it is, not whether it was triaged
+    assert days == [fb.received_at]
+    assert rig.triage.queue(TRIAGE, CaseFilter(ward="Linh Xuân")).total == 1
+    assert rig.triage.queue(TRIAGE, CaseFilter(ward="Hiệp Bình")).total == 0
+    with pytest.raises(NotFound):  # the old ward's department no longer sees it
+        rig.triage.case(DEPT, fb.reference)
+    entry = next(e for e in rig.audit.for_target("feedback", fb.reference)
+                 if e.action == "feedback.ward_set")  # fmt: skip
+    assert (entry.details["from"], entry.details["to"], entry.reason) == (
+        {"ward": "Hiệp Bình", "department": "ubnd_hiep_binh"},
+        {"ward": "Linh Xuân", "department": "ubnd_linh_xuan"},
+        "Võ Văn Ngân là Linh Xuân",
+    )
+    unknown = rig.triage.set_ward(TRIAGE, fb.reference, None)  # the city's default unit
+    assert (unknown.ward, unknown.department) == (None, "thoat_nuoc_do_thi")
+    again = rig.triage.set_ward(TRIAGE, fb.reference, "  ")
+    assert (again.ward, again.department) == (None, "thoat_nuoc_do_thi")
+    assert days == [fb.received_at] * 2  # unchanged ward: nothing to recount
+
+
+def test_a_department_staff_chose_stays_when_the_ward_is_corrected(rig: TriageRig) -> None:
+    fb = rig.add("a", category="ha_tang_duong", department="so_xay_dung")  # not the table's
+    case = rig.triage.set_ward(OTHER_DEPT, fb.reference, "Tam Binh")
+    assert (case.ward, case.department) == ("Tam Bình", "so_xay_dung")
+
+
+def test_ward_corrections_refused(rig: TriageRig) -> None:
+    fb = rig.add("a")
+    with pytest.raises(InvalidInput) as unknown:
+        rig.triage.set_ward(TRIAGE, fb.reference, "Phường 25")
+    assert unknown.value.code == "refdata.unknown_ward"
+    theirs = rig.add("b", category="ha_tang_duong", department="so_xay_dung")
+    with pytest.raises(NotFound):
+        rig.triage.set_ward(DEPT, theirs.reference, "Linh Xuân")
+    pending = rig.store.add(feedback_in("p")).feedback
+    with pytest.raises(Conflict):  # the router would overwrite it with what it reads
+        rig.triage.set_ward(TRIAGE, pending.reference, "Linh Xuân")
+    assert rig.triage.case(TRIAGE, fb.reference).feedback.ward == "Hiệp Bình"
+    assert "feedback.ward_set" not in rig.actions(fb.reference)
 
 
 def test_assignment_rules(rig: TriageRig) -> None:

@@ -2,9 +2,9 @@
 
 A real server (uvicorn in a thread, lifespan on) over a real container on a SQLite file:
 a new user logs in with the README's demo credentials, triages a case filed on chat (changes
-its category, reassigns it, changes its status with a note), sees the citizen's notification
-on the case page, asks how many flood reports came in this week and gets the right number
-with its chart, and opens the dashboard's ward map.
+its category, reassigns it, changes its status with a note, corrects its ward), sees the
+citizen's notification on the case page, asks how many flood reports came in this week and
+gets the right number with its chart, and opens the dashboard's ward map.
 """
 
 from __future__ import annotations
@@ -124,6 +124,14 @@ def _triage(page: Any, reference: str) -> None:
     assert "Telegram" in notifications.last.inner_text()
     history = page.locator("#history").inner_text()
     assert "Tiếng ồn" in history and "Trật tự đô thị" in history and "phuong" in history
+
+    ward = page.locator("#form-ward")  # the ward was read right; say it was Linh Xuân
+    ward.get_by_label("Phường").select_option("Linh Xuân")
+    ward.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(re.compile(r"done=ward$"))
+    assert page.locator("#ward").inner_text() == "Linh Xuân"
+    assert page.locator("#department").inner_text() == "Ủy ban nhân dân phường Linh Xuân"
+    assert page.locator("#assignee").inner_text() == "Chưa giao"  # Hiệp Bình's account
 
 
 def _ask(page: Any, url: str) -> None:

@@ -25,7 +25,7 @@ def test_the_case_page_shows_text_annotations_and_forms(web: TestClient, web_con
     assert fb.public_text in html and "0909123456" not in html
     assert 'id="explanation"' in html and 'class="badge">' in html  # routing words
     assert 'id="alternatives"' in html
-    for form in ("confirm", "category", "priority", "status", "assign", "original"):
+    for form in ("confirm", "category", "priority", "ward", "status", "assign", "original"):
         assert f'action="/staff/cases/{fb.reference}/{form}"' in html
     assert '<label for="new-status">' in html and '<label for="reason">' in html
 
@@ -90,6 +90,38 @@ def test_assign_and_priority(web: TestClient, web_container: Container):
     assert '<dd id="assignee">hung</dd>' in html
     assert "Thấp" in html and "do cán bộ đặt" in html
     assert "Giao người xử lý" in html and "Chưa giao → hung" in html
+
+
+def test_correcting_the_ward_moves_the_table_department_and_the_map(
+    web: TestClient, web_container: Container
+) -> None:
+    fb = file_case(web_container, NOISE)  # karaoke in Linh Xuân
+    web_container.analytics.rebuild_aggregates()
+
+    def in_ward(ward: str) -> int:
+        board = web_container.analytics.dashboard(None, days=1)
+        return sum(c.total for name, c in board.by_ward if name == ward)
+
+    before = in_ward("Tam Bình")
+    client = logged_in(web, "lan")
+    html = _page(client, fb.reference)
+    assert '<dd id="ward">Linh Xuân</dd>' in html
+    assert '<option value="Linh Xuân" selected>' in html.split('id="new-ward"')[1]
+    unknown = _post(client, fb.reference, "ward", ward="Bến Nghé")
+    assert unknown.status_code == 422 and "Không có phường này" in unknown.text
+    response = _post(client, fb.reference, "ward", ward="Tam Bình", note="quán ở Tam Bình")
+    assert response.headers["location"] == f"/staff/cases/{fb.reference}?done=ward"
+    html = client.get(response.headers["location"]).text
+    assert "Đã sửa phường." in html and '<dd id="ward">Tam Bình</dd>' in html
+    assert '<dd id="department">Ủy ban nhân dân phường Tam Bình</dd>' in html
+    change = (
+        "Linh Xuân / Ủy ban nhân dân phường Linh Xuân → Tam Bình / Ủy ban nhân dân phường Tam Bình"
+    )
+    assert "Sửa phường" in html and change in html
+    assert in_ward("Tam Bình") == before + 1  # no wait for the background recount
+    unknown_now = _post(client, fb.reference, "ward", ward="")
+    assert unknown_now.status_code == 303
+    assert '<dd id="ward">Chưa rõ phường</dd>' in _page(client, fb.reference)
 
 
 def test_a_case_form_without_its_token_changes_nothing(web: TestClient, web_container):
