@@ -148,6 +148,18 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Hóa chất tràn ra đường bốc khói, ai đi ngang cũng cay mắt", "gas_leak"),
         ("cháy!!! hẻm 5 Đặng Văn Bi", "fire"),
         ("🆘 cháy!! 😭😭", "fire"),
+        # after the fifth blind set (rules version 2026-11-27.7)
+        ("Con tôi 3 tuổi nuốt phải viên pin đồng hồ, giờ cứ ói", "medical"),
+        ("Ba tôi tiểu đường, giờ lơ mơ gọi không biết gì", "medical"),
+        ("Đường ống amoniac của nhà máy đá bên Trường Thọ bị xì", "gas_leak"),
+        ("Xe ben tông vào nhóm học sinh đang qua đường", "injured"),
+        ("Vụ va chạm xong mấy người nằm la liệt trên Quốc lộ 1", "injured"),
+        ("Thanh thép ở công trình rơi xuống, xuyên qua chân anh thợ hồ", "injured"),
+        ("Thằng nhỏ té từ trên cây xuống nằm không nhúc nhích", "unconscious"),
+        ("Một thanh niên bị đâm ở quán nhậu đầu hẻm 5", "violence"),
+        ("Tụi nó cầm phóng lợn đuổi nhau ngoài chợ", "violence"),
+        ("Bạn cùng trọ nhắn tin vĩnh biệt rồi tắt máy", "self_harm"),
+        ("Làm ơn cứu chồng tôi, ổng đang ở trong căn nhà sập", "rescue_call"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -260,6 +272,10 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Phòng khám không phép tiêm cho trẻ em, nhiều người bị sốc phản vệ phải chuyển viện",
         "Mỗi khi nghe tiếng máy cắt sắt mẹ tôi lại hồi hộp, khó thở, xin phường đo tiếng ồn",
         "Em đã học qua lớp sơ cứu cơ bản ở trường, biết ép tim, muốn làm tình nguyện viên",
+        "Công trình để cọc sắt chĩa ra vỉa hè, người đi bộ dễ bị đâm",
+        "Hồ sơ của tôi nằm ở phường cả tháng không nhúc nhích",
+        "Đề nghị kiểm tra tình trạng lao động trẻ em ở quán ăn đường Kha Vạn Cân",
+        "Khu dân cư chúng tôi nằm giữa đường Lã Xuân Oai và rạch Ông Nhiêu, mưa là ngập",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
