@@ -160,6 +160,12 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Tụi nó cầm phóng lợn đuổi nhau ngoài chợ", "violence"),
         ("Bạn cùng trọ nhắn tin vĩnh biệt rồi tắt máy", "self_harm"),
         ("Làm ơn cứu chồng tôi, ổng đang ở trong căn nhà sập", "rescue_call"),
+        # after the sixth blind set (rules version 2026-11-27.8)
+        ("Hai anh thợ xuống hầm bể phốt nãy giờ không thấy lên", "trapped"),
+        ("Chuông báo cháy reo, hành lang tầng 9 đầy khói", "fire"),
+        ("Ba tôi đau ngực dữ dội, vã mồ hôi", "medical"),
+        ("Bà tôi tự nhiên méo miệng, nói ngọng", "medical"),
+        ("Con bé uống hết vỉ thuốc ngủ của mẹ", "medical"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -206,6 +212,11 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Dây điện võng thấp có nguy cơ đứt", "hypothetical"),
         ("Diễn tập PCCC ở chung cư: khói bốc ra từ trong phòng, xe cứu hỏa tới", "drill"),
         ("Giàn giáo vừa đổ sập xuống vỉa hè, rất may không ai bị thương", "unharmed"),
+        ("Có người ném đá vào tàu metro, kính nứt, may mà chưa ai bị thương", "negation"),
+        ("Tai nạn trên Quốc lộ 1K, người bị thương đã được đưa đi cấp cứu", "resolved"),
+        ("Đọc tin vụ cháy nhà trọ làm chết người mà thương quá", "hypothetical"),
+        ("Bên quận 7 có vụ sập giàn giáo, công trình mình nên kiểm tra", "hypothetical"),
+        ("Sếp đọc báo cáo này chắc lên cơn đau tim, cứu tui với 😂", "drill"),
     ],
 )
 def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
@@ -276,6 +287,8 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Hồ sơ của tôi nằm ở phường cả tháng không nhúc nhích",
         "Đề nghị kiểm tra tình trạng lao động trẻ em ở quán ăn đường Kha Vạn Cân",
         "Khu dân cư chúng tôi nằm giữa đường Lã Xuân Oai và rạch Ông Nhiêu, mưa là ngập",
+        "Ba tôi liệt nửa người mấy năm nay, xin hộ cận nghèo hoài không được",
+        "Phòng karaoke bên cạnh đầy khói thuốc, tầng 3 đầy khói thuốc lá",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
