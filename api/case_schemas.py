@@ -47,6 +47,11 @@ class CaseOut(BaseModel):
     closed_at: datetime | None
     duplicate_of: int | None
     annotation_state: str
+    toxicity: str | None = Field(description="clean, offensive or hate (model or staff)")
+    is_spam: bool | None
+    withheld: str | None = Field(
+        description="spam or abusive: show a notice, not the text, unless asked; null: show it"
+    )
 
     @classmethod
     def of(cls, c: Case) -> CaseOut:
@@ -60,6 +65,7 @@ class CaseOut(BaseModel):
                                                                     name=c.assignee_name),
             due_at=_local(c.due_at), overdue=c.overdue, closed_at=_local(c.closed_at),
             duplicate_of=c.duplicate_of, annotation_state=c.annotation_state.value,
+            toxicity=c.toxicity, is_spam=c.is_spam, withheld=c.withheld,
         )  # fmt: skip
 
 
@@ -184,6 +190,11 @@ class WardIn(Strict):
         description="A current ward's name (diacritics and the 'Phường' prefix optional); "
         "null: unknown. A department the routing table chose follows the new ward."
     )
+    note: str | None = _NOTE
+
+
+class ContentIn(Strict):
+    flag: str = Field(description="ok (shown), abusive (withheld) or spam (withheld, not counted)")
     note: str | None = _NOTE
 
 

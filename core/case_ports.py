@@ -55,6 +55,10 @@ class CaseStore(Protocol):
 
     def set_priority(self, feedback_id: int, priority: str | None, due_at: datetime) -> None: ...
 
+    def set_content(self, feedback_id: int, toxicity: str | None, is_spam: bool | None) -> None:
+        """Staff's word on the text: its toxicity label and whether it is spam."""
+        ...
+
     def set_ward(self, feedback_id: int, ward: str | None, department: str | None) -> None:
         """The ward staff corrected, with the department that follows it, in one write."""
         ...

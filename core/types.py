@@ -291,6 +291,20 @@ class Feedback:
         """What staff views, exports and outside services may show: never the raw text."""
         return self.redacted_text if self.redacted_text is not None else "[…]"
 
+    @property
+    def withheld(self) -> str | None:
+        """Why the text is kept out of sight (``spam`` or ``abusive``), or None: public views
+        show a notice instead, staff pages fold it away, so no one has to read it twice."""
+        if self.is_spam:
+            return "spam"
+        return "abusive" if self.toxicity in WITHHELD_TOXICITY else None
+
+
+#: Toxicity labels whose text is withheld from public views and folded on staff pages.
+WITHHELD_TOXICITY = frozenset({"offensive", "hate"})
+#: What staff may say a text is (``TriageService.set_content``): shown, abusive or spam.
+CONTENT_FLAGS = ("ok", "abusive", "spam")
+
 
 @dataclass(frozen=True, slots=True)
 class FeedbackQuery:

@@ -227,7 +227,7 @@ class Open311Service:
             status_notes=texts.status_notes(fb.status, self._public(_decision_note(fb))),
             service_name=self._service_names.get(code) if code else None,
             service_code=code,
-            description=fb.public_text,
+            description=texts.WITHHELD_DESCRIPTION if fb.withheld else fb.public_text,
             agency_responsible=self._department_name(fb.department),
             service_notice=self.catalogue.service_notice,
             requested_datetime=fb.received_at.astimezone(LOCAL_TZ),

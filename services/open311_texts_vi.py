@@ -21,6 +21,8 @@ STATUS_LABELS: dict[FeedbackStatus, str] = {
     FeedbackStatus.RESOLVED: "Đã xử lý xong",
     FeedbackStatus.REJECTED: "Không được tiếp nhận xử lý",
 }
+#: The description of a request whose text is spam or abusive (staff or the models said so).
+WITHHELD_DESCRIPTION = "Nội dung không hiển thị công khai (tin rác hoặc lời lẽ không phù hợp)."
 #: An address made of what the router read from the text, when the citizen gave none.
 STREET_IN_WARD = "{street}, phường {ward}"
 WARD_ONLY = "Phường {ward}"

@@ -46,7 +46,13 @@ from core.cases import (
 )
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.reference import ReferenceData
-from core.types import AnnotationState, FeedbackStatus, Page
+from core.types import (
+    CONTENT_FLAGS,
+    WITHHELD_TOXICITY,
+    AnnotationState,
+    FeedbackStatus,
+    Page,
+)
 from services.intake import FeedbackService
 from services.sla import SlaService
 from services.triage_bulk import clean_note, parse_priority, parse_status, run_bulk
@@ -195,6 +201,33 @@ class TriageService:
                     after={"ward": name, "department": department})  # fmt: skip
         self._unassign_if_hidden(p, found, department)
         if name != found.ward:
+            self._recount(found)
+        return self._reload(found)
+
+    def set_content(self, p: Principal, key: str | int, flag: str, note: str | None = None) -> Case:
+        """Staff's word on the text: ``ok`` (shown; clean, not spam), ``abusive`` (folded away,
+        withheld from public views) or ``spam`` (also left out of the statistics)."""
+        _require(p, Permission.CHANGE_CASES)
+        found = self._load(p, key)
+        if found.annotation_state is AnnotationState.PENDING:  # the models would overwrite it
+            raise Conflict("the router has not run on this case yet", code="triage.pending")
+        value = (flag or "").strip().lower()
+        if value not in CONTENT_FLAGS:
+            raise InvalidInput(f"flag must be one of {CONTENT_FLAGS}", code="triage.bad_flag")
+        toxicity, is_spam = found.toxicity, found.is_spam
+        if value == "ok":
+            toxicity, is_spam = "clean", False
+        elif value == "spam":
+            is_spam = True
+        else:  # abusive, not spam: folded away but counted
+            is_spam = False
+            toxicity = toxicity if toxicity in WITHHELD_TOXICITY else "offensive"
+        self._cases.set_content(found.id, toxicity, is_spam)
+        self._audit(p, "feedback.content_flagged", found, note,
+                    before={"toxicity": found.toxicity, "is_spam": found.is_spam,
+                            "flag": found.withheld or "ok"},
+                    after={"toxicity": toxicity, "is_spam": is_spam, "flag": value})  # fmt: skip
+        if bool(is_spam) != bool(found.is_spam):  # spam is not counted in the statistics
             self._recount(found)
         return self._reload(found)
 

@@ -26,6 +26,7 @@ from api.case_schemas import (
     CaseOut,
     CasePage,
     CategoryIn,
+    ContentIn,
     MergeIn,
     NoteIn,
     OriginalIn,
@@ -158,6 +159,12 @@ def set_priority(key: str, body: PriorityIn, p: ChangeCases, triage: TriageDep) 
 def set_ward(key: str, body: WardIn, p: ChangeCases, triage: TriageDep) -> CaseOut:
     """Correct the ward (the place the text named may be read wrong or not at all)."""
     return CaseOut.of(triage.set_ward(p, key, body.ward, body.note))
+
+
+@router.post("/{key}/content", response_model=CaseOut, **_CHANGE)
+def set_content(key: str, body: ContentIn, p: ChangeCases, triage: TriageDep) -> CaseOut:
+    """Say whether the text is fine, abusive or spam (abusive and spam texts are withheld)."""
+    return CaseOut.of(triage.set_content(p, key, body.flag, body.note))
 
 
 @router.post("/{key}/assign", response_model=CaseOut, **_CHANGE)

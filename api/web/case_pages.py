@@ -23,7 +23,7 @@ from api.web.routing import CsrfChecked, HtmlRoute, see_other
 from core.accounts import Principal
 from core.cases import PRIORITIES, CaseView
 from core.errors import Conflict, InvalidInput
-from core.types import TRANSITIONS, FeedbackStatus
+from core.types import CONTENT_FLAGS, TRANSITIONS, FeedbackStatus
 from services.accounts import AccountService
 from services.triage import TriageService
 
@@ -93,6 +93,16 @@ def set_ward(
 ) -> Response:  # fmt: skip
     action = partial(triage.set_ward, p, reference, ward or None, note or None)
     return _act(request, p, triage, accounts, labels, reference, "ward", action)
+
+
+@router.post("/staff/cases/{reference}/content")
+def set_content(
+    request: Request, reference: str, p: ChangeCases, _csrf: CsrfChecked, triage: TriageDep,
+    accounts: AccountsDep, labels: LabelsDep, flag: Annotated[str, Form()] = "",
+    note: Note = "",
+) -> Response:  # fmt: skip
+    action = partial(triage.set_content, p, reference, flag, note or None)
+    return _act(request, p, triage, accounts, labels, reference, "content", action)
 
 
 @router.post("/staff/cases/{reference}/status")
@@ -166,6 +176,7 @@ def _options(p: Principal, view: CaseView, accounts: AccountService, labels: Lab
         "departments": [(d.code, d.name) for d in labels.reference.departments],
         "priorities": [(v, labels.priority(v)) for v in PRIORITIES],
         "wards": [(w.name, w.name) for w in labels.reference.wards],
+        "content_flags": [(f, t.CONTENT_FLAGS[f]) for f in CONTENT_FLAGS],
         "statuses": [
             (s.value, labels.status(s)) for s in FeedbackStatus if s in TRANSITIONS[case.status]
         ],

@@ -76,6 +76,8 @@ class Labels:
         if item.action == "feedback.priority_set":
             return _arrow(self.priority(before) or t.CASE_PRIORITY_MODEL,
                           self.priority(after) or t.CASE_PRIORITY_MODEL)  # fmt: skip
+        if item.action == "feedback.content_flagged":
+            return _arrow(_flag(before), _flag(after))
         if item.action == "feedback.ward_set":
             return _arrow(self._place(before), self._place(after))
         if item.action == "feedback.assigned":
@@ -92,6 +94,12 @@ class Labels:
         if not isinstance(value, dict):
             return None
         return f"{self.ward(value.get('ward'))} / {self.department(value.get('department'))}"
+
+
+def _flag(value: Any) -> str | None:
+    if not isinstance(value, dict) or value.get("flag") not in t.CONTENT_FLAGS:
+        return None
+    return t.CONTENT_FLAGS[value["flag"]]
 
 
 def _name(value: Any) -> str:

@@ -99,6 +99,7 @@ AUDIT_ACTIONS = {
     "feedback.routing_confirmed": "Xác nhận phân loại",
     "feedback.priority_set": "Đặt mức ưu tiên",
     "feedback.ward_set": "Sửa phường",
+    "feedback.content_flagged": "Đánh dấu nội dung",
     "feedback.assigned": "Giao người xử lý",
     "feedback.status_changed": "Đổi trạng thái",
     "feedback.merged": "Gộp phản ánh trùng",
@@ -234,6 +235,20 @@ CASE_NEW_DEPARTMENT = "Đơn vị xử lý"
 CASE_DEPARTMENT_AUTO = "Theo bảng phân công"
 CASE_SET_PRIORITY = "Đặt mức ưu tiên"
 CASE_PRIORITY_MODEL = "Theo đánh giá của hệ thống"
+CASE_SET_CONTENT = "Loại nội dung"
+CASE_CONTENT_FLAG = "Nội dung là"
+CONTENT_FLAGS = {
+    "ok": "Bình thường (hiện nội dung)",
+    "abusive": "Có lời lẽ xúc phạm (ẩn nội dung)",
+    "spam": "Tin rác, quảng cáo (ẩn, không tính vào thống kê)",
+}
+CASE_SHOW_WITHHELD = "Hiện nội dung"
+#: Why a text is folded away (staff pages), in full and as a badge in the queue.
+WITHHELD = {
+    "spam": "Hệ thống hoặc cán bộ đánh dấu đây là tin rác, quảng cáo: nội dung được ẩn.",
+    "abusive": "Hệ thống hoặc cán bộ đánh dấu nội dung có lời lẽ xúc phạm: nội dung được ẩn.",
+}
+WITHHELD_BADGE = {"spam": "Tin rác, đã ẩn", "abusive": "Lời lẽ xúc phạm, đã ẩn"}
 CASE_SET_WARD = "Sửa phường"
 CASE_WARD_HINT = (
     "Phường của nơi xảy ra sự việc. Nếu đơn vị xử lý đang theo bảng phân công, "
@@ -252,6 +267,7 @@ CASE_DONE = {
     "category": "Đã đổi lĩnh vực.",
     "priority": "Đã đặt mức ưu tiên.",
     "ward": "Đã sửa phường.",
+    "content": "Đã cập nhật loại nội dung.",
     "status": "Đã đổi trạng thái; người dân sẽ được thông báo nếu gửi qua kênh chat.",
     "assign": "Đã giao người xử lý.",
     "merge": "Đã gộp phản ánh trùng.",
@@ -265,6 +281,7 @@ CASE_ERRORS = {
     "triage.merge_self": "Không thể gộp phản ánh vào chính nó.",
     "triage.merge_into_later": "Chỉ gộp vào phản ánh gửi trước.",
     "triage.unknown_assignee": "Tài khoản được giao không tồn tại hoặc đã khóa.",
+    "triage.bad_flag": "Loại nội dung không hợp lệ.",
     "refdata.unknown_ward": "Không có phường này trong danh sách phường hiện nay.",
     "triage.assign_outside": "Chỉ được giao cho người trong đơn vị của bạn.",
     "triage.assignee_read_only": "Tài khoản này không có quyền xử lý phản ánh.",

@@ -41,7 +41,7 @@ from core.analytics import (
     day_start,
     local_day,
 )
-from core.types import AnnotationState, FeedbackStatus
+from core.types import WITHHELD_TOXICITY, AnnotationState, FeedbackStatus
 from stores.sql.db import Database, sql_errors
 from stores.sql.tables import DailyAggregateRow, FeedbackRow, RoutingCorrectionRow
 
@@ -217,9 +217,11 @@ class SqlAnalyticsStore:
     # --- cases -----------------------------------------------------------------------------
     def examples(self, period: Period, where: Slice, departments: Sequence[str] | None,
                  limit: int = 5) -> list[CaseExample]:  # fmt: skip
+        """The newest countable cases of the slice whose text may be shown (not abusive)."""
+        shown = func.coalesce(_F.c.toxicity, _EMPTY).not_in(sorted(WITHHELD_TOXICITY))
         stmt = (
             _case_columns()
-            .where(*_received_in(period), countable(), *_case_filters(where, departments))
+            .where(*_received_in(period), countable(), shown, *_case_filters(where, departments))
             .order_by(_F.c.received_at.desc(), _F.c.id.desc())
             .limit(limit)
         )

@@ -164,6 +164,9 @@ class SqlCaseStore:
     def set_priority(self, feedback_id: int, priority: str | None, due_at: datetime) -> None:
         self._set(feedback_id, {"priority": priority, "due_at": due_at})
 
+    def set_content(self, feedback_id: int, toxicity: str | None, is_spam: bool | None) -> None:
+        self._set(feedback_id, {"toxicity": toxicity, "is_spam": is_spam})
+
     def set_ward(self, feedback_id: int, ward: str | None, department: str | None) -> None:
         self._set(feedback_id, {"ward": ward, "department": department})
 

@@ -120,6 +120,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/cases/{key}/original"): CASE_CHANGERS,
     ("POST", "/api/v1/cases/{key}/priority"): CASE_CHANGERS,
     ("POST", "/api/v1/cases/{key}/ward"): CASE_CHANGERS,
+    ("POST", "/api/v1/cases/{key}/content"): CASE_CHANGERS,
     ("POST", "/api/v1/cases/bulk"): CASE_CHANGERS,
     # officials' questions and the dashboard
     ("POST", "/api/v1/ask"): ANALYSTS,
@@ -143,6 +144,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cases/{key}/original"): {"reason": "gọi lại cho người dân"},
     ("POST", "/api/v1/cases/{key}/priority"): {"priority": "high"},
     ("POST", "/api/v1/cases/{key}/ward"): {"ward": "Hiệp Bình"},
+    ("POST", "/api/v1/cases/{key}/content"): {"flag": "ok"},
     ("POST", "/api/v1/cases/bulk"): {
         "references": ["PA-2026-000001"],
         "action": "priority",

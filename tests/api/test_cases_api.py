@@ -168,6 +168,18 @@ def test_correcting_the_ward(client: TestClient, rig: TriageRig, lan: dict[str, 
     assert [h["action"] for h in history].count("feedback.ward_set") == 2
 
 
+def test_flagging_the_content(client: TestClient, rig: TriageRig, lan: dict[str, str]) -> None:
+    fb = rig.add()
+    url = f"{CASES}/{fb.reference}/content"
+    assert client.get(f"{CASES}/{fb.reference}", headers=lan).json()["withheld"] is None
+    flagged = client.post(url, json={"flag": "spam", "note": "quảng cáo"}, headers=lan).json()
+    assert (flagged["is_spam"], flagged["withheld"]) == (True, "spam")
+    listed = client.get(CASES, headers=lan).json()["items"][0]
+    assert listed["withheld"] == "spam" and listed["text"]  # the API says why; clients hide
+    bad = client.post(url, json={"flag": "delete"}, headers=lan)
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "triage.bad_flag")
+
+
 def test_bulk_and_overdue(client: TestClient, rig: TriageRig, lan: dict[str, str]) -> None:
     fb = rig.add("a")
     rig.cases.set_due(fb.id, NOW - timedelta(days=1))

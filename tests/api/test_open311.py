@@ -350,3 +350,21 @@ def test_personal_data_in_a_staff_note_is_not_published(
     notes = client.get(f"{BASE}/requests/{ref}.json").json()[0]["status_notes"]
     assert "Đã xử lý" in notes
     assert "0903" not in notes and "123 456" not in notes
+
+
+def test_spam_and_abusive_texts_are_not_published(
+    client: TestClient, container: Container, api_key: str
+) -> None:
+    fine, abusive, spam = (filed(client, api_key, device_id=d) for d in ("ok", "bad", "ad"))
+    with container.db.write_connection() as conn:
+        conn.execute(update(FeedbackRow).where(FeedbackRow.reference == abusive)
+                     .values(toxicity="hate"))  # fmt: skip
+        conn.execute(update(FeedbackRow).where(FeedbackRow.reference == spam).values(is_spam=True))
+    listed = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json").json()}
+    assert "Đặng Văn Bi" in listed[fine]["description"]
+    for ref in (abusive, spam):
+        assert listed[ref]["description"] == (
+            "Nội dung không hiển thị công khai (tin rác hoặc lời lẽ không phù hợp)."
+        )
+        one = client.get(f"{BASE}/requests/{ref}.xml").text
+        assert "Cống nghẹt" not in one and "không hiển thị công khai" in one

@@ -63,6 +63,7 @@ def test_read_only_roles_change_nothing(rig: TriageRig, who: Principal) -> None:
         lambda: rig.triage.confirm_routing(who, fb.reference),
         lambda: rig.triage.set_priority(who, fb.reference, "high"),
         lambda: rig.triage.set_ward(who, fb.reference, "Linh Xuân"),
+        lambda: rig.triage.set_content(who, fb.reference, "spam"),
         lambda: rig.triage.assign(who, fb.reference, None),
         lambda: rig.triage.change_status(who, fb.reference, "in_progress", None),
         lambda: rig.triage.merge(who, fb.reference, fb.reference),
@@ -258,6 +259,35 @@ def test_ward_corrections_refused(rig: TriageRig) -> None:
         rig.triage.set_ward(TRIAGE, pending.reference, "Linh Xuân")
     assert rig.triage.case(TRIAGE, fb.reference).feedback.ward == "Hiệp Bình"
     assert "feedback.ward_set" not in rig.actions(fb.reference)
+
+
+def test_staff_say_whether_a_text_is_fine_abusive_or_spam(rig: TriageRig) -> None:
+    days: list[datetime] = []
+    rig.triage._on_rerouted = days.append
+    fb = rig.add("a")
+    assert fb.withheld is None
+    abusive = rig.triage.set_content(TRIAGE, fb.reference, "Abusive", "chửi thề")
+    assert (abusive.toxicity, abusive.is_spam, abusive.withheld) == ("offensive", False, "abusive")
+    assert days == []  # still counted in the statistics
+    spam = rig.triage.set_content(DEPT, fb.reference, "spam")
+    assert (spam.is_spam, spam.withheld) == (True, "spam")
+    assert days == [fb.received_at]  # spam leaves the counts of its day
+    fine = rig.triage.set_content(TRIAGE, fb.reference, "ok")
+    assert (fine.toxicity, fine.is_spam, fine.withheld) == ("clean", False, None)
+    assert days == [fb.received_at] * 2
+    entries = [e for e in rig.audit.for_target("feedback", fb.reference)
+               if e.action == "feedback.content_flagged"]  # fmt: skip
+    assert [(e.details["from"]["flag"], e.details["to"]["flag"]) for e in entries] == [
+        ("ok", "abusive"), ("abusive", "spam"), ("spam", "ok")]  # fmt: skip
+    assert entries[0].reason == "chửi thề"
+    with pytest.raises(InvalidInput) as bad:
+        rig.triage.set_content(TRIAGE, fb.reference, "xoá")
+    assert bad.value.code == "triage.bad_flag"
+    with pytest.raises(Forbidden):
+        rig.triage.set_content(OFFICIAL, fb.reference, "spam")
+    pending = rig.store.add(feedback_in("p")).feedback
+    with pytest.raises(Conflict):
+        rig.triage.set_content(TRIAGE, pending.reference, "spam")
 
 
 def test_assignment_rules(rig: TriageRig) -> None:

@@ -149,6 +149,10 @@ def test_examples_newest_first_and_by_department(
         report(at(2026, 11, 26), reference="PA-2026-000101"),
         report(at(2026, 11, 27), reference="PA-2026-000102"),
         report(at(2026, 11, 27, 10), reference="PA-2026-000103", department="cong_an"),
+        # counted, but their text is not shown beside an answer
+        report(at(2026, 11, 27, 11), reference="PA-2026-000104", toxicity="hate"),
+        report(at(2026, 11, 27, 12), reference="PA-2026-000105", toxicity="offensive"),
+        report(at(2026, 11, 27, 13), reference="PA-2026-000106", is_spam=True),
     ])  # fmt: skip
     period = Period(date(2026, 11, 26), NOV_27)
     refs = [e.reference for e in analytics.examples(period, Slice("thoat_nuoc"), None)]

@@ -25,7 +25,16 @@ def test_the_case_page_shows_text_annotations_and_forms(web: TestClient, web_con
     assert fb.public_text in html and "0909123456" not in html
     assert 'id="explanation"' in html and 'class="badge">' in html  # routing words
     assert 'id="alternatives"' in html
-    for form in ("confirm", "category", "priority", "ward", "status", "assign", "original"):
+    for form in (
+        "confirm",
+        "category",
+        "priority",
+        "content",
+        "ward",
+        "status",
+        "assign",
+        "original",
+    ):
         assert f'action="/staff/cases/{fb.reference}/{form}"' in html
     assert '<label for="new-status">' in html and '<label for="reason">' in html
 
@@ -122,6 +131,29 @@ def test_correcting_the_ward_moves_the_table_department_and_the_map(
     unknown_now = _post(client, fb.reference, "ward", ward="")
     assert unknown_now.status_code == 303
     assert '<dd id="ward">Chưa rõ phường</dd>' in _page(client, fb.reference)
+
+
+def test_an_abusive_or_spam_text_is_folded_away_in_the_queue_and_the_case(
+    web: TestClient, web_container: Container
+) -> None:
+    fb = file_case(web_container, NOISE)
+    client = logged_in(web, "lan")
+    assert _post(client, fb.reference, "content", flag="abusive").status_code == 303
+    html = _page(client, fb.reference)
+    assert "Đã cập nhật loại nội dung." not in html  # only right after the action
+    assert 'id="withheld"' in html and "lời lẽ xúc phạm: nội dung được ẩn" in html
+    folded = html.split('id="withheld"')[1]
+    assert "<details><summary>Hiện nội dung</summary>" in folded
+    assert folded.index("<summary>") < folded.index(fb.public_text)  # inside the fold
+    row = client.get("/staff", params={"q": "karaoke"}).text.split(
+        f'data-reference="{fb.reference}"'
+    )[1]
+    assert "Lời lẽ xúc phạm, đã ẩn" in row.split("</tr>")[0]
+    assert fb.public_text[:40] not in row.split("</tr>")[0]
+    change = "Bình thường (hiện nội dung) → Có lời lẽ xúc phạm (ẩn nội dung)"
+    assert "Đánh dấu nội dung" in html and change in html  # the history
+    assert _post(client, fb.reference, "content", flag="ok").status_code == 303
+    assert 'id="withheld"' not in _page(client, fb.reference)
 
 
 def test_a_case_form_without_its_token_changes_nothing(web: TestClient, web_container):
