@@ -1,11 +1,14 @@
 """CSV of cases for spreadsheets: redacted text only, UTF-8 with a byte-order mark.
 
+A text withheld as spam or abusive (``Feedback.withheld``) is left empty, with the reason in
+the ``withheld`` column: the case page shows it to whoever needs to read it.
+
 Excel opens a UTF-8 file as the local code page unless it starts with a BOM, which would turn
 Vietnamese into mojibake; the BOM is the first thing written. A cell that starts like a formula
 (``=``, ``+``, ``-``, ``@``) is prefixed with ``'`` so a citizen's text never runs as one.
 
     >>> "".join(csv_lines([case])).splitlines()[0]
-    '\\ufeffreference,received_at,channel,category,department,ward,status,priority,due_at,overdue,text'
+    '\\ufeffreference,received_at,channel,category,department,ward,status,priority,due_at,overdue,withheld,text'
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from core.types import LOCAL_TZ
 
 BOM = "\ufeff"
 COLUMNS = ("reference", "received_at", "channel", "category", "department", "ward", "status",
-           "priority", "due_at", "overdue", "text")  # fmt: skip
+           "priority", "due_at", "overdue", "withheld", "text")  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROWS_PER_CHUNK = 200
 
@@ -44,7 +47,8 @@ def row(c: Case) -> list[str]:
     return [
         c.reference, _local(c.received_at), c.channel.value, c.category or "",
         c.department or "", c.ward or "", c.status.value, c.effective_priority,
-        _local(c.due_at), "true" if c.overdue else "false", _safe(c.public_text),
+        _local(c.due_at), "true" if c.overdue else "false", c.withheld or "",
+        "" if c.withheld else _safe(c.public_text),
     ]  # fmt: skip
 
 

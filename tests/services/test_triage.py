@@ -407,3 +407,6 @@ def test_csv_export_is_redacted_excel_ready_and_scoped(rig: TriageRig) -> None:
     assert every.count("\n") == 2 and "ổ gà" in every
     exports = [e for e in rig.audit.recent() if e.action == "cases.exported"]
     assert [e.details["filter"] for e in exports] == [{"text": "o ga"}, {}]
+    rig.triage.set_content(TRIAGE, fb.reference, "spam")
+    spam = "".join(rig.triage.export_csv(DEPT, CaseFilter())).splitlines()[1]
+    assert spam.endswith(",true,spam,") and "HYPERLINK" not in spam  # the reason, not the text
