@@ -59,6 +59,9 @@ class FeedbackOut(BaseModel):
     toxicity: str | None = None
     is_spam: bool | None = None
     is_relevant: bool | None = None
+    withheld: str | None = Field(
+        default=None, description="spam or abusive: a public view shows a notice, not the text"
+    )
     duplicate_of: int | None
     events: list[EventOut]
 
@@ -86,6 +89,7 @@ class FeedbackOut(BaseModel):
             toxicity=fb.toxicity,
             is_spam=fb.is_spam,
             is_relevant=fb.is_relevant,
+            withheld=fb.withheld,
             duplicate_of=fb.duplicate_of,
             events=[
                 EventOut(

@@ -41,6 +41,14 @@ def test_post_creates_then_a_repeat_returns_the_same_record(client: TestClient) 
     assert again.json()["id"] == data["id"]
 
 
+def test_an_advertisement_is_flagged_and_withheld(client: TestClient) -> None:
+    ad = "Cho vay tiền nhanh trong ngày, không thế chấp, lãi suất thấp, inbox ngay!!!"
+    data = client.post("/api/v1/feedback", json={"text": ad}).json()
+    assert (data["is_spam"], data["withheld"]) == (True, "spam")
+    fine = client.post("/api/v1/feedback", json={"text": FLOOD}).json()
+    assert (fine["is_spam"], fine["withheld"]) == (False, None)
+
+
 def test_get_by_id_and_reference(client: TestClient) -> None:
     created = client.post("/api/v1/feedback", json={"text": FLOOD}).json()
     by_id = client.get(f"/api/v1/feedback/{created['id']}")
