@@ -2,9 +2,9 @@
 
 A real server (uvicorn in a thread, lifespan on) over a real container on a SQLite file:
 a new user logs in with the README's demo credentials, triages a case filed on chat (changes
-its category, reassigns it, changes its status with a note, corrects its ward), sees the
-citizen's notification on the case page, asks how many flood reports came in this week and
-gets the right number with its chart, and opens the dashboard's ward map.
+its category, reassigns it, changes its status with a note, corrects its ward, folds its text
+away as abusive), sees the citizen's notification on the case page, asks how many flood reports
+came in this week and gets the right number with its chart, and opens the dashboard's ward map.
 """
 
 from __future__ import annotations
@@ -132,6 +132,15 @@ def _triage(page: Any, reference: str) -> None:
     assert page.locator("#ward").inner_text() == "Linh Xuân"
     assert page.locator("#department").inner_text() == "Ủy ban nhân dân phường Linh Xuân"
     assert page.locator("#assignee").inner_text() == "Chưa giao"  # Hiệp Bình's account
+
+    content = page.locator("#form-content")  # abusive: folded away until someone asks
+    content.get_by_label("Nội dung là").select_option("abusive")
+    content.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(re.compile(r"done=content$"))
+    assert "lời lẽ xúc phạm" in page.locator("#withheld").inner_text()
+    assert not page.locator("#redacted-text").is_visible()
+    page.get_by_text("Hiện nội dung", exact=True).click()
+    assert "karaoke" in page.locator("#redacted-text").inner_text()
 
 
 def _ask(page: Any, url: str) -> None:
