@@ -49,7 +49,7 @@ CLOSED_STATUSES: frozenset[FeedbackStatus] = frozenset(
 SORTS: tuple[str, ...] = ("urgency", "age", "due", "newest")
 #: A list that takes in closed cases is counted up to this many (then "more than 10,000").
 COUNT_LIMIT = 10_000
-BULK_ACTIONS: tuple[str, ...] = ("assign", "status", "category", "priority")
+BULK_ACTIONS: tuple[str, ...] = ("assign", "status", "category", "priority", "content")
 MAX_LIMIT = 500
 
 

@@ -19,7 +19,7 @@ from core.accounts import Principal
 from core.cases import BULK_ACTIONS, PRIORITIES, BulkItem, BulkResult
 from core.errors import InvalidInput, LangngheError
 from core.reference import ReferenceData
-from core.types import FeedbackStatus
+from core.types import CONTENT_FLAGS, FeedbackStatus
 
 if TYPE_CHECKING:
     from services.triage import TriageService
@@ -70,6 +70,11 @@ def _action(triage: TriageService, reference: ReferenceData, action: str, value:
     if action == "priority":
         level = parse_priority(value)
         return lambda p, key: triage.set_priority(p, key, level, note)
+    if action == "content":  # a wave of advertisements is marked at once
+        flag = str(value or "").strip().lower()
+        if flag not in CONTENT_FLAGS:
+            raise InvalidInput(f"flag must be one of {CONTENT_FLAGS}", code="triage.bad_flag")
+        return lambda p, key: triage.set_content(p, key, flag, note)
     raise InvalidInput(f"action must be one of {BULK_ACTIONS}", code="triage.bad_action")
 
 

@@ -21,7 +21,7 @@ from api.web.render import page
 from api.web.routing import CsrfChecked, HtmlRoute, see_other
 from core.accounts import Permission, Principal, may
 from core.cases import OPEN_STATUSES, PRIORITIES, SORTS, CaseFilter
-from core.types import Channel, FeedbackStatus
+from core.types import CONTENT_FLAGS, Channel, FeedbackStatus
 from services.accounts import AccountService
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -59,10 +59,11 @@ def bulk(
     bulk_status: Annotated[str, Form()] = "",
     bulk_category: Annotated[str, Form()] = "",
     bulk_priority: Annotated[str, Form()] = "",
+    bulk_content: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """Applies one action to the ticked cases and goes back to the same queue view."""
     values = {"assign": assign_to, "status": bulk_status, "category": bulk_category,
-              "priority": bulk_priority}  # fmt: skip
+              "priority": bulk_priority, "content": bulk_content}  # fmt: skip
     filters = _kept_filters(back)
     if not keys:
         return see_other("/staff", **filters, notice="none_selected")
@@ -166,6 +167,7 @@ def _options(labels: Labels, p: Principal, accounts: AccountService) -> dict[str
         "wards": [(w.name, w.name) for w in ref.wards],
         "channels": [(c.value, labels.channel(c)) for c in Channel],
         "priorities": [(v, labels.priority(v)) for v in PRIORITIES],
+        "content_flags": [(f, t.CONTENT_FLAGS[f]) for f in CONTENT_FLAGS],
         "sorts": [(s, t.SORT_LABELS.get(s, s)) for s in SORTS],
         "assignees": _assignee_options(accounts, p) if may(p, Permission.CHANGE_CASES) else [],
     }

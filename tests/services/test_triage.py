@@ -373,8 +373,12 @@ def test_bulk_reports_each_case(rig: TriageRig) -> None:
     moved = rig.triage.bulk(TRIAGE, [ours.id, theirs.id], "category", "dien")
     assert moved.succeeded == 2
     assert rig.triage.bulk(TRIAGE, [ours.id], "assign", "").succeeded == 1
+    spam = rig.triage.bulk(TRIAGE, [ours.id, theirs.id], "content", "SPAM", note="quảng cáo")
+    assert spam.succeeded == 2
+    assert rig.triage.case(TRIAGE, ours.id).feedback.withheld == "spam"
     for action, value in (("delete", None), ("category", "ngap_lut"), ("assign", "lan"),
-                          ("status", "done"), ("priority", "urgent")):  # fmt: skip
+                          ("status", "done"), ("priority", "urgent"),
+                          ("content", "hide")):  # fmt: skip
         with pytest.raises(InvalidInput):
             rig.triage.bulk(TRIAGE, [ours.id], action, value)
     with pytest.raises(InvalidInput):

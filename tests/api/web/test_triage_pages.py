@@ -106,6 +106,21 @@ def test_bulk_priority_changes_every_ticked_case(web: TestClient, web_container:
         assert 'class="badge priority-critical">Khẩn cấp' in client.get(f"/staff/cases/{ref}").text
 
 
+def test_bulk_marks_ticked_cases_as_spam(web: TestClient, web_container: Container):
+    ads = [file_case(web_container), file_case(web_container)]  # the models see no spam here
+    assert all(ad.withheld is None for ad in ads)
+    client = logged_in(web, "lan")
+    token = csrf_of(client.get("/staff").text)
+    response = client.post("/staff/bulk", data={
+        "csrf_token": token, "keys": [a.reference for a in ads], "action": "content",
+        "bulk_content": "spam"})  # fmt: skip
+    assert response.headers["location"] == "/staff?done=2&failed=0"
+    queue = client.get("/staff").text
+    for ad in ads:
+        row = queue.split(f'data-reference="{ad.reference}"')[1].split("</tr>")[0]
+        assert "Tin rác, đã ẩn" in row and ad.public_text[:30] not in row
+
+
 def test_bulk_without_a_token_or_a_selection(web: TestClient, web_container: Container):
     fb = file_case(web_container)
     client = logged_in(web, "lan")
