@@ -219,9 +219,11 @@ class MergeIn(Strict):
 
 class BulkIn(Strict):
     references: list[str] = Field(min_length=1, max_length=200)
-    action: str = Field(description="assign, status, category or priority")
+    action: str = Field(description="assign, status, category, priority or content")
     value: str | int | None = Field(
-        default=None, description="account id, status, category code or priority"
+        default=None,
+        description="account id, status, category code, priority or content flag (ok, abusive, "
+        "spam)",
     )
     note: str | None = _NOTE
 
