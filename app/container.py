@@ -117,7 +117,7 @@ class Container(PipelineWiring, ChatWiring, AnalyticsWiring):
     @cached_property
     def triage(self) -> TriageService:
         return TriageService(self.feedback, self.cases, self.audit, self.reference, self.sla,
-                             on_rerouted=self._recount_day_of)  # fmt: skip
+                             on_counts_changed=self._recount_day_of)  # fmt: skip
 
     def _recount_day_of(self, received_at: datetime) -> None:
         self.analytics.refresh_aggregates([local_day(received_at)])

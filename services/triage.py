@@ -75,12 +75,13 @@ class TriageService:
         audit: AuditLog,
         reference: ReferenceData,
         sla: SlaService,
-        on_rerouted: Callable[[datetime], None] | None = None,
+        on_counts_changed: Callable[[datetime], None] | None = None,
     ) -> None:
-        """``on_rerouted(received_at)`` runs after a case's category changed (the analytics
-        recount that day, so the dashboard does not wait for its background job)."""
+        """``on_counts_changed(received_at)`` runs after a change that moves the day's counts
+        (category, ward, spam or not): the analytics recount that day, so the dashboard does not
+        wait for its background job."""
         self._feedback = feedback
-        self._on_rerouted = on_rerouted
+        self._on_counts_changed = on_counts_changed
         self._cases = cases
         self._audit_log = audit
         self._reference = reference
@@ -321,13 +322,13 @@ class TriageService:
         return self._reload(found)
 
     def _recount(self, found: Case) -> None:
-        """The counts of the case's day changed (category or ward): ask for a recount."""
-        if self._on_rerouted is None:
+        """The counts of the case's day changed (category, ward, spam): ask for a recount."""
+        if self._on_counts_changed is None:
             return
         try:
-            self._on_rerouted(found.received_at)
+            self._on_counts_changed(found.received_at)
         except Exception:  # the change is stored; the recount's background job catches up
-            log.exception("triage.reroute_hook_failed reference=%s", found.reference)
+            log.exception("triage.recount_hook_failed reference=%s", found.reference)
 
     def _unassign_if_hidden(self, p: Principal, found: Case, department: str | None) -> None:
         """A case handed to another department leaves an assignee who could no longer see it."""

@@ -129,7 +129,7 @@ def test_a_category_change_asks_for_a_recount_of_its_day(
     rig: TriageRig, caplog: pytest.LogCaptureFixture
 ) -> None:
     days: list[datetime] = []
-    rig.triage._on_rerouted = days.append
+    rig.triage._on_counts_changed = days.append
     fb = rig.add("a", category="ha_tang_duong", department="so_xay_dung")
     rig.triage.recategorize(TRIAGE, fb.reference, "thoat_nuoc")
     rig.triage.confirm_routing(TRIAGE, fb.reference)  # same category: nothing to recount
@@ -138,10 +138,10 @@ def test_a_category_change_asks_for_a_recount_of_its_day(
     def broken(_at: datetime) -> None:
         raise RuntimeError("database away")
 
-    rig.triage._on_rerouted = broken
+    rig.triage._on_counts_changed = broken
     case = rig.triage.recategorize(TRIAGE, fb.reference, "moi_truong")
     assert case.category == "moi_truong"  # the change stands; the job recounts later
-    assert "triage.reroute_hook_failed" in caplog.text
+    assert "triage.recount_hook_failed" in caplog.text
 
 
 def test_recategorize_with_a_department_and_refusals(rig: TriageRig) -> None:
@@ -214,7 +214,7 @@ def test_a_corrected_ward_takes_the_table_department_along_and_is_recounted(
     rig: TriageRig,
 ) -> None:
     days: list[datetime] = []
-    rig.triage._on_rerouted = days.append
+    rig.triage._on_counts_changed = days.append
     fb = rig.add("a")  # drainage in Hiệp Bình: the table gave the ward's people's committee
     hb = staff_account(rig.db, "hb", Role.DEPARTMENT, "ubnd_hiep_binh")
     rig.triage.assign(TRIAGE, fb.reference, hb)
@@ -263,7 +263,7 @@ def test_ward_corrections_refused(rig: TriageRig) -> None:
 
 def test_staff_say_whether_a_text_is_fine_abusive_or_spam(rig: TriageRig) -> None:
     days: list[datetime] = []
-    rig.triage._on_rerouted = days.append
+    rig.triage._on_counts_changed = days.append
     fb = rig.add("a")
     assert fb.withheld is None
     abusive = rig.triage.set_content(TRIAGE, fb.reference, "Abusive", "chửi thề")
