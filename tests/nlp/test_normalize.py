@@ -41,6 +41,8 @@ def test_normalize_composes_unicode() -> None:
         ("q9 p12", "quận 9 phường 12"),
         ("k3 và k", "k3 và không"),  # a glued code is not teencode
         ("mn ơi ngập wa r", "mọi người ơi ngập quá rồi"),
+        ("e bj thg kia chích dao, máu ra nhju lắm", "e bị thằng kia chích dao, máu ra nhiều lắm"),
+        ("vk e đag sốt, thk nhỏ dag ngủ", "vợ e đang sốt, thằng nhỏ đang ngủ"),
     ],
 )
 def test_expand_teencode(raw: str, expected: str) -> None:

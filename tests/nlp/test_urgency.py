@@ -166,6 +166,15 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Ba tôi đau ngực dữ dội, vã mồ hôi", "medical"),
         ("Bà tôi tự nhiên méo miệng, nói ngọng", "medical"),
         ("Con bé uống hết vỉ thuốc ngủ của mẹ", "medical"),
+        # after the seventh blind set (rules version 2026-11-27.9)
+        ("Ông cụ lẫn đứng ngay giữa quốc lộ 13, xe tải chạy vun vút hai bên", "injured"),
+        ("Chú bảo vệ bị rắn lục cắn ở bãi cỏ sau kho", "medical"),
+        ("Thằng kia chích dao vào bụng anh xe ôm rồi bỏ chạy", "violence"),
+        ("Con tôi đứt tay, máu chảy nhiều lắm", "injured"),
+        ("Sạt lở bờ kênh, nhà sau bị cuốn xuống sông, hai người chưa bơi ra được", "trapped"),
+        ("Anh thợ bị nhốt trong kho đông lạnh của chợ đầu mối", "trapped"),
+        ("Thằng bạn đá bóng xong xỉu ngang, không thở", "unconscious"),
+        ("🚒🔥🏠🆘 hẻm 22 Tô Ngọc Vân", "fire"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -213,6 +222,7 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Diễn tập PCCC ở chung cư: khói bốc ra từ trong phòng, xe cứu hỏa tới", "drill"),
         ("Giàn giáo vừa đổ sập xuống vỉa hè, rất may không ai bị thương", "unharmed"),
         ("Có người ném đá vào tàu metro, kính nứt, may mà chưa ai bị thương", "negation"),
+        ("Cây đổ giữa đường nhưng chưa làm ai bị thương", "negation"),
         ("Tai nạn trên Quốc lộ 1K, người bị thương đã được đưa đi cấp cứu", "resolved"),
         ("Đọc tin vụ cháy nhà trọ làm chết người mà thương quá", "hypothetical"),
         ("Bên quận 7 có vụ sập giàn giáo, công trình mình nên kiểm tra", "hypothetical"),
@@ -289,6 +299,8 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Khu dân cư chúng tôi nằm giữa đường Lã Xuân Oai và rạch Ông Nhiêu, mưa là ngập",
         "Ba tôi liệt nửa người mấy năm nay, xin hộ cận nghèo hoài không được",
         "Phòng karaoke bên cạnh đầy khói thuốc, tầng 3 đầy khói thuốc lá",
+        "Con trai tôi 16 tuổi bỏ nhà đi, chưa về",  # a runaway teenager: the model decides
+        "Cháy hàng rồi 🔥🔥 ai cần inbox",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
