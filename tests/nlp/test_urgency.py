@@ -175,6 +175,15 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Anh thợ bị nhốt trong kho đông lạnh của chợ đầu mối", "trapped"),
         ("Thằng bạn đá bóng xong xỉu ngang, không thở", "unconscious"),
         ("🚒🔥🏠🆘 hẻm 22 Tô Ngọc Vân", "fire"),
+        # after the eighth blind set (rules version 2026-11-27.10)
+        ("Ông tôi té đập đầu vào bậc thềm, giờ nói năng lung tung", "medical"),
+        ("Chú công nhân rơi xuống bể hóa chất ở xưởng xi mạ", "medical"),
+        ("Ba tôi đau thắt ngực, vã mồ hôi lạnh", "medical"),
+        ("Nghe tiếng rên trong phòng trọ số 5, gõ cửa không ai mở", "medical"),
+        ("Con trăn nhà bên xổng chuồng, quấn lấy thằng nhỏ", "injured"),
+        ("Hai nhóm đánh nhau bằng mã tấu ở đầu hẻm", "violence"),
+        ("Thằng kia bị chém gục trước quán nhậu", "violence"),
+        ("Căn nhà ven kênh đang nghiêng dần xuống kênh, trong nhà còn người", "collapse"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -301,6 +310,10 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Phòng karaoke bên cạnh đầy khói thuốc, tầng 3 đầy khói thuốc lá",
         "Con trai tôi 16 tuổi bỏ nhà đi, chưa về",  # a runaway teenager: the model decides
         "Cháy hàng rồi 🔥🔥 ai cần inbox",
+        "Công ty để thùng hóa chất rò rỉ ra mương, cá chết nổi trắng kênh",  # high, not critical
+        "Bầy chó thả rông cắn người, con tôi bị cắn phải đi chích ngừa",
+        "Góp ý cho app: nên có nút để người dân mở lại phản ánh cũ",
+        "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
