@@ -4,8 +4,9 @@ Each rule is a set of patterns (``nlp.urgency_patterns``) with a level; ``Urgenc
 says which rules fired on a text and the highest level among them. A match does not fire when
 its context says the danger is absent or over: a negation just before it ("không có ai bị
 thương"), a resolution in the same sentence ("đã được dập tắt"), a past time without a sign
-that it is still going on ("hôm qua" but not "từ hôm qua đến giờ vẫn"), a hypothesis or a
-question about rules before it ("nếu", "cho hỏi"), or a drill anywhere ("diễn tập PCCC").
+that it is still going on ("hôm qua" but not "từ hôm qua đến giờ vẫn"), a hypothesis before it
+("nếu"), a question before it ("cho hỏi") unless its own clause says it is happening ("ba tôi
+đang đau ngực"), or a drill anywhere ("diễn tập PCCC").
 ``nlp.urgency.UrgencyClassifier`` combines the verdict with the linear model.
 
     >>> rules = UrgencyRules.load()
@@ -165,6 +166,8 @@ class _Contexts:
     negation_window: int
     cues: dict[str, re.Pattern[str]]  # resolved, past, hypothetical, drill, unharmed
     ongoing: re.Pattern[str]
+    hyp_question: re.Pattern[str]
+    hyp_present: re.Pattern[str]
     hyp_clause: re.Pattern[str]
     hyp_window: int
     hyp_after: re.Pattern[str]
@@ -181,6 +184,8 @@ class _Contexts:
             negation_window=int(ctx["negation"]["window"]),
             cues={name: _compile(ctx[name]["cues"], gaps) for name in CONTEXTS[1:]},
             ongoing=_compile(ctx["past"]["unless"], gaps),
+            hyp_question=_compile(hyp["question_cues"], gaps),
+            hyp_present=_compile(hyp["present"], gaps),
             hyp_clause=_compile(hyp["clause_cues"], gaps),
             hyp_window=int(hyp["window"]),
             hyp_after=_compile(hyp["after_cues"], gaps),
@@ -204,6 +209,8 @@ class _Scopes:
         self.neg, self.neg_adjacent = spans(ctx.negation), spans(ctx.negation_adjacent)
         self.cues = {n: [s for s, _ in spans(p)] for n, p in ctx.cues.items()}
         self.ongoing = [s for s, _ in spans(ctx.ongoing)]
+        self.question = [s for s, _ in spans(ctx.hyp_question)]
+        self.present = [s for s, _ in spans(ctx.hyp_present)]
         self.hyp_clause = spans(ctx.hyp_clause)
         self.hyp_after = [s for s, _ in spans(ctx.hyp_after)]
 
@@ -237,11 +244,14 @@ class _Scopes:
         past = within(self.cues["past"], seg_hi) and not within(self.ongoing, seg_hi)
         if "past" in contexts and past:
             return "past"
+        clause_lo, clause_hi = self._span(self.clause, start, end)
+        asked = within(self.question, end) and not any(clause_lo <= p < end for p in self.present)
         if "hypothetical" in contexts and (
             within(self.cues["hypothetical"], end)
+            or asked
             or any(start <= s < end for s, _ in self.hyp_clause)
             or self._near_before(self.hyp_clause, start, self.ctx.hyp_window)
-            or any(end <= p < self._span(self.clause, start, end)[1] for p in self.hyp_after)
+            or any(end <= p < clause_hi for p in self.hyp_after)
         ):
             return "hypothetical"
         if "drill" in contexts and self.cues["drill"]:

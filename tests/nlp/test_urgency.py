@@ -226,6 +226,8 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Năm ngoái có người bị thương ở đoạn đường này", "past"),
         ("Năm trước có cháy nhà ở đây", "past"),
         ("Cho hỏi khi nhà bị cháy thì gọi số nào?", "hypothetical"),
+        ("Nếu bé đang co giật thì phải làm sao?", "hypothetical"),
+        ("Cho hỏi nhà bị cháy thì gọi số nào?", "hypothetical"),
         ("Nếu nhà bị cháy thì người dân trong hẻm chạy đi đâu?", "hypothetical"),
         ("Dây điện võng thấp có nguy cơ đứt", "hypothetical"),
         ("Diễn tập PCCC ở chung cư: khói bốc ra từ trong phòng, xe cứu hỏa tới", "drill"),
@@ -258,6 +260,7 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Anh ấy bị xe tông, chảy nhiều máu, nằm ngoài sân chưa ai tới",
         "Có người bị tông chảy nhiều máu nằm trước cổng chợ",  # "nam truoc", not the year before
         "Ông cụ bất tỉnh nằm rồi không dậy nổi",  # "nam roi", not last year
+        "Cho hỏi số cấp cứu là số nào, mẹ em đang co giật",  # a question, but it is happening
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
