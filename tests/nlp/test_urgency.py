@@ -221,6 +221,8 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Rất may không ai bị thương, chỉ hư hỏng tài sản", "negation"),
         ("Vụ cháy nhà kho đã được dập tắt", "resolved"),
         ("Dây điện đứt đã được điện lực xử lý xong", "resolved"),
+        ("Dây điện đứt, điện lực sửa rồi", "resolved"),
+        ("Em bé rơi xuống kênh, người dân cứu được rồi", "resolved"),
         ("Hôm qua có cháy nhà ở đường số 8", "past"),
         ("Tuần trước có vụ cháy ở khu trọ này", "past"),
         ("Năm ngoái có người bị thương ở đoạn đường này", "past"),
@@ -261,6 +263,8 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Có người bị tông chảy nhiều máu nằm trước cổng chợ",  # "nam truoc", not the year before
         "Ông cụ bất tỉnh nằm rồi không dậy nổi",  # "nam roi", not last year
         "Cho hỏi số cấp cứu là số nào, mẹ em đang co giật",  # a question, but it is happening
+        "Thợ leo lên sửa rồi treo bất động trên trụ, bị điện giật",  # "sửa rồi": then, not fixed
+        "Nước ngập tới cổ, bà cụ đang bám cột, ai tới cứu được không",  # asking, not rescued
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
