@@ -43,6 +43,7 @@ def test_normalize_composes_unicode() -> None:
         ("mn ơi ngập wa r", "mọi người ơi ngập quá rồi"),
         ("e bj thg kia chích dao, máu ra nhju lắm", "e bị thằng kia chích dao, máu ra nhiều lắm"),
         ("vk e đag sốt, thk nhỏ dag ngủ", "vợ e đang sốt, thằng nhỏ đang ngủ"),
+        ("bị nhốt trog xe", "bị nhốt trong xe"),
     ],
 )
 def test_expand_teencode(raw: str, expected: str) -> None:

@@ -184,6 +184,10 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Hai nhóm đánh nhau bằng mã tấu ở đầu hẻm", "violence"),
         ("Thằng kia bị chém gục trước quán nhậu", "violence"),
         ("Căn nhà ven kênh đang nghiêng dần xuống kênh, trong nhà còn người", "collapse"),
+        # after the tenth blind set (rules version 2026-11-27.13)
+        ("Ông già lang thang đi vào giữa xa lộ Hà Nội, xe chạy vun vút", "injured"),
+        ("Thằng nhỏ bị nhốt trong xe hơi ngoài bãi xe, nắng chang chang", "trapped"),
+        ("Tôi bị xe tải quẹt té, chân gãy lòi xương", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -320,6 +324,7 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Công ty để thùng hóa chất rò rỉ ra mương, cá chết nổi trắng kênh",  # high, not critical
         "Bầy chó thả rông cắn người, con tôi bị cắn phải đi chích ngừa",
         "Góp ý cho app: nên có nút để người dân mở lại phản ánh cũ",
+        "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
 )
