@@ -47,7 +47,6 @@ from core.cases import (
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.reference import ReferenceData
 from core.types import (
-    CONTENT_FLAGS,
     WITHHELD_TOXICITY,
     AnnotationState,
     FeedbackStatus,
@@ -55,7 +54,7 @@ from core.types import (
 )
 from services.intake import FeedbackService
 from services.sla import SlaService
-from services.triage_bulk import clean_note, parse_priority, parse_status, run_bulk
+from services.triage_bulk import clean_note, parse_flag, parse_priority, parse_status, run_bulk
 from services.triage_export import BOM, COLUMNS, csv_lines
 from services.triage_view import case_view
 
@@ -212,9 +211,7 @@ class TriageService:
         found = self._load(p, key)
         if found.annotation_state is AnnotationState.PENDING:  # the models would overwrite it
             raise Conflict("the router has not run on this case yet", code="triage.pending")
-        value = (flag or "").strip().lower()
-        if value not in CONTENT_FLAGS:
-            raise InvalidInput(f"flag must be one of {CONTENT_FLAGS}", code="triage.bad_flag")
+        value = parse_flag(flag)
         toxicity, is_spam = found.toxicity, found.is_spam
         if value == "ok":
             toxicity, is_spam = "clean", False

@@ -71,9 +71,7 @@ def _action(triage: TriageService, reference: ReferenceData, action: str, value:
         level = parse_priority(value)
         return lambda p, key: triage.set_priority(p, key, level, note)
     if action == "content":  # a wave of advertisements is marked at once
-        flag = str(value or "").strip().lower()
-        if flag not in CONTENT_FLAGS:
-            raise InvalidInput(f"flag must be one of {CONTENT_FLAGS}", code="triage.bad_flag")
+        flag = parse_flag(value)
         return lambda p, key: triage.set_content(p, key, flag, note)
     raise InvalidInput(f"action must be one of {BULK_ACTIONS}", code="triage.bad_action")
 
@@ -90,6 +88,14 @@ def parse_priority(value: Any) -> str | None:
     if text and text not in PRIORITIES:
         raise InvalidInput(f"priority must be one of {PRIORITIES}", code="triage.bad_priority")
     return text or None
+
+
+def parse_flag(value: Any) -> str:
+    """Staff's word on a text: one of ``CONTENT_FLAGS`` (ok, abusive, spam)."""
+    text = str(value or "").strip().lower()
+    if text not in CONTENT_FLAGS:
+        raise InvalidInput(f"flag must be one of {CONTENT_FLAGS}", code="triage.bad_flag")
+    return text
 
 
 def parse_status(value: Any) -> FeedbackStatus:
