@@ -188,6 +188,15 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Ông già lang thang đi vào giữa xa lộ Hà Nội, xe chạy vun vút", "injured"),
         ("Thằng nhỏ bị nhốt trong xe hơi ngoài bãi xe, nắng chang chang", "trapped"),
         ("Tôi bị xe tải quẹt té, chân gãy lòi xương", "injured"),
+        # after the eleventh blind set (rules version 2026-11-27.14)
+        ("Căn nhà cuối hẻm cháy từ tầng trệt, trên lầu còn ba đứa nhỏ đang la khóc", "trapped"),
+        ("Dãy trọ cháy từ trong bếp lan ra", "fire"),
+        ("Nước lên nhanh, ông tôi nằm liệt giường mà nước ngập tới mặt giường", "water"),
+        ("Nhà ngập sâu, không ai cõng bà ra kịp", "trapped"),
+        ("Cây đổ, chú bảo vệ bị kẹt chân dưới thân cây", "trapped"),
+        ("Bầy chó đang vây cắn ông cụ ở đầu hẻm", "injured"),
+        ("Thằng bé bị nước cống hút xuống, người lớn đang níu lại", "water"),
+        ("Mấy anh lặn tìm nãy giờ mà vẫn không thấy người", "water"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -324,6 +333,8 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Công ty để thùng hóa chất rò rỉ ra mương, cá chết nổi trắng kênh",  # high, not critical
         "Bầy chó thả rông cắn người, con tôi bị cắn phải đi chích ngừa",
         "Góp ý cho app: nên có nút để người dân mở lại phản ánh cũ",
+        "Lẩu ở quán đầu hẻm cay bốc hỏa luôn, ai ăn thử chưa",
+        "Mưa là nước cống hút rác xuống ào ào, xin phường nạo vét",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
