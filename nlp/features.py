@@ -1,12 +1,16 @@
-"""Sparse features of a text for the linear models: words, syllables and characters.
+"""Sparse features of a text for the linear models: syllables and characters.
 
-Four families, prefixed so they share one vocabulary:
+Families, prefixed so they share one vocabulary:
 
-- ``w:`` underthesea words of the text as written (``w:võ_văn_ngân``) and ``b:`` word bigrams;
+- ``w:`` syllables as written (``w:ngập``) and ``b:`` their bigrams (``b:ngập|nước``);
 - ``s:`` syllables without diacritics (``s:ngap``) and ``t:`` their bigrams;
 - ``c:`` character 3–5-grams of the text without diacritics, inside word boundaries.
 
 The diacritic-free families make text typed without diacritics look like text typed with them.
+A Vietnamese word of two syllables is a syllable bigram, so the bigram families carry what word
+segmentation would: until ``syllables-1`` the ``w:``/``b:`` families were underthesea words, which
+cost a third of the pipeline's time (its CRF) and measured no better (``eval/REPORT.md``).
+Every model records ``ANALYZER``; one trained on other features is refused at load time.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import itertools
 import re
 
-from nlp import segment
 from nlp.normalize import strip_diacritics
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+#: Version of ``analyze``'s output, recorded by every model trained on it.
+ANALYZER = "syllables-1"
 
 
 def analyze(model_text: str) -> list[str]:
     """All features of one model text (as produced by ``normalize.for_model``)."""
     feats: list[str] = []
-    wordlist = [w.replace(" ", "_") for w in segment.words(model_text) if _TOKEN.search(w)]
+    wordlist = _TOKEN.findall(model_text)
     feats += ["w:" + w for w in wordlist]
     feats += [f"b:{a}|{b}" for a, b in itertools.pairwise(wordlist)]
     plain = strip_diacritics(model_text)

@@ -133,10 +133,13 @@ class LinearTextModel:
         (directory / f"{stem}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
     @classmethod
-    def load(cls, directory: Path, stem: str, rebuild: str) -> LinearTextModel:
+    def load(
+        cls, directory: Path, stem: str, rebuild: str, analyzer: str | None = None
+    ) -> LinearTextModel:
         """Load ``<stem>.npz`` and ``<stem>.json``; ``rebuild`` is the command that recreates them.
 
-        Missing or corrupt files raise ``ModelUnavailable`` naming that command.
+        Missing or corrupt files, or (given ``analyzer``) a model whose ``analyzer`` entry
+        differs (trained on other features), raise ``ModelUnavailable`` naming that command.
         """
         hint = f"rebuild it with `{rebuild}`"
         npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
@@ -160,6 +163,12 @@ class LinearTextModel:
             raise ModelUnavailable(
                 f"{stem} model in {directory} is corrupt ({exc}); {hint}", code=f"{stem}.corrupt"
             ) from exc
+        if analyzer is not None and meta.get("analyzer") != analyzer:
+            raise ModelUnavailable(
+                f"{stem} model in {directory} was trained on features "
+                f"{meta.get('analyzer', 'before versioning')!r}, not {analyzer!r}; {hint}",
+                code=f"{stem}.corrupt",
+            )
         return cls(
             classes=tuple(meta["classes"]),
             names=names,

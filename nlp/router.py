@@ -32,7 +32,7 @@ class DepartmentLookup(Protocol):
 
 
 def load_router(directory: Path) -> LinearTextModel:
-    return LinearTextModel.load(directory, STEM, REBUILD)
+    return LinearTextModel.load(directory, STEM, REBUILD, features.ANALYZER)
 
 
 class CategoryRouter:

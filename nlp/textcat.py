@@ -97,7 +97,9 @@ class TextCategorizer:
         with self._lock:
             if self._model is not None:
                 return
-            model = LinearTextModel.load(self._model_dir, self._stem, self._rebuild)
+            model = LinearTextModel.load(
+                self._model_dir, self._stem, self._rebuild, features.ANALYZER
+            )
             if model.meta.get("feature_set") != FEATURE_SET:
                 raise ModelUnavailable(
                     f"{self._stem} model in {self._model_dir} was trained on feature set "

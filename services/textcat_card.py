@@ -130,11 +130,11 @@ Tells {_PURPOSE[task]}. Classes: {", ".join(f"`{c}`" for c in model.classes)}.
 - **Version**: `{model.version}` (trained {info["trained_at"]})
 - **Rebuild**: `{rebuild_of(task)}` (until it is wired: `python -m services.train_textcat {task}`);
   reads `eval/data/` and the public corpora in `../shared/data` (never copied here).
-- **Model**: TF-IDF over underthesea words and bigrams, syllables and bigrams without
-  diacritics, character 3–5-grams without diacritics and surface cues (length, emoji,
-  emoticons, links, phone numbers) — feature set `{info["feature_set"]}`, {info["features"]:,}
-  features; one-vs-rest linear classifier `{info["estimator"]}` chosen by 5-fold
-  cross-validation on the training data (macro-F1: {cv}); `nb-` means naive-Bayes-scaled
+- **Model**: TF-IDF over syllables and syllable bigrams as written and without diacritics,
+  character 3–5-grams without diacritics (analyzer `{info["analyzer"]}`) and surface cues
+  (length, emoji, emoticons, links, phone numbers) — feature set `{info["feature_set"]}`,
+  {info["features"]:,} features; one-vs-rest linear classifier `{info["estimator"]}` chosen by
+  5-fold cross-validation on the training data (macro-F1: {cv}); `nb-` means naive-Bayes-scaled
   features (NB-SVM). Softmax temperature {model.temperature:.3f} fitted on out-of-fold scores.
   Every training text is also used with its diacritics removed.
 - **Files**: `{task}.npz` (weights), `{task}.json` (classes, vocabulary, temperature, checksum).

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from nlp import features
 from nlp.linear_training import Candidate, train_linear
 from nlp.textcat import FEATURE_SET, TextCategorizer
 from services.textcat_card import card
@@ -126,6 +127,7 @@ def train_textcat_files(
     )
     info |= {
         "feature_set": FEATURE_SET,
+        "analyzer": features.ANALYZER,
         "sources": data.sources,
         "source_weights": {s: WEIGHTS[s] for s in data.sources},
         "label_counts": dict(Counter(e.label for e in data.train)),

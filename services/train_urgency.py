@@ -150,6 +150,7 @@ def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     version = datetime.now(UTC).strftime("urgency-%Y%m%d%H%M")
     model, info = train_linear(train, LEVELS, version)
     info["held_out_examples"] = len(held_out)
+    info["analyzer"] = features.ANALYZER
     info["per_level"] = dict(Counter(e.label for e in examples))
     model.save(out_dir, STEM, info)
     load_urgency_model(out_dir)  # the files just written must load
@@ -213,8 +214,9 @@ over, past, a drill, nobody hurt). Rules version `{rules.version}`.
 - **Version**: `{version}` (trained {info["trained_at"]})
 - **Rebuild**: `langnghe train urgency` (reads `eval/data/{data_dir.name}/`, writes this folder);
   quality: `python eval/urgency_eval.py`.
-- **Model**: TF-IDF over `nlp.features.analyze` (underthesea words and bigrams, syllables and
-  character n-grams without diacritics; {info["features"]:,} features), linear classifier
+- **Model**: TF-IDF over `nlp.features.analyze` (analyzer `{info["analyzer"]}`: syllables and
+  their bigrams as written and without diacritics, character n-grams without diacritics;
+  {info["features"]:,} features), linear classifier
   `{info["estimator"]}` chosen by 5-fold cross-validation on the training part (macro-F1: {cv}),
   softmax temperature fitted on out-of-fold scores. Each training text is also used with its
   diacritics removed.

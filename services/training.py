@@ -23,6 +23,7 @@ from typing import Any
 
 from core.cases import RoutingCorrection
 from core.reference import ReferenceData
+from nlp import features
 from nlp.linear import LinearTextModel
 from nlp.linear_training import (
     Example,
@@ -117,6 +118,7 @@ def train_router_files(
     version = datetime.now(UTC).strftime("router-%Y%m%d%H%M")
     model, info = train_linear(data.train, reference.category_codes, version)
     info["held_out_examples"] = len(data.held_out)
+    info["analyzer"] = features.ANALYZER
     if corrections:
         info["corrections"] = len(corrections)
         info["held_out_corrections"] = len(data.held_out_corrections)
@@ -175,9 +177,10 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 - **Version**: `{model.version}` (trained {info["trained_at"]})
 - **Rebuild**: `langnghe train router` (reads `eval/data/{seed_dir.name}/`, writes this
   folder); `--with-corrections` adds the staff corrections stored in the database.
-- **Model**: TF-IDF over underthesea words and bigrams, syllables and bigrams without diacritics,
-  and character 3–5-grams without diacritics ({info["features"]:,} features), linear
-  classifier `{info["estimator"]}` chosen by 5-fold cross-validation on the training part
+- **Model**: TF-IDF over syllables and syllable bigrams as written and without diacritics, and
+  character 3–5-grams without diacritics (analyzer `{info["analyzer"]}`,
+  {info["features"]:,} features), linear classifier `{info["estimator"]}` chosen by 5-fold
+  cross-validation on the training part
   (macro-F1: {", ".join(f"{k} {v:.3f}" for k, v in info["cv_macro_f1"].items())}),
   softmax temperature {model.temperature:.3f} fitted on out-of-fold scores (calibration).
   Each training text is also used with its diacritics removed.

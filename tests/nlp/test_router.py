@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -76,6 +77,17 @@ def test_corrupt_model_names_the_rebuild_command(tmp_path: Path, damage: str) ->
     flipped = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
     npz.write_bytes(data[:middle] if damage == "truncate" else flipped)
     with pytest.raises(ModelUnavailable, match=r"corrupt.*langnghe train router"):
+        load_router(target)
+
+
+def test_model_without_the_current_analyzer_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "router"
+    shutil.copytree(MODEL, target)
+    meta_path = target / "router.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["analyzer"]  # as written before the features were versioned
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    with pytest.raises(ModelUnavailable, match=r"before versioning.*langnghe train router"):
         load_router(target)
 
 

@@ -24,7 +24,9 @@ from nlp.textcat import (
 MODELS = PROJECT_DIR / "models"
 
 
-def _tiny_model(directory: Path, feature_set: str = FEATURE_SET) -> TextCategorizer:
+def _tiny_model(
+    directory: Path, feature_set: str = FEATURE_SET, analyzer: str = features.ANALYZER
+) -> TextCategorizer:
     """A hand-built two-class model: 'ngập' means relevant, 'bóng' irrelevant."""
     names = ("s:ngap", "s:bong", "x:len1")
     model = LinearTextModel(
@@ -37,7 +39,7 @@ def _tiny_model(directory: Path, feature_set: str = FEATURE_SET) -> TextCategori
         version="tiny-1",
         meta={},
     )
-    model.save(directory, "tiny", {"feature_set": feature_set})
+    model.save(directory, "tiny", {"feature_set": feature_set, "analyzer": analyzer})
     return TextCategorizer(directory, "tiny", "langnghe train tiny")
 
 
@@ -86,6 +88,13 @@ def test_corrupt_model_names_the_rebuild_command(tmp_path: Path, damage: str) ->
 def test_model_of_another_feature_set_is_refused(tmp_path: Path) -> None:
     cat = _tiny_model(tmp_path, feature_set="analyze-only")
     with pytest.raises(ModelUnavailable, match=r"feature set.*langnghe train tiny"):
+        cat.warm_up()
+
+
+def test_model_trained_on_other_analyze_features_is_refused(tmp_path: Path) -> None:
+    """A model from before ``features.ANALYZER`` (underthesea words) would read the wrong ids."""
+    cat = _tiny_model(tmp_path, analyzer="underthesea-words")
+    with pytest.raises(ModelUnavailable, match=r"underthesea-words.*langnghe train tiny"):
         cat.warm_up()
 
 
@@ -167,6 +176,7 @@ def test_committed_models_record_their_feature_set_and_classes() -> None:
     for task, classes in TASKS.items():
         meta = json.loads((MODELS / task / f"{task}.json").read_text(encoding="utf-8"))
         assert meta["feature_set"] == FEATURE_SET
+        assert meta["analyzer"] == features.ANALYZER
         assert tuple(meta["classes"]) == classes
         assert (MODELS / task / "CARD.md").is_file()
 

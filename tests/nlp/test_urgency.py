@@ -457,7 +457,7 @@ def _fixed_model(tmp_path: Path, critical_logit: float) -> Path:
         version="fixed",
         meta={},
     )
-    model.save(tmp_path, "urgency", {})
+    model.save(tmp_path, "urgency", {"analyzer": features.ANALYZER})
     return tmp_path
 
 
