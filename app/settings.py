@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     routing_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     embedder: Literal["lexical", "e5"] = "lexical"
     encoder: bool = True  # blend the tuned encoder into unsure sentiment and toxicity answers
-    encoder_below: float = Field(default=0.8, ge=0.0, le=1.0)  # 1.0: into every answer
+    encoder_below: float = Field(default=0.65, ge=0.0, le=1.0)  # 1.0: into every answer
     encoder_threads: int | None = Field(default=None, ge=1, le=64)  # None: all cores
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
     host: str = "127.0.0.1"

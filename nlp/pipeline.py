@@ -1,10 +1,10 @@
 """The annotation pipeline: text in, ``Annotation`` out. Pure computation, no storage.
 
-Each text is normalised once and its sparse features computed once (``features.analyze``,
-the costly underthesea step); every linear model reads those same features. Where a linear
-sentiment or toxicity answer is unsure, the tuned encoder (``nlp.encoder``) reads the text
-too, once for all its heads and in one batch, and the two answers are blended: the encoder
-costs ~10 ms of CPU a text, so sure answers skip it. Embeddings are computed for the whole
+Each text is normalised once and its sparse features computed once (``features.analyze``);
+every linear model reads those same features. Where a linear sentiment or toxicity answer is
+unsure, the tuned encoder (``nlp.encoder``) reads the text too, once for all its heads and in
+one batch, and the two answers are blended: the encoder costs 10–20 ms of CPU a text, so sure
+answers skip it. Embeddings are computed for the whole
 batch at the end, from the redacted text, so personal data never shapes similarity.
 
     >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
@@ -92,7 +92,7 @@ class AnnotationPipeline:
         return self._router
 
     def warm_up(self) -> None:
-        segment.warm_up()
+        segment.warm_up(ner=True)  # personal data: names
         self._router.warm_up()
         models = (self._urgency, *self._classifiers.values(), self._embedder, self._encoder)
         for model in models:
@@ -122,7 +122,7 @@ class AnnotationPipeline:
         with self._timed("normalize"):
             normalized = normalize(item.text)
             model_text = for_model(normalized)
-        with self._timed("features (underthesea)"):
+        with self._timed("features"):
             feats = features.analyze(model_text)
         return _Prepared(item, normalized, model_text, feats)
 

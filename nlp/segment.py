@@ -33,15 +33,17 @@ def _underthesea(name: str) -> Callable[..., Any]:
     return function
 
 
-def warm_up() -> None:
-    """Import underthesea and run it once so the first real call is fast."""
+def warm_up(ner: bool = False) -> None:
+    """Import underthesea and run it once so the first real call is fast (``ner``: the tagger
+    of ``entities`` too)."""
     global _tokenize
     with _lock:
-        if _tokenize is not None:
-            return
-        word_tokenize = _underthesea("word_tokenize")
-        word_tokenize("khởi động")
-        _tokenize = word_tokenize
+        if _tokenize is None:
+            word_tokenize = _underthesea("word_tokenize")
+            word_tokenize("khởi động")
+            _tokenize = word_tokenize
+    if ner:
+        entities("khởi động")
 
 
 def words(text: str) -> list[str]:
