@@ -197,6 +197,12 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Bầy chó đang vây cắn ông cụ ở đầu hẻm", "injured"),
         ("Thằng bé bị nước cống hút xuống, người lớn đang níu lại", "water"),
         ("Mấy anh lặn tìm nãy giờ mà vẫn không thấy người", "water"),
+        # after the linear models moved to syllable features (rules version 2026-11-27.15)
+        ("Xe chết máy giữa chỗ ngập, mẹ con chị ấy ngồi trong xe không mở được cửa", "trapped"),
+        ("Nhánh cây gãy đè trúng chiếc xe máy đang chạy ngang", "collapse"),
+        ("Lửa bén vào vách dãy trọ bên cạnh rồi", "fire"),
+        ("Ông chú té đập đầu xuống lề, giờ nằm im không nhúc nhích", "unconscious"),
+        ("Thằng con nhà hàng xóm đang lội nước thì bị cống hút vô", "water"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
