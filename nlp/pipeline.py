@@ -4,8 +4,8 @@ Each text is normalised once and its sparse features computed once (``features.a
 every linear model reads those same features. Where a linear sentiment or toxicity answer is
 unsure, the tuned encoder (``nlp.encoder``) reads the text too, once for all its heads and in
 one batch, and the two answers are blended: the encoder costs 10–20 ms of CPU a text, so sure
-answers skip it. Embeddings are computed for the whole
-batch at the end, from the redacted text, so personal data never shapes similarity.
+answers skip it. Embeddings are computed for the whole batch at the end, from the redacted
+text, so personal data never shapes similarity.
 
     >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
     >>> pipeline.warm_up()

@@ -203,6 +203,15 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Lửa bén vào vách dãy trọ bên cạnh rồi", "fire"),
         ("Ông chú té đập đầu xuống lề, giờ nằm im không nhúc nhích", "unconscious"),
         ("Thằng con nhà hàng xóm đang lội nước thì bị cống hút vô", "water"),
+        # after the twelfth blind set (rules version 2026-11-27.16)
+        ("Thang máy khu căn hộ rơi tự do xuống tầng hầm", "trapped"),
+        ("Sập mái kho, 3 người bên trong chưa ra được", "trapped"),
+        ("Xe bồn lật, tài xế còn ở trong cabin, máu chảy nhiều", "trapped"),
+        ("Con bé chui qua lan can ra ngoài ban công tầng 7", "collapse"),
+        ("Thằng nhỏ bị kẹt đầu giữa song sắt cửa sổ", "trapped"),
+        ("Vớt thằng bé dưới hồ lên, mặt tím tái không thở", "unconscious"),
+        ("Phòng trọ đóng kín, anh ấy nằm bất động cạnh bếp than", "medical"),
+        ("Bé trượt chân lọt xuống hố ga, nước cuốn vô cống", "water"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -341,6 +350,9 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Góp ý cho app: nên có nút để người dân mở lại phản ánh cũ",
         "Lẩu ở quán đầu hẻm cay bốc hỏa luôn, ai ăn thử chưa",
         "Mưa là nước cống hút rác xuống ào ào, xin phường nạo vét",
+        "Vừa bị giật điện thoại ở đầu hẻm, tụi nó chạy mất rồi",
+        "Đứng vẫy xe buýt muốn gãy tay mà tài xế không dừng",
+        "Quán ốc mới mở cay chết người, ai ăn chưa",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
