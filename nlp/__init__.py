@@ -1,1 +1,1 @@
-"""Text → annotations: normalisation, word segmentation, routing, places. Loads model files only."""
+"""Text → annotations: normalisation, features, routing, places. Loads model files only."""

@@ -322,7 +322,7 @@ and `category`. Used through `nlp.nlu.NluParser`; `langnghe nlu` runs it on JSON
   router's (`models/router`) when its confidence ≥ 0.5 for complaints, keywords for
   analytics questions.
 - **Files**: `nlu.npz` (weights), `nlu.json` (classes, vocabulary, temperature, checksum).
-  Inference needs numpy only, plus underthesea for the router on complaints.
+  Inference needs numpy only (the router it asks on complaints too).
 - **License**: GPL-3.0-or-later, like the project: the data is the project's own.
 
 ## Training data
