@@ -212,6 +212,14 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Vớt thằng bé dưới hồ lên, mặt tím tái không thở", "unconscious"),
         ("Phòng trọ đóng kín, anh ấy nằm bất động cạnh bếp than", "medical"),
         ("Bé trượt chân lọt xuống hố ga, nước cuốn vô cống", "water"),
+        # after the thirteenth blind set (rules version 2026-11-27.17)
+        ("Cửa cuốn của tiệm tạp hóa cuốn trúng thằng nhỏ, kẹt ngang ngực", "trapped"),
+        ("Thằng bé rơi từ ban công lầu 3 xuống sân, nằm im", "injured"),
+        ("Ông ngồi trên nóc nhà mà nước vẫn lên tới mái", "water"),
+        ("Xưởng cháy, còn hai anh thợ kẹt trên gác lửng", "trapped"),
+        ("Thấy ba nằm sấp dưới sàn, gọi không trả lời", "medical"),
+        ("Con bị hóc hạt nhãn, thở không nổi", "medical"),
+        ("Ông ta tưới xăng khắp nhà rồi dọa đốt", "violence"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -353,6 +361,7 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Vừa bị giật điện thoại ở đầu hẻm, tụi nó chạy mất rồi",
         "Đứng vẫy xe buýt muốn gãy tay mà tài xế không dừng",
         "Quán ốc mới mở cay chết người, ai ăn chưa",
+        "Kẹt xe trên cầu Sài Gòn cả tiếng, mấy người kẹt trên cầu bấm còi inh ỏi",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
