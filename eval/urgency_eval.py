@@ -9,9 +9,9 @@ critical texts that were missed; then how often each rule fired. The held-out pa
 trained on (``nlp.linear_training.is_held_out``). The same measures follow on the fresh set
 (``eval/data/urgency_fresh``, 200 texts written by someone who had not seen the rules, the model
 or its data; never trained on; see its README for what was changed after its first run) and on a
-second to thirteenth written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot
+second to fourteenth written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot
 dangers; ``urgency_fresh3``, 160, long messages and symptoms; ``urgency_fresh4`` to
-``urgency_fresh13``, 160 each, a wide spread). Each README records its first, blind run and
+``urgency_fresh14``, 160 each, a wide spread). Each README records its first, blind run and
 every change after it.
 ``--probe`` also runs the rules over the router's seed set (not labelled for urgency) and lists
 the texts they call critical, to read for false alarms. The speed section times the rules alone
@@ -134,6 +134,7 @@ FRESH_DIRS = [
         "urgency_fresh11",
         "urgency_fresh12",
         "urgency_fresh13",
+        "urgency_fresh14",
     )
 ]
 

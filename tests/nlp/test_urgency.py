@@ -220,6 +220,16 @@ def test_key_syllables_never_hide_a_match(rules: UrgencyRules) -> None:
         ("Thấy ba nằm sấp dưới sàn, gọi không trả lời", "medical"),
         ("Con bị hóc hạt nhãn, thở không nổi", "medical"),
         ("Ông ta tưới xăng khắp nhà rồi dọa đốt", "violence"),
+        # after the fourteenth blind set (rules version 2026-11-27.19)
+        ("Có người trèo ra ngoài lan can cầu, đứng khóc nãy giờ", "self_harm"),
+        ("Chú ấy ngã xuống, không bắt được mạch, ai biết ép tim tới giùm", "medical"),
+        ("Bé tự nhiên trợn ngược mắt, tay chân giật giật", "medical"),
+        ("Ông bị sét đánh ngoài ruộng, gọi không trả lời", "injured"),
+        ("Tụi cướp giật túi rồi kéo lê chị ấy trên đường", "injured"),
+        ("Nghe bên nhà hàng xóm chị vợ la đừng đâm, rồi im luôn", "violence"),
+        ("Lửa trong sạp, có người đập cửa cuốn từ bên trong", "trapped"),
+        ("Nước đang hút thằng bé vô miệng cống", "water"),
+        ("My neighbour fell down the stairs and is bleeding, please call an ambulance", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -365,6 +375,8 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Báo vừa đưa tin cháy nhà ở quận khác làm 2 người bị thương, bà con nhớ kiểm tra ổ điện",
         "Bánh tráng trộn cay xé họng, ăn xong muốn gọi 115 luôn",
         "Trong game tối qua team mình bị bắn chết sạch",
+        "Em đã học lớp sơ cứu, biết ép tim, muốn làm tình nguyện viên",
+        "Nghe tin đó mà như sét đánh ngang tai",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
