@@ -377,6 +377,8 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Trong game tối qua team mình bị bắn chết sạch",
         "Em đã học lớp sơ cứu, biết ép tim, muốn làm tình nguyện viên",
         "Nghe tin đó mà như sét đánh ngang tai",
+        "Ô tô đậu kín hẻm, sáng nay tôi kẹt trong nhà nửa tiếng mới dắt xe ra được",
+        "Tụi nhỏ chơi game bắn súng tới sáng, ồn quá",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
     ],
