@@ -19,7 +19,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,10 +78,18 @@ class _Rule:
     exceptions: re.Pattern[str] | None
     contexts: frozenset[str]
 
-    def matches(self, text: str, syllables: set[str]) -> Iterator[re.Match[str]]:
+    def matches(
+        self, text: str, syllables: set[str], candidates: Iterable[int] | None = None
+    ) -> Iterator[re.Match[str]]:
         """Matches of every pattern whose key syllables occur in the text (a set lookup skips
-        most patterns for most texts: running them all was the bulk of the time)."""
-        for keys, pattern in self.patterns:
+        most patterns for most texts: running them all was the bulk of the time).
+
+        ``candidates``: the only patterns (indices, in order) that can have their keys, from
+        ``UrgencyRules``' index; None tries every pattern.
+        """
+        order = range(len(self.patterns)) if candidates is None else candidates
+        for i in order:
+            keys, pattern = self.patterns[i]
             if all(not key.isdisjoint(syllables) for key in keys):
                 yield from pattern.finditer(text)
 
@@ -102,6 +111,19 @@ class UrgencyRules:
         self.model_critical_min = float(doc["model_critical_min"]["probability"])
         self._contexts = _Contexts.build(doc, gaps)
         self.rules: tuple[_Rule, ...] = tuple(self._rule(r, gaps) for r in doc["rules"])
+        # syllable → (rule, pattern) pairs that need it: each pattern is filed under the
+        # smallest set of its key syllables, so a text looks up its own syllables once instead
+        # of every pattern testing its keys (patterns without keys are always tried)
+        by_syllable: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._always: list[tuple[int, int]] = []
+        for r, rule in enumerate(self.rules):
+            for i, (keys, _) in enumerate(rule.patterns):
+                if not keys:
+                    self._always.append((r, i))
+                    continue
+                for syllable in min(keys, key=len):
+                    by_syllable[syllable].append((r, i))
+        self._by_syllable = dict(by_syllable)
 
     @staticmethod
     def _rule(r: dict[str, Any], gaps: dict[str, int]) -> _Rule:
@@ -134,10 +156,18 @@ class UrgencyRules:
         """Every match of every rule, with the context (if any) that cancels it."""
         text = model_text.lower()
         syllables = set(_SYLLABLE.findall(strip_diacritics(text)))
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for r, i in self._always:
+            candidates[r].add(i)
+        for syllable in syllables:
+            for r, i in self._by_syllable.get(syllable, ()):
+                candidates[r].add(i)
         scope: _Scopes | None = None
         hits: list[RuleHit] = []
-        for rule in self.rules:
-            for m in rule.matches(text, syllables):
+        for r, rule in enumerate(self.rules):
+            if r not in candidates:
+                continue
+            for m in rule.matches(text, syllables, sorted(candidates[r])):
                 if rule.exceptions and _overlaps(rule.exceptions, text, m.start(), m.end()):
                     continue
                 scope = scope or _Scopes(text, self._contexts)
