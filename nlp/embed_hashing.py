@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,6 +66,24 @@ class HashingEmbedder:
 
 
 _SYLLABLES = re.compile(r"[^\W_]+")
+#: Syllable → the CRC-32 of its character 3–5-grams (padded with spaces), in the order they are
+#: cut; computed once per syllable, bounded like ``nlp.features``' own cache.
+_HASHES: dict[str, tuple[int, ...]] = {}
+_HASHES_MAX = 200_000
+
+
+def _gram_hashes(syllable: str) -> tuple[int, ...]:
+    hashes = _HASHES.get(syllable)
+    if hashes is None:
+        padded = f" {syllable} "
+        hashes = tuple(
+            zlib.crc32(padded[i : i + n].encode())
+            for n in (3, 4, 5)
+            for i in range(len(padded) - n + 1)
+        )
+        if len(_HASHES) < _HASHES_MAX:
+            _HASHES[syllable] = hashes
+    return hashes
 
 
 class LexicalEmbedder:
@@ -91,13 +110,8 @@ class LexicalEmbedder:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), np.float32)
         for row, text in enumerate(texts):
-            counts: dict[int, int] = {}
-            for syllable in _SYLLABLES.findall(strip_diacritics(for_model(text))):
-                padded = f" {syllable} "
-                for n in (3, 4, 5):
-                    for i in range(len(padded) - n + 1):
-                        h = zlib.crc32(padded[i : i + n].encode())
-                        counts[h] = counts.get(h, 0) + 1
+            syllables = _SYLLABLES.findall(strip_diacritics(for_model(text)))
+            counts = Counter(itertools.chain.from_iterable(map(_gram_hashes, syllables)))
             for h, c in counts.items():
                 out[row, h % self.dim] += (1.0 + math.log(c)) * (1.0 if (h >> 16) & 1 else -1.0)
             norm = float(np.linalg.norm(out[row]))

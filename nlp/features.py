@@ -37,10 +37,24 @@ def analyze(model_text: str) -> list[str]:
     feats += ["s:" + s for s in syllables]
     feats += [f"t:{a}_{b}" for a, b in itertools.pairwise(syllables)]
     for syl in syllables:
-        padded = f" {syl} "
-        for n in (3, 4, 5):
-            feats += ["c:" + padded[i : i + n] for i in range(len(padded) - n + 1)]
+        feats += _char_grams(syl)
     return feats
+
+
+#: Syllable → its ``c:`` features; syllables repeat across texts (a few thousand cover most),
+#: so each is cut once. Bounded; plain dict reads and writes are safe from several threads.
+_GRAMS: dict[str, list[str]] = {}
+_GRAMS_MAX = 200_000
+
+
+def _char_grams(syllable: str) -> list[str]:
+    grams = _GRAMS.get(syllable)
+    if grams is None:
+        padded = f" {syllable} "
+        grams = ["c:" + padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+        if len(_GRAMS) < _GRAMS_MAX:
+            _GRAMS[syllable] = grams
+    return grams
 
 
 def syllables_as_written(model_text: str) -> dict[str, str]:
