@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,12 +135,12 @@ class LinearTextModel:
 
     @classmethod
     def load(
-        cls, directory: Path, stem: str, rebuild: str, analyzer: str | None = None
+        cls, directory: Path, stem: str, rebuild: str, expect: Mapping[str, str] | None = None
     ) -> LinearTextModel:
         """Load ``<stem>.npz`` and ``<stem>.json``; ``rebuild`` is the command that recreates them.
 
-        Missing or corrupt files, or (given ``analyzer``) a model whose ``analyzer`` entry
-        differs (trained on other features), raise ``ModelUnavailable`` naming that command.
+        Missing or corrupt files, or a model whose metadata differs from ``expect`` (e.g. its
+        ``analyzer``: trained on other features), raise ``ModelUnavailable`` naming that command.
         """
         hint = f"rebuild it with `{rebuild}`"
         npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
@@ -163,12 +164,13 @@ class LinearTextModel:
             raise ModelUnavailable(
                 f"{stem} model in {directory} is corrupt ({exc}); {hint}", code=f"{stem}.corrupt"
             ) from exc
-        if analyzer is not None and meta.get("analyzer") != analyzer:
-            raise ModelUnavailable(
-                f"{stem} model in {directory} was trained on features "
-                f"{meta.get('analyzer', 'before versioning')!r}, not {analyzer!r}; {hint}",
-                code=f"{stem}.corrupt",
-            )
+        for key, want in (expect or {}).items():
+            if meta.get(key) != want:
+                raise ModelUnavailable(
+                    f"{stem} model in {directory} was trained on {key.replace('_', ' ')} "
+                    f"{meta.get(key, 'before versioning')!r}, not {want!r}; {hint}",
+                    code=f"{stem}.corrupt",
+                )
         return cls(
             classes=tuple(meta["classes"]),
             names=names,

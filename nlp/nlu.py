@@ -129,10 +129,10 @@ class NluFeaturizer:
 
 def load_intent_model(model_dir: Path) -> LinearTextModel:
     """The intent model's files, or ``ModelUnavailable`` naming ``langnghe train nlu``."""
-    model = LinearTextModel.load(model_dir, STEM, REBUILD)
-    if model.meta.get("feature_set") != FEATURE_SET or model.classes != INTENTS:
+    model = LinearTextModel.load(model_dir, STEM, REBUILD, {"feature_set": FEATURE_SET})
+    if model.classes != INTENTS:
         raise ModelUnavailable(
-            f"nlu model in {model_dir} was trained on another feature set or intent list; "
+            f"nlu model in {model_dir} was trained on another intent list; "
             f"rebuild it with `{REBUILD}`",
             code="nlu.corrupt",
         )

@@ -32,7 +32,7 @@ class DepartmentLookup(Protocol):
 
 
 def load_router(directory: Path) -> LinearTextModel:
-    return LinearTextModel.load(directory, STEM, REBUILD, features.ANALYZER)
+    return LinearTextModel.load(directory, STEM, REBUILD, {"analyzer": features.ANALYZER})
 
 
 class CategoryRouter:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import InvalidInput, ModelUnavailable
+from core.errors import InvalidInput
 from core.types import Label
 from nlp import features
 from nlp.linear import LinearTextModel
@@ -97,17 +97,8 @@ class TextCategorizer:
         with self._lock:
             if self._model is not None:
                 return
-            model = LinearTextModel.load(
-                self._model_dir, self._stem, self._rebuild, features.ANALYZER
-            )
-            if model.meta.get("feature_set") != FEATURE_SET:
-                raise ModelUnavailable(
-                    f"{self._stem} model in {self._model_dir} was trained on feature set "
-                    f"{model.meta.get('feature_set')!r}, not {FEATURE_SET!r}; "
-                    f"rebuild it with `{self._rebuild}`",
-                    code=f"{self._stem}.corrupt",
-                )
-            self._model = model
+            expect = {"analyzer": features.ANALYZER, "feature_set": FEATURE_SET}
+            self._model = LinearTextModel.load(self._model_dir, self._stem, self._rebuild, expect)
 
     @property
     def model(self) -> LinearTextModel:

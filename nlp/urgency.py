@@ -123,7 +123,7 @@ class UrgencyClassifier:
 
 
 def load_urgency_model(directory: Path) -> LinearTextModel:
-    model = LinearTextModel.load(directory, STEM, REBUILD, features.ANALYZER)
+    model = LinearTextModel.load(directory, STEM, REBUILD, {"analyzer": features.ANALYZER})
     if set(model.classes) != set(LEVELS):
         raise ModelUnavailable(
             f"urgency model in {directory} has classes {model.classes}, not {LEVELS}; "
