@@ -17,9 +17,11 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
+from nlp import features
 from nlp.e5_weights import DIM
 from nlp.normalize import for_model, strip_diacritics
 
@@ -66,24 +68,12 @@ class HashingEmbedder:
 
 
 _SYLLABLES = re.compile(r"[^\W_]+")
-#: Syllable → the CRC-32 of its character 3–5-grams (padded with spaces), in the order they are
-#: cut; computed once per syllable, bounded like ``nlp.features``' own cache.
-_HASHES: dict[str, tuple[int, ...]] = {}
-_HASHES_MAX = 200_000
 
 
+@lru_cache(maxsize=200_000)
 def _gram_hashes(syllable: str) -> tuple[int, ...]:
-    hashes = _HASHES.get(syllable)
-    if hashes is None:
-        padded = f" {syllable} "
-        hashes = tuple(
-            zlib.crc32(padded[i : i + n].encode())
-            for n in (3, 4, 5)
-            for i in range(len(padded) - n + 1)
-        )
-        if len(_HASHES) < _HASHES_MAX:
-            _HASHES[syllable] = hashes
-    return hashes
+    """CRC-32 of the syllable's character 3–5-grams (``features.char_grams``), once per syllable."""
+    return tuple(zlib.crc32(gram[2:].encode()) for gram in features.char_grams(syllable))
 
 
 class LexicalEmbedder:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from nlp.normalize import strip_diacritics
 
@@ -37,24 +38,17 @@ def analyze(model_text: str) -> list[str]:
     feats += ["s:" + s for s in syllables]
     feats += [f"t:{a}_{b}" for a, b in itertools.pairwise(syllables)]
     for syl in syllables:
-        feats += _char_grams(syl)
+        feats += char_grams(syl)
     return feats
 
 
-#: Syllable → its ``c:`` features; syllables repeat across texts (a few thousand cover most),
-#: so each is cut once. Bounded; plain dict reads and writes are safe from several threads.
-_GRAMS: dict[str, list[str]] = {}
-_GRAMS_MAX = 200_000
-
-
-def _char_grams(syllable: str) -> list[str]:
-    grams = _GRAMS.get(syllable)
-    if grams is None:
-        padded = f" {syllable} "
-        grams = ["c:" + padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
-        if len(_GRAMS) < _GRAMS_MAX:
-            _GRAMS[syllable] = grams
-    return grams
+@lru_cache(maxsize=200_000)
+def char_grams(syllable: str) -> tuple[str, ...]:
+    """The ``c:`` features of one syllable without diacritics: its 3–5-grams, padded with a
+    space each side. Syllables repeat across texts (a few thousand cover most), so each is cut
+    once; ``nlp.embed_hashing`` hashes the same grams."""
+    padded = f" {syllable} "
+    return tuple("c:" + padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
 
 
 def syllables_as_written(model_text: str) -> dict[str, str]:
