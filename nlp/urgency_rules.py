@@ -79,16 +79,12 @@ class _Rule:
     contexts: frozenset[str]
 
     def matches(
-        self, text: str, syllables: set[str], candidates: Iterable[int] | None = None
+        self, text: str, syllables: set[str], candidates: Iterable[int]
     ) -> Iterator[re.Match[str]]:
-        """Matches of every pattern whose key syllables occur in the text (a set lookup skips
-        most patterns for most texts: running them all was the bulk of the time).
-
-        ``candidates``: the only patterns (indices, in order) that can have their keys, from
-        ``UrgencyRules``' index; None tries every pattern.
-        """
-        order = range(len(self.patterns)) if candidates is None else candidates
-        for i in order:
+        """Matches of the ``candidates`` patterns (indices, in order, from ``UrgencyRules``'
+        syllable index) whose key syllables all occur in the text: set lookups skip most
+        patterns for most texts, running them all was the bulk of the time."""
+        for i in candidates:
             keys, pattern = self.patterns[i]
             if all(not key.isdisjoint(syllables) for key in keys):
                 yield from pattern.finditer(text)
@@ -125,6 +121,16 @@ class UrgencyRules:
                     by_syllable[syllable].append((r, i))
         self._by_syllable = dict(by_syllable)
 
+    def _candidates(self, syllables: set[str]) -> dict[int, set[int]]:
+        """Rule index → indices of its patterns that the index lists for these syllables."""
+        candidates: dict[int, set[int]] = defaultdict(set)
+        for r, i in self._always:
+            candidates[r].add(i)
+        for syllable in syllables:
+            for r, i in self._by_syllable.get(syllable, ()):
+                candidates[r].add(i)
+        return candidates
+
     @staticmethod
     def _rule(r: dict[str, Any], gaps: dict[str, int]) -> _Rule:
         if r["level"] not in LEVELS:
@@ -156,12 +162,7 @@ class UrgencyRules:
         """Every match of every rule, with the context (if any) that cancels it."""
         text = model_text.lower()
         syllables = set(_SYLLABLE.findall(strip_diacritics(text)))
-        candidates: dict[int, set[int]] = defaultdict(set)
-        for r, i in self._always:
-            candidates[r].add(i)
-        for syllable in syllables:
-            for r, i in self._by_syllable.get(syllable, ()):
-                candidates[r].add(i)
+        candidates = self._candidates(syllables)
         scope: _Scopes | None = None
         hits: list[RuleHit] = []
         for r, rule in enumerate(self.rules):
