@@ -8,11 +8,11 @@ macro-F1, per-class recall, the worst confusions, recall and precision of ``crit
 critical texts that were missed; then how often each rule fired. The held-out part is never
 trained on (``nlp.linear_training.is_held_out``). The same measures follow on the fresh set
 (``eval/data/urgency_fresh``, 200 texts written by someone who had not seen the rules, the model
-or its data; never trained on; see its README for what was changed after its first run) and on a
-second to fourteenth written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot
-dangers; ``urgency_fresh3``, 160, long messages and symptoms; ``urgency_fresh4`` to
-``urgency_fresh14``, 160 each, a wide spread). Each README records its first, blind run and
-every change after it.
+or its data; never trained on; see its README for what was changed after its first run) and on
+further sets written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot
+dangers; ``urgency_fresh3``, 160, long messages and symptoms; ``urgency_fresh4`` onwards, 160
+each, a wide spread; every ``eval/data/urgency_fresh*`` folder is read, in number order). Each
+README records its first, blind run and every change after it.
 ``--probe`` also runs the rules over the router's seed set (not labelled for urgency) and lists
 the texts they call critical, to read for false alarms. The speed section times the rules alone
 and the classifier with features precomputed (texts per second).
@@ -117,26 +117,12 @@ def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
           f"nlp.features.analyze alone: {a:,.0f}/s")  # fmt: skip
 
 
-# Blind sets, in the order they were written (each README tells its history).
-FRESH_DIRS = [
-    ROOT / "eval" / "data" / name
-    for name in (
-        "urgency_fresh",
-        "urgency_fresh2",
-        "urgency_fresh3",
-        "urgency_fresh4",
-        "urgency_fresh5",
-        "urgency_fresh6",
-        "urgency_fresh7",
-        "urgency_fresh8",
-        "urgency_fresh9",
-        "urgency_fresh10",
-        "urgency_fresh11",
-        "urgency_fresh12",
-        "urgency_fresh13",
-        "urgency_fresh14",
-    )
-]
+# Blind sets, in the order they were written (each README tells its history): urgency_fresh,
+# urgency_fresh2, urgency_fresh3, ... — a new one is picked up by its folder name.
+FRESH_DIRS = sorted(
+    (ROOT / "eval" / "data").glob("urgency_fresh*/"),
+    key=lambda d: int(d.name.removeprefix("urgency_fresh") or 1),
+)
 
 
 def main() -> None:
