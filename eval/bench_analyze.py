@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from eval.machine import describe
 from eval.messages import varied_messages
 
 LANGNGHE = str(Path(sys.executable).with_name("langnghe"))
@@ -60,6 +61,7 @@ def main() -> None:
     startup = statistics.median(r[1] for r in results)
     peak = max(r[2] for r in results)
     print(f"langnghe analyze: {args.n} messages (mean {chars:.0f} chars), {args.runs} runs, median")
+    print(f"machine: {describe()}\n")
     print("| metric | value |")
     print("|---|---|")
     print(f"| wall time, whole command | {total:.2f} s |")

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.container import Container
 from app.settings import Settings
 from core.types import TextInput
+from eval.machine import describe
 from eval.messages import varied_messages
 
 
@@ -47,6 +48,7 @@ def main() -> None:
     stages = pipeline.timings() if hasattr(pipeline, "timings") else {}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"whole annotation pipeline, {args.n} varied messages × {args.runs} runs (median)")
+    print(f"machine: {describe()}\n")
     print("| metric | value |")
     print("|---|---|")
     print(f"| batch throughput | {statistics.median(rates):.0f} messages/s |")

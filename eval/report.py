@@ -21,6 +21,10 @@ from pathlib import Path
 
 EVAL = Path(__file__).resolve().parent
 ROOT = EVAL.parent
+sys.path.insert(0, str(ROOT))
+
+from eval.machine import describe
+
 # (name, script, arguments) in report order; benchmarks last because they are slow.
 SECTIONS = [
     ("router", "router_eval.py", []),
@@ -93,7 +97,7 @@ def main() -> int:
         "",
         f"- date: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"- commit: {commit()}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} CPU cores, "
+        f"- machine: {platform.machine()}, {describe(load=False)}, "
         f"Python {platform.python_version()}",
         "- data: dev splits of ../shared/data and the held-out parts of the project's own sets;"
         " nothing here was trained on.",
