@@ -242,6 +242,23 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Lửa trong sạp, có người đập cửa cuốn từ bên trong", "trapped"),
         ("Nước đang hút thằng bé vô miệng cống", "water"),
         ("My neighbour fell down the stairs and is bleeding, please call an ambulance", "injured"),
+        # after the sixteenth blind set (rules version 2026-11-27.21)
+        ("Ba tôi ăn mấy trái cà độc dược tưởng rau dại, giờ nói sảng, thở dốc", "medical"),
+        ("Chạy máy phát trong phòng kín, cả nhà 4 người nằm lả", "medical"),
+        ("Ông hàng xóm ôm ngực, vã mồ hôi, ngồi gục ở cổng", "medical"),
+        ("Ông ngồi dưới nắng từ trưa, giờ nói lảm nhảm, da nóng ran", "medical"),
+        ("Ông cụ té trong nhà tắm, kêu không trả lời, thở khò khè", "medical"),
+        ("Có ông đang siết cổ vợ ngoài hành lang", "violence"),
+        ("Nghe tiếng đánh bốp bốp, giờ thì im bặt luôn", "violence"),
+        ("Có đứa nhỏ bị nước cuốn, mấy người đang nhảy xuống vớt mà chưa thấy", "water"),
+        ("Hai đứa học sinh tắm rồi chìm một đứa", "water"),
+        ("Nước dưới hầm lên nhanh, ông bảo vệ xuống dời xe mà giờ gọi không thấy lên", "water"),
+        ("Tụi nhỏ đốt rác, lửa bén qua mấy căn nhà lá rồi", "fire"),
+        ("Nhà kế bên nồng nặc mùi gas từ sáng, gõ cửa không ai mở", "gas_leak"),
+        ("Công nhân bị cuốn tay vào máy cán tôn, máy chưa tắt được", "trapped"),
+        ("Thợ lau kính bị đứt một bên dây, đang đu lủng lẳng ngoài tầng 14", "collapse"),
+        ("Chồng té thang, cọc sắt hàng rào đâm xuyên vào đùi", "injured"),
+        ("Husband fell onto the fence spikes, spike through his thigh, bleeding heavily", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -323,6 +340,7 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Cho hỏi số cấp cứu là số nào, mẹ em đang co giật",  # a question, but it is happening
         "Thợ leo lên sửa rồi treo bất động trên trụ, bị điện giật",  # "sửa rồi": then, not fixed
         "Nước ngập tới cổ, bà cụ đang bám cột, ai tới cứu được không",  # asking, not rescued
+        "Bé ăn nấm lạ tưởng là nấm rơm, giờ nói sảng, thở dốc",  # "mistook it for", not a guess
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
@@ -393,6 +411,11 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Tụi nhỏ chơi game bắn súng tới sáng, ồn quá",
         "Hồ sơ của tôi bị kẹt trong xe của bưu điện cả tuần",
         "Hahaha con mèo nhà tui kẹt trên nóc tủ la như bị giết",
+        "Dây điện treo lủng lẳng trước cửa nhà, nhờ điện lực xử lý",  # a hazard, no one hanging
+        "Nhiều người già bán vé số ngủ tạm dưới mái hiên cây xăng",  # "tam duoi" is not drowning
+        "Nhà ở Hiệp Phú có ông bị ho khò khè mấy tuần nay",  # "phu co" is not a swollen neck
+        "Máy giặt chung của dãy trọ kẹt tay nắm, nhờ chủ trọ sửa",
+        "Hôm qua đi biển bị say nắng nhẹ, giờ khỏe rồi",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
