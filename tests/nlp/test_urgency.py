@@ -258,7 +258,7 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Công nhân bị cuốn tay vào máy cán tôn, máy chưa tắt được", "trapped"),
         ("Thợ lau kính bị đứt một bên dây, đang đu lủng lẳng ngoài tầng 14", "collapse"),
         ("Chồng té thang, cọc sắt hàng rào đâm xuyên vào đùi", "injured"),
-        ("Husband fell onto the fence spikes, spike through his thigh, bleeding heavily", "injured"),
+        ("Husband fell onto the fence, spike through his thigh, bleeding heavily", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
