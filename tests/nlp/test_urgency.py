@@ -259,6 +259,32 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Thợ lau kính bị đứt một bên dây, đang đu lủng lẳng ngoài tầng 14", "collapse"),
         ("Chồng té thang, cọc sắt hàng rào đâm xuyên vào đùi", "injured"),
         ("Husband fell onto the fence, spike through his thigh, bleeding heavily", "injured"),
+        # after the seventeenth and eighteenth blind sets (rules version 2026-11-27.22)
+        ("Xe bồn chở gas lật trên xa lộ, gas xì trắng xóa", "gas_leak"),
+        ("Bạn cùng phòng uống gần hết vỉ thuốc ngủ, giờ lịm đi", "medical"),
+        ("Ông uống thuốc cỏ sau khi cãi nhau, giờ ói liên tục", "unconscious"),
+        ("Chú bảo vệ người đỏ rực mà không ra giọt mồ hôi nào", "medical"),
+        ("Ngồi ngoài nắng từ trưa, giờ gọi chú không thưa", "medical"),
+        ("Ba nói tức ngực như có ai đè, khó thở", "medical"),
+        ("Bé bị ong vò vẽ đốt nhiều chỗ, giờ thở khò khè", "medical"),
+        ("Nghe bà rên trong nhà mà cửa khóa bên trong", "medical"),
+        ("Mùi than đốt nồng nặc, khe cửa dán băng keo kín mít", "self_harm"),
+        ("Em trai nhắn xin lỗi cả nhà rồi tắt máy", "self_harm"),
+        ("Thằng say cầm can xăng dọa đốt phòng trọ", "violence"),
+        ("Bảo vệ nằm dưới đất mà tụi nó còn đá vô đầu", "violence"),
+        ("Có 2 thằng đang lôi một bạn nữ lên xe 7 chỗ", "violence"),
+        ("Nghe tiếng đập đồ, hình như thằng chồng đang cầm ghế đánh", "violence"),
+        ("Công nhân bị axit tạt vào mắt, không mở mắt được", "injured"),
+        ("Chó becgie sổng ra, cắn vô cổ bé gái", "injured"),
+        ("Con béc giê đang cắn xé bé 5 tuổi", "injured"),
+        ("A worker fell from the scaffolding, bleeding from the ears", "injured"),
+        ("His mother is lying on the kitchen floor and won't wake up", "injured"),
+        ("A man is lying at the bottom of the pool", "injured"),
+        ("A power line fell on a car, sparks are coming from the roof", "injured"),
+        ("Ô tô khóa kín, bên trong có bé khoảng 2 tuổi", "trapped"),
+        ("Người thứ nhất xuống hố ga để thông cống rồi không lên", "trapped"),
+        ("Một chú bị nước cuốn xuống rạch, đang bám vào gốc cây giữa dòng", "water"),
+        ("Xưởng gỗ bốc cháy, nghe nói còn hai công nhân ngủ trên gác", "fire"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -341,11 +367,20 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Thợ leo lên sửa rồi treo bất động trên trụ, bị điện giật",  # "sửa rồi": then, not fixed
         "Nước ngập tới cổ, bà cụ đang bám cột, ai tới cứu được không",  # asking, not rescued
         "Bé ăn nấm lạ tưởng là nấm rơm, giờ nói sảng, thở dốc",  # "mistook it for", not a guess
+        "Anh ấy đóng cửa từ tối qua, mùi than nồng nặc, khe cửa dán băng keo kín",  # since
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
     for variant in both(text):
         assert rules.evaluate(variant).level == "critical", variant
+
+
+def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules) -> None:
+    verdict = rules.evaluate(for_model("Năm trước nhà tôi bị cháy bếp, may hàng xóm phát hiện kịp"))
+    assert verdict.level != "critical"
+    assert "past" in {h.suppressed_by for h in verdict.hits}
+    # typed without them, "nam truoc nha" may be "nằm trước nhà" (lying in front of the house)
+    assert rules.evaluate(for_model("nam truoc nha toi bi chay bep")).level == "critical"
 
 
 @pytest.mark.parametrize(
@@ -416,6 +451,17 @@ def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
         "Nhà ở Hiệp Phú có ông bị ho khò khè mấy tuần nay",  # "phu co" is not a swollen neck
         "Máy giặt chung của dãy trọ kẹt tay nắm, nhờ chủ trọ sửa",
         "Hôm qua đi biển bị say nắng nhẹ, giờ khỏe rồi",
+        "Karaoke hẻm 7 hát như giết người tới 1 giờ sáng",
+        "Nóng cháy da, đi bộ muốn bốc hỏa mà cây xanh bị chặt hết",
+        "Máy giặt nhà tôi vắt kêu như sắp nổ tung, ai biết chỗ sửa",
+        "Quán bún bò mới mở cay bốc lửa, ai chịu cay thì thử",
+        "Quán nướng hun khói vào nhà ngột ngạt như cháy nhà",
+        "Canh mặn quá tưởng phải gọi cấp cứu, may có ly trà đá cứu mạng",
+        "Tôi là cựu chiến binh, xin cảm ơn các đồng chí cán bộ phường",
+        "Số 113, 114, 115 cái nào là cứu hỏa vậy?",
+        "A dead snake is lying on the road near the market",
+        "Mái nhà bị cháy đen từ lâu, xin hỗ trợ sửa",
+        "Xe buýt đang chạy còn hai người đứng ở cửa",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
