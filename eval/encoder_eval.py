@@ -134,7 +134,9 @@ def speed(encoder: TunedEncoder, runs: int) -> None:
     print("\n## encoder speed (1000 varied civic messages, all heads at once)\n")
     print("| metric | value |")
     print("|---|---|")
-    print(f"| batch (32), median of {runs} runs | {statistics.median(rates):.0f} texts/s |")
+    print(
+        f"| 1000 texts, one a run, median of {runs} runs | {statistics.median(rates):.0f} texts/s |"
+    )
     print(f"| single text p50 / p95 | {singles[100] * 1000:.1f} / {singles[190] * 1000:.1f} ms |")
 
 

@@ -133,14 +133,14 @@ class TunedEncoder:
 
     ``warm_up`` reads the files and builds the graph (a few seconds); ``threads`` is ONNX
     Runtime's intra-op thread count (default: all cores). Texts are cut to the ``max_tokens``
-    the model was trained with, sorted by length and run ``batch_size`` at a time.
+    the model was trained with and run one at a time: the int8 graph quantizes its activations
+    with one scale per run, so in a batch a text's answer would depend on its batch-mates and
+    their padding (batches of 16 changed the sentiment answer of 34 in 600 varied messages).
+    One text a run costs about 5% of the encoder's speed on this CPU (``eval/encoder_eval.py``).
     """
 
-    def __init__(
-        self, directory: Path, *, batch_size: int = 16, threads: int | None = None
-    ) -> None:
+    def __init__(self, directory: Path, *, threads: int | None = None) -> None:
         self._directory = directory
-        self._batch_size = batch_size
         self._threads = threads
         self._lock = threading.Lock()
         self._files: EncoderFiles | None = None
@@ -172,10 +172,8 @@ class TunedEncoder:
         w, keep = state.weights, files.max_tokens - 2
         ids = [[w.bos, *state.tokenizer.encode("query: " + t)[:keep], w.eos] for t in model_texts]
         out = np.zeros((len(ids), DIM), np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for k in range(0, len(order), self._batch_size):
-            chunk = order[k : k + self._batch_size]
-            out[chunk] = state.run([ids[i] for i in chunk], normalized=False)[0]
+        for i, one in enumerate(ids):
+            out[i] = state.run([one], normalized=False)[0][0]
         return out
 
     def probabilities(self, model_texts: Sequence[str]) -> dict[str, np.ndarray]:

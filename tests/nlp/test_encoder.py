@@ -128,3 +128,21 @@ def test_the_committed_encoder_reads_plain_cases(
     text = strip_diacritics(text) if strip else text
     probs = committed.probabilities([for_model(text)])[head][0]
     assert committed.classes[head][int(probs.argmax())] == label
+
+
+def test_a_text_gets_the_same_answer_alone_and_among_others(committed: TunedEncoder) -> None:
+    """Activations are quantized per run: a batch would make answers depend on batch-mates."""
+    texts = [
+        for_model(t)
+        for t in (
+            "Cảm ơn phường đã xử lý nhanh",
+            "Đường ngập nặng cả tuần rồi, phản ánh mãi không ai xử lý, quá bức xúc, mong phường "
+            "sớm cho người xuống khảo sát và nạo vét cống trước mùa mưa năm sau",
+            "karaoke ồn quá",
+        )
+    ]
+    together = committed.probabilities(texts)
+    for i, text in enumerate(texts):
+        alone = committed.probabilities([text])
+        for head, probs in together.items():
+            np.testing.assert_allclose(alone[head][0], probs[i], atol=1e-6)  # BLAS rounding
