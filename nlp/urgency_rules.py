@@ -75,7 +75,7 @@ class _Rule:
     id: str
     level: str
     patterns: tuple[tuple[tuple[frozenset[str], ...], re.Pattern[str]], ...]  # (keys, regex)
-    exceptions: re.Pattern[str] | None
+    exceptions: tuple[re.Pattern[str], ...]  # one regex each: their matches may overlap
     contexts: frozenset[str]
 
     def matches(
@@ -145,7 +145,7 @@ class UrgencyRules:
                 (required_syllables(p.removeprefix("=")), _compile([p], gaps))
                 for p in r["patterns"]
             ),
-            exceptions=_compile(r["except"], gaps) if r.get("except") else None,
+            exceptions=tuple(_compile([e], gaps) for e in r.get("except", ())),
             contexts=contexts,
         )
 
@@ -169,7 +169,7 @@ class UrgencyRules:
             if r not in candidates:
                 continue
             for m in rule.matches(text, syllables, sorted(candidates[r])):
-                if rule.exceptions and _overlaps(rule.exceptions, text, m.start(), m.end()):
+                if any(_overlaps(e, text, m.start(), m.end()) for e in rule.exceptions):
                     continue
                 scope = scope or _Scopes(text, self._contexts)
                 why = scope.suppressed_by(m.start(), m.end(), rule.contexts)
