@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     embedder: Literal["lexical", "e5"] = "lexical"
     encoder: bool = True  # blend the tuned encoder into unsure sentiment and toxicity answers
     encoder_below: float = Field(default=0.65, ge=0.0, le=1.0)  # 1.0: into every answer
-    encoder_threads: int | None = Field(default=None, ge=1, le=64)  # None: all cores
+    encoder_threads: int | None = Field(default=None, ge=1, le=64)  # texts at once; None: cores
     annotation_wait_seconds: float = Field(default=1.5, ge=0.0, le=30.0)
     host: str = "127.0.0.1"
     port: int = 8000

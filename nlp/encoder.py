@@ -17,8 +17,10 @@ vector, so sentiment, toxicity and topic cost one encoder pass together.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -131,25 +133,30 @@ def _unpacked(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 class TunedEncoder:
     """Probabilities of every task's classes for model texts (``normalize.for_model``).
 
-    ``warm_up`` reads the files and builds the graph (a few seconds); ``threads`` is ONNX
-    Runtime's intra-op thread count (default: all cores). Texts are cut to the ``max_tokens``
-    the model was trained with and run one at a time: the int8 graph quantizes its activations
-    with one scale per run, so in a batch a text's answer would depend on its batch-mates and
-    their padding (batches of 16 changed the sentiment answer of 34 in 600 varied messages).
-    One text a run costs about 5% of the encoder's speed on this CPU (``eval/encoder_eval.py``).
+    ``warm_up`` reads the files and builds the graph (a few seconds). Texts are cut to the
+    ``max_tokens`` the model was trained with and run one per pass: the int8 graph quantizes its
+    activations with one scale per pass, so in a batch a text's answer would depend on its
+    batch-mates and their padding (batches of 16 changed the sentiment answer of 34 in 600
+    varied messages). Passes run single-threaded, ``threads`` of them side by side (default:
+    one per core; ``langnghe analyze`` workers use one each): on two cores that is faster than
+    batches of 16 over two intra-op threads (about 230 against 210 texts/s), and one text alone
+    is not split over threads that would mostly wait.
     """
 
     def __init__(self, directory: Path, *, threads: int | None = None) -> None:
         self._directory = directory
-        self._threads = threads
+        self._threads = threads or os.cpu_count() or 1
         self._lock = threading.Lock()
         self._files: EncoderFiles | None = None
         self._state: Any = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def warm_up(self) -> None:
         with self._lock:
             if self._state is None:
-                self._files, self._state = _shared(self._directory, self._threads)
+                self._files, self._state = _shared(self._directory)
+                if self._threads > 1:
+                    self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="encoder")
 
     @property
     def files(self) -> EncoderFiles:
@@ -171,10 +178,16 @@ class TunedEncoder:
         files, state = self.files, self._state
         w, keep = state.weights, files.max_tokens - 2
         ids = [[w.bos, *state.tokenizer.encode("query: " + t)[:keep], w.eos] for t in model_texts]
-        out = np.zeros((len(ids), DIM), np.float32)
-        for i, one in enumerate(ids):
-            out[i] = state.run([one], normalized=False)[0][0]
-        return out
+
+        def run(one: list[int]) -> np.ndarray:
+            vector: np.ndarray = state.run([one], normalized=False)[0][0]
+            return vector
+
+        if self._pool is not None and len(ids) > 1:
+            vectors = list(self._pool.map(run, ids))
+        else:
+            vectors = [run(one) for one in ids]
+        return np.stack(vectors) if vectors else np.zeros((0, DIM), np.float32)
 
     def probabilities(self, model_texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Task → (texts × classes) probabilities, in the order of ``files.classes[task]``."""
@@ -188,12 +201,13 @@ _BUILT: dict[tuple[object, ...], tuple[EncoderFiles, Any]] = {}
 _BUILT_LOCK = threading.Lock()
 
 
-def _shared(directory: Path, threads: int | None) -> tuple[EncoderFiles, Any]:
-    """Files and ONNX session, built once per process for the same unchanged files.
+def _shared(directory: Path) -> tuple[EncoderFiles, Any]:
+    """Files and a single-threaded ONNX session, built once per process for the same files.
 
     Building takes seconds and a session holds ~200 MB; every container of a process (the
-    server, tests, workers) shares one: the session is safe to run from several threads. The
-    files are checked (checksum) when first read and read again when their size or time change.
+    server, tests, workers) shares one: the session is safe to run from several threads at
+    once. The files are checked (checksum) when first read and read again when their size or
+    time change.
     """
     stats = []
     for name in (f"{STEM}.npz", f"{STEM}.json"):
@@ -202,11 +216,11 @@ def _shared(directory: Path, threads: int | None) -> tuple[EncoderFiles, Any]:
             stats.append((st.st_size, st.st_mtime_ns))
         except OSError:
             stats.append(None)
-    key = (directory.resolve(), threads, *stats)
+    key = (directory.resolve(), *stats)
     with _BUILT_LOCK:
         if key not in _BUILT:
             files = EncoderFiles.load(directory)
-            _BUILT[key] = (files, load_encoder(None, "int8", None, threads, files.tuned))
+            _BUILT[key] = (files, load_encoder(None, "int8", None, 1, files.tuned))
         return _BUILT[key]
 
 
