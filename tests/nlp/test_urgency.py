@@ -312,6 +312,31 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Xe khách 45 chỗ mất phanh đang đổ dốc cầu", "injured"),
         ("Xe ben cán qua xe máy, người chạy xe còn kẹt dưới gầm", "injured"),
         ("Anh áo xanh đang ngồi trên lan can tầng 18 gần nửa tiếng rồi", "self_harm"),
+        # after the twenty-first and twenty-second blind sets (rules version 2026-11-27.24)
+        ("Nghe tiếng la cứu dưới nước, trời tối quá chỉ thấy một cái đầu trôi giữa dòng", "water"),
+        ("Đò chở công nhân qua rạch bị vô nước, chìm gần tới mạn rồi", "water"),
+        ("Xuồng của hai cha con bị sóng đánh lật, thằng con trôi đi đâu không thấy", "water"),
+        ("Hai đứa nhỏ xuống hố nước tắm, giờ chỉ thấy một đứa ngoi lên, đứa kia mất tăm", "water"),
+        ("Ông nội bị liệt nằm giường, tụi tôi khiêng không nổi, nước tới bụng rồi", "water"),
+        ("Có người rớt xuống sông ở phà Cát Lái, thấy tay quơ quơ rồi chìm", "water"),
+        ("Sinh tại phòng trọ, đứa nhỏ ra rồi mà máu cứ chảy ướt hết mấy cái khăn", "medical"),
+        ("Em tôi lên cơn khò khè, thở rít từng hồi, môi tái xanh", "medical"),
+        ("Nhìn qua khe cửa thấy bả nằm dưới sàn, kêu không ai trả lời", "medical"),
+        (
+            "Bố leo lên mái sửa chỗ dột, té từ mái tôn xuống sân, đập đầu, gọi không trả lời",
+            "injured",
+        ),
+        ("Phát quà đông quá người ta xô nhau, bà bầu với mấy đứa nhỏ bị té bị đạp lên", "injured"),
+        ("Con chó becgie đang cắp chân một bé trai trước cổng, kéo không ra", "injured"),
+        ("Bạn cùng phòng nhắn tin chào tất cả mọi người, nói xin lỗi mẹ, rồi tắt máy", "self_harm"),
+        ("Giàn giáo đang lắc qua lắc lại, bên dưới người đi bộ qua lại", "collapse"),
+        ("Cây dầu kêu răng rắc, nghiêng dần ra, dưới trạm đông người đang trú mưa", "collapse"),
+        ("Hố đào cống vừa sụp vách, một công nhân bị đất vùi tới ngực", "trapped"),
+        ("Khói đen bốc đầy cầu thang bộ, tụi tui kẹt ở tầng 14 không xuống được", "trapped"),
+        (
+            "Cháy xe máy điện trong nhà trọ, trên lầu còn mấy sinh viên đang la, không xuống được",
+            "fire",
+        ),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -498,6 +523,14 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Sáng nay có đám cháy nhỏ ở đống rác, người dân đã tự dập",
         "Phường nên gắn bình chữa cháy mini, vụ cháy chung cư mini ở Hà Nội làm tôi lo",
         "Does anyone else smell rotten eggs by the canal, is it a gas leak or sewage?",
+        "Đội bóng phường bị loại từ vòng bảng, cả đội chết đứng trên sân",  # "tu vong bang"
+        "Cảm ơn mấy anh PCCC hôm bữa cứu con mèo kẹt trên mái tôn nhà em",
+        "Phường mình có lớp dạy sơ cứu đuối nước cho con nít hè này không",
+        "Hôm trước nhóm trẻ diễn kịch bé làm lính cứu hỏa, tụi nhỏ hô cháy cháy cứu với",
+        "Hội chợ có bán đồ hóa trang zombie máu me cho Halloween",
+        "Xe độ pô nổ rầm rầm cả tối, dân không ngủ được",
+        "Sếp giao deadline chết người, làm tới 2 giờ sáng chưa xong",
+        "Video bé mèo rớt xuống hồ bơi rồi tự bơi vô bờ, ai quay vậy",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
