@@ -337,6 +337,34 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
             "Cháy xe máy điện trong nhà trọ, trên lầu còn mấy sinh viên đang la, không xuống được",
             "fire",
         ),
+        # after the twenty-third and twenty-fourth blind sets (rules version 2026-11-27.25)
+        (
+            "Tối qua chạy máy phát trong phòng kín, sáng ra thằng con út gọi hoài không dậy",
+            "unconscious",
+        ),
+        (
+            "Máy phát chạy trong phòng đóng kín từ chiều, giờ gõ cửa hoài không ai trả lời",
+            "medical",
+        ),
+        ("Bà vô nhà tắm gần một tiếng, gọi không trả lời, cửa chốt trong", "medical"),
+        ("Mẹ tức ngực lan ra tay trái, giờ đổ mồ hôi lạnh, thở dốc", "medical"),
+        ("Bé sốt xuất huyết, giờ tay chân lạnh ngắt, lừ đừ, nôn ra chút máu", "medical"),
+        ("Anh tập đẩy ngực bị tạ rớt đè cổ, giờ ảnh không thở được", "injured"),
+        ("Xe ben lùi đè lên chân anh phụ xe, máu chảy thành vũng", "collapse"),
+        ("Bé trai bị miệng cống hút một chân, nước tới ngực rồi", "water"),
+        ("Giờ đếm lại thiếu một đứa, dép nó còn nổi trên mặt ao", "water"),
+        ("Đứa nhỏ tắm sông bị nước cuốn ra xa, giờ không thấy đầu nó nổi lên nữa", "water"),
+        ("Nắp cống mất, có đứa nhỏ lọt xuống rồi, nước chảy xiết", "water"),
+        ("Nước tràn vô hầm, xe hơi kẹt ở dốc mà cửa không mở được", "water"),
+        ("Thang máy chở hàng ở siêu thị vừa rơi xuống tầng hầm", "trapped"),
+        ("Dây đai an toàn đứt, giờ ảnh treo lơ lửng, một tay bám lan can", "collapse"),
+        ("Nghe đùng một cái rồi cúp điện, anh thợ nằm trên mái, tay vẫn dính sợi dây", "live_wire"),
+        ("Tụi nó cầm ống tuýp, nó nằm dưới đất rồi mà tụi nó vẫn đạp", "violence"),
+        ("Con gái gọi về nói có chú lạ đang kéo con lên xe", "violence"),
+        ("Con bé phòng 4 để lại thư rồi khóa cửa, trong phòng có mùi than", "self_harm"),
+        ("A man at the next table has collapsed, his lips are turning blue", "injured"),
+        ("I hear a man shouting that he will kill her", "injured"),
+        ("Two vendors have just fainted by the drain", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -531,6 +559,13 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Xe độ pô nổ rầm rầm cả tối, dân không ngủ được",
         "Sếp giao deadline chết người, làm tới 2 giờ sáng chưa xong",
         "Video bé mèo rớt xuống hồ bơi rồi tự bơi vô bờ, ai quay vậy",
+        "Con mình vừa đạt giải nhì cuộc thi vẽ tranh phòng chống đuối nước",
+        "Xem phim kinh dị có cảnh con ma bóp cổ, sợ muốn tắt thở",
+        "Xóm mình có vụ nổ nhưng là nổ lốp xe buýt thôi, mà xe đậu chắn hẻm",
+        "Chuột cắn đứt dây điện xe máy mấy nhà rồi, mong ban quản lý diệt chuột",
+        "Kể mọi người nghe chuyện vui, tối qua nghe la cứu với cháy rồi, hóa ra chiên cá khét chảo",
+        "Hàng rào hồ bơi rách một lỗ, con nít lọt vô chơi không ai trông",
+        "Tối qua nghe tiếng nổ lớn tưởng gì, hóa ra nổ lốp xe tải, sáng ra cao su văng đầy đường",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
