@@ -1,9 +1,10 @@
 """Rebuilding the urgency model from labelled data: ``langnghe train urgency``.
 
-Trains the linear model on the labelled set less its held-out fifth, writes it, then measures
-on the held-out fifth (as written and with diacritics removed) three things: what ships (rules
-and model together, ``nlp.urgency.UrgencyClassifier``), the model alone and the rules alone,
-and writes the model files and their card together.
+Trains the linear model on the labelled set less its held-out fifth, plus the blind sets named
+in its ``adopted.json`` (``adopted_sets``: sets whose first run is on record), writes it, then
+measures on the held-out fifth (as written and with diacritics removed) three things: what
+ships (rules and model together, ``nlp.urgency.UrgencyClassifier``), the model alone and the
+rules alone, and writes the model files and their card together.
 
     >>> result = train_urgency_files(Path("eval/data/urgency"), Path("models/urgency"))
     >>> result["metrics"]["held_out"]["critical"]["recall"]
@@ -11,6 +12,7 @@ and writes the model files and their card together.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -143,15 +145,38 @@ def evaluate_urgency(model_dir: Path, examples: Sequence[Example]) -> dict[str, 
     return out
 
 
+ADOPTED = "adopted.json"
+
+
+def adopted_sets(data_dir: Path) -> list[Path]:
+    """The blind sets (folders beside ``data_dir``) that ``data_dir/adopted.json`` adds to the
+    training data; none when the file is absent. A named folder that is missing is an error."""
+    path = data_dir / ADOPTED
+    if not path.is_file():
+        return []
+    names = json.loads(path.read_text(encoding="utf-8"))["sets"]
+    dirs = [data_dir.parent / str(name) for name in names]
+    missing = [d.name for d in dirs if not d.is_dir()]
+    if missing:
+        raise FileNotFoundError(f"{path} names sets that are not there: {missing}")
+    return dirs
+
+
 def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     """Train, save, evaluate on the held-out part, write the card. Returns the metrics."""
     examples = load_examples(data_dir)
     train, held_out = split_held_out(examples)
+    adopted = {d.name: load_examples(d) for d in adopted_sets(data_dir)}
     version = datetime.now(UTC).strftime("urgency-%Y%m%d%H%M")
-    model, info = train_linear(train, LEVELS, version)
+    model, info = train_linear(
+        train + [e for rows in adopted.values() for e in rows], LEVELS, version
+    )
+    info["adopted_sets"] = {name: len(rows) for name, rows in adopted.items()}
     info["held_out_examples"] = len(held_out)
     info["analyzer"] = features.ANALYZER
-    info["per_level"] = dict(Counter(e.label for e in examples))
+    info["per_level"] = dict(
+        Counter(e.label for e in examples + [e for rows in adopted.values() for e in rows])
+    )
     model.save(out_dir, STEM, info)
     load_urgency_model(out_dir)  # the files just written must load
     metrics = evaluate_urgency(out_dir, held_out)
@@ -163,6 +188,18 @@ def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     )
     (out_dir / "CARD.md").write_text(card(info, metrics, data_dir, version), encoding="utf-8")
     return {"info": info, "metrics": metrics}
+
+
+def _adopted_text(adopted: dict[str, int]) -> str:
+    if not adopted:
+        return ""
+    names = ", ".join(f"`{name}`" for name in adopted)
+    return (
+        f"The training examples include {sum(adopted.values()):,} texts of {len(adopted)} blind "
+        f"sets written for evaluation ({names}; named in `eval/data/urgency/{ADOPTED}`), "
+        "adopted after their first runs were recorded; the later blind sets are never trained "
+        "on and measure the model on new text (`eval/urgency_eval.py`)."
+    )
 
 
 def _row(name: str, m: dict[str, Any]) -> str:
@@ -227,7 +264,8 @@ over, past, a drill, nobody hurt). Rules version `{rules.version}`.
 
 ## Data
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out (the fifth
-chosen by a hash of each text, `nlp.linear_training.is_held_out`, never trained on). Styles:
+chosen by a hash of each text, `nlp.linear_training.is_held_out`, never trained on).
+{_adopted_text(info.get("adopted_sets", {}))} Styles:
 formal letters, casual messages, no diacritics, teencode, Facebook posts, very short messages,
 about streets and wards of the area. Hard negatives are included on purpose: fires already out,
 fire drills, past events, untidy (not live) wires, false alarms, questions about fire-safety rules.

@@ -10,7 +10,12 @@ from app.settings import PROJECT_DIR
 from nlp.linear_training import Example
 from nlp.urgency import UrgencyClassifier, load_urgency_model
 from nlp.urgency_rules import LEVELS
-from services.train_urgency import critical_scores, rule_counts, train_urgency_files
+from services.train_urgency import (
+    adopted_sets,
+    critical_scores,
+    rule_counts,
+    train_urgency_files,
+)
 
 DATA = PROJECT_DIR / "eval" / "data" / "urgency"
 
@@ -72,3 +77,39 @@ def test_train_urgency_writes_a_loadable_model_and_its_card(tmp_path: Path) -> N
     clf = UrgencyClassifier(out)
     clf.warm_up()
     assert clf.assess("cháy nhà ở hẻm 5, có người mắc kẹt").level == "critical"
+
+
+def test_adopted_blind_sets_join_the_training_data(tmp_path: Path) -> None:
+    data, blind = tmp_path / "urgency", tmp_path / "urgency_fresh9"
+    data.mkdir()
+    blind.mkdir()
+    for path in sorted(DATA.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()[:30]
+        (data / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = [
+        {"text": "Có người té xuống kênh, ai biết bơi ra cứu giùm", "category": "critical"},
+        {"text": "Cảm ơn phường đã dọn rác đầu hẻm", "category": "low"},
+    ]
+    (blind / "fresh.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    assert adopted_sets(data) == []  # no adopted.json: the training part alone
+    alone = train_urgency_files(data, tmp_path / "alone")["info"]["train_examples"]
+    (data / "adopted.json").write_text(json.dumps({"sets": ["urgency_fresh9"]}), "utf-8")
+    assert adopted_sets(data) == [blind]
+    out = tmp_path / "model"
+    info = train_urgency_files(data, out)["info"]
+    assert info["adopted_sets"] == {"urgency_fresh9": 2}
+    assert info["train_examples"] == alone + 2
+    assert "urgency_fresh9" in (out / "CARD.md").read_text(encoding="utf-8")
+    (data / "adopted.json").write_text(json.dumps({"sets": ["urgency_fresh99"]}), "utf-8")
+    with pytest.raises(FileNotFoundError, match="urgency_fresh99"):
+        adopted_sets(data)
+
+
+def test_the_evaluation_leaves_out_the_sets_the_model_trains_on() -> None:
+    from eval.urgency_eval import ADOPTED, FRESH_DIRS
+
+    assert {d.name for d in adopted_sets(DATA)} == ADOPTED
+    assert ADOPTED and not ADOPTED & {d.name for d in FRESH_DIRS}
+    assert {d.name for d in FRESH_DIRS} >= {"urgency_fresh15", "urgency_fresh24"}
