@@ -138,7 +138,8 @@ def main() -> None:
     examples = load_examples(args.data_dir)
     _, held_out = split_held_out(examples)
     if ADOPTED:
-        print(f"blind sets the model trains on, not scored here: {', '.join(sorted(ADOPTED))}\n")
+        names = sorted(ADOPTED, key=lambda n: int(n.removeprefix("urgency_fresh") or 1))
+        print(f"blind sets the model trains on, not scored here: {', '.join(names)}\n")
     print_all(evaluate_urgency(args.model_dir, held_out), "held-out part", rule_counts=True)
     for fresh in args.fresh_dir:
         if fresh.is_dir():
