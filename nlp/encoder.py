@@ -155,8 +155,7 @@ class TunedEncoder:
         with self._lock:
             if self._state is None:
                 self._files, self._state = _shared(self._directory)
-                if self._threads > 1:
-                    self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="encoder")
+                self._pool = _pool(self._threads)
 
     @property
     def files(self) -> EncoderFiles:
@@ -199,6 +198,17 @@ class TunedEncoder:
 
 _BUILT: dict[tuple[object, ...], tuple[EncoderFiles, Any]] = {}
 _BUILT_LOCK = threading.Lock()
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor | None:
+    """One thread pool per process and size, shared like the session (None: run in the caller)."""
+    if threads <= 1:
+        return None
+    with _BUILT_LOCK:
+        if threads not in _POOLS:
+            _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="encoder")
+        return _POOLS[threads]
 
 
 def _shared(directory: Path) -> tuple[EncoderFiles, Any]:
