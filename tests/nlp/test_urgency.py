@@ -365,6 +365,32 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("A man at the next table has collapsed, his lips are turning blue", "injured"),
         ("I hear a man shouting that he will kill her", "injured"),
         ("Two vendors have just fainted by the drain", "injured"),
+        # after the twenty-fifth and twenty-sixth blind sets (rules version 2026-11-27.26)
+        (
+            "A pit bull is attacking a delivery rider, he is on the ground bleeding from his arm",
+            "injured",
+        ),
+        ("Bạn nó bị ba nhốt trong thùng phuy từ sáng, có tiếng đứa nhỏ khóc yếu lắm", "trapped"),
+        ("Có người bị đâm nằm trước tiệm tạp hóa, máu nhiều lắm", "violence"),
+        ("Mẹ than tức ngực với mỏi cánh tay trái từ nãy, mồ hôi ướt hết áo", "medical"),
+        ("Thằng cháu nuốt viên bi, mặt tái xanh, há miệng mà không khóc ra tiếng", "medical"),
+        ("Công nhân bị lưỡi cưa cuốn tay, đứt gần hết ngón, máu vẫn tuôn", "injured"),
+        ("Thằng bạn trèo ra ngoài lan can cầu Sài Gòn, nói muốn nhảy", "self_harm"),
+        ("Có người đứng bên ngoài lan can cầu, đứng lâu lắm rồi, cứ nhìn xuống nước", "self_harm"),
+        ("Thằng nhỏ vừa uống một ngụm nước tẩy bồn cầu, giờ đang nôn và khóc thét", "medical"),
+        ("Xe máy tông vô dải phân cách, hai đứa nhỏ ngồi sau bị văng ra giữa đường", "injured"),
+        ("Ông nội bị tiểu đường, giờ run cầm cập, mồ hôi ướt áo, nói lung tung", "medical"),
+        ("Bà cụ sát mé sông không ra được, nước tới ngực bà rồi", "water"),
+        (
+            "Cháu đăng mấy dòng xin lỗi cả nhà, rồi gọi nói đang ngồi trên sân thượng trường",
+            "self_harm",
+        ),
+        ("Hai đứa nhỏ tắm sông, giờ chỉ còn một đứa đứng khóc, đứa kia đâu không thấy", "water"),
+        ("Tụi nó nhốt con bé trong phòng trọ đánh từ tối tới giờ", "violence"),
+        ("Có ông say nằm ngủ giữa làn xe tải, xe chạy vèo vèo sát đầu", "injured"),
+        ("Bé hàng xóm leo ra ban công tầng 5, ba mẹ đi vắng, bé đang đu lan can", "collapse"),
+        ("Chồng về là khóa cửa, hai mẹ con đang trốn trong toilet", "violence"),
+        ("Lối ra bị chen lấn, một bé gái té và người ta cứ dẫm lên", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -566,6 +592,14 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Kể mọi người nghe chuyện vui, tối qua nghe la cứu với cháy rồi, hóa ra chiên cá khét chảo",
         "Hàng rào hồ bơi rách một lỗ, con nít lọt vô chơi không ai trông",
         "Tối qua nghe tiếng nổ lớn tưởng gì, hóa ra nổ lốp xe tải, sáng ra cao su văng đầy đường",
+        "Trời ơi giết người thật sự, công trình bên cạnh đóng cọc từ 6 giờ sáng",
+        "Hà Nội lại có vụ cháy chung cư mini, nhà mình có nên mua mặt nạ chống khói không",
+        "Phim ma mới chiếu sợ quá, đứa bạn ngồi kế xỉu luôn",
+        "Tuần sau có đoàn kiểm tra PCCC nhà trọ hả mọi người, có cần chuẩn bị gì không",
+        "Bom tấn Marvel tuần này nổ tung phòng vé, rạp chật kín",
+        "Tháng trước ba tôi bị đột quỵ lúc đang tưới cây, giờ ông đã tập đi lại được rồi",
+        "Tụi nhỏ xóm em chơi trốn tìm giả bộ bắt cóc nhau la oai oái, không có gì đâu",
+        "Phim về vụ cháy chung cư đó coi khóc muốn xỉu",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
