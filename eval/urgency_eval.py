@@ -11,8 +11,9 @@ trained on (``nlp.linear_training.is_held_out``). The same measures follow on th
 or its data; never trained on; see its README for what was changed after its first run) and on
 further sets written the same way (``eval/data/urgency_fresh2``, 150 texts, hard-to-spot
 dangers; ``urgency_fresh3``, 160, long messages and symptoms; ``urgency_fresh4`` onwards, 160
-each, a wide spread; every ``eval/data/urgency_fresh*`` folder is read, in number order). Each
-README records its first, blind run and every change after it.
+each, a wide spread; every ``eval/data/urgency_fresh*`` folder is read, in number order, except
+those the model now trains on, named in ``eval/data/urgency/adopted.json``). Each README
+records its first, blind run and every change after it.
 ``--probe`` also runs the rules over the router's seed set (not labelled for urgency) and lists
 the texts they call critical, to read for false alarms. The speed section times the rules alone
 and the classifier with features precomputed (texts per second).
