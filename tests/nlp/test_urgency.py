@@ -391,6 +391,28 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Bé hàng xóm leo ra ban công tầng 5, ba mẹ đi vắng, bé đang đu lan can", "collapse"),
         ("Chồng về là khóa cửa, hai mẹ con đang trốn trong toilet", "violence"),
         ("Lối ra bị chen lấn, một bé gái té và người ta cứ dẫm lên", "injured"),
+        # after the twenty-seventh and twenty-eighth blind sets (rules version 2026-11-27.27)
+        (
+            "Ở Bình An tối qua đốt lò than trong phòng kín ngủ chung, giờ gõ hoài không ai trả lời",
+            "medical",
+        ),
+        (
+            "The maid is at the bottom of the stairs, blood near her head, she doesn't answer",
+            "injured",
+        ),
+        ("He fell onto the fence and a metal spike went through his leg", "injured"),
+        ("Có bà cụ lớ ngớ đi bộ giữa làn cao tốc, container chạy vèo vèo", "injured"),
+        ("Dưới mương có cái áo nổi lềnh bềnh, nhìn kỹ thì thấy cánh tay người", "injured"),
+        ("Con chó becgie ngoạm vào cổ bé không chịu nhả", "injured"),
+        ("Có đứa nhỏ nằm úp mặt dưới đáy hồ bơi", "water"),
+        ("Con 2 tuổi té hồ cá, vớt lên rồi mà người mềm nhũn, em đang ép ngực", "unconscious"),
+        ("Mở cửa thấy thằng em treo trên quạt trần, người còn ấm mà không thở", "self_harm"),
+        ("Chị hàng xóm mới sinh được 5 ngày, từ chiều cứ ra máu, giờ nằm lạnh tay chân", "medical"),
+        ("Chú bảo vệ tự nhiên ôm ngực rồi ngồi sụp xuống, mồ hôi ra như tắm", "medical"),
+        ("Người giữ cá sấu bị cắn vào đùi, máu ra không cầm được", "injured"),
+        ("Có người vừa rơi khỏi phà xuống sông, phao đâu hết rồi", "water"),
+        ("Nước tràn vào, trong nhà nước tới ngực, ông ngoại bại liệt nằm trên giường", "water"),
+        ("Cẩu tháp ở công trường vừa đổ xuống, bên dưới là lán công nhân", "collapse"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -600,6 +622,17 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Tháng trước ba tôi bị đột quỵ lúc đang tưới cây, giờ ông đã tập đi lại được rồi",
         "Tụi nhỏ xóm em chơi trốn tìm giả bộ bắt cóc nhau la oai oái, không có gì đâu",
         "Phim về vụ cháy chung cư đó coi khóc muốn xỉu",
+        "Nghe tin lũ quét ở Lào Cai cuốn trôi cả bản làng mà thương quá",
+        "Thằng con chơi game bắn súng tới 2 giờ sáng, la lên bị bắn chết rồi cứu tao với",
+        "Cuối tuần có giải chạy bộ, chạy 5km xong chắc tắt thở luôn",
+        "Chủ nhật này có ngày hội hiến máu, ai đủ sức khỏe thì tham gia cứu người nha",
+        "Lẩu cá kèo ở quán gần chợ ngon cháy nhà",
+        "Đang quay phim hành động, có cảnh người nhảy lầu là diễn viên đóng thế",
+        "Ha ha, ông hàng xóm la làng cứu tôi với, hóa ra con gà tre bị mèo rượt",
+        "Tối qua tôi mơ thấy nhà bị ngập tới nóc, sáng dậy hú hồn",
+        "Hôm qua ba tôi bị xe máy tông gãy chân, đang nằm viện, đã qua cơn nguy hiểm",
+        "Bà con nhớ khóa van bình gas trước khi về quê, năm nào cũng có vụ cháy do quên",
+        "A dead snake is lying on the road near the market, not moving",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
