@@ -413,6 +413,29 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Có người vừa rơi khỏi phà xuống sông, phao đâu hết rồi", "water"),
         ("Nước tràn vào, trong nhà nước tới ngực, ông ngoại bại liệt nằm trên giường", "water"),
         ("Cẩu tháp ở công trường vừa đổ xuống, bên dưới là lán công nhân", "collapse"),
+        # after the twenty-ninth and thirtieth blind sets (rules version 2026-11-27.28)
+        ("Tui đang đứng trên sân thượng tòa nhà bỏ hoang, không muốn sống nữa", "self_harm"),
+        (
+            "The corridor is full of black smoke, I cannot go down the stairs, send firefighters",
+            "injured",
+        ),
+        ("Man with gun in the cafe, the waiter is bleeding on the floor", "injured"),
+        ("Chú bị rắn cắn cách đây 20 phút, chân sưng tím, giờ mí mắt sụp xuống", "medical"),
+        ("A delivery guy went under near the canal gate, I can see his helmet floating", "injured"),
+        ("Con chó pitbull cắn bé 6 tuổi, người lớn lấy gậy đánh mà chó không nhả ra", "injured"),
+        ("Ông nội bị tiểu đường, giờ gọi không trả lời, mặt lạnh ngắt mồ hôi", "medical"),
+        ("Kho hóa chất vừa nổ, công nhân chạy ra người bị bỏng đầy người", "medical"),
+        ("Đàn ong vò vẽ đốt ông Tư, ông sưng cả mặt, nằm lả đi", "medical"),
+        ("Có thằng đang lôi con bé học sinh vào bãi đất trống sau trường", "violence"),
+        ("Cây me bật gốc đè trúng anh xe ôm, giờ chỉ thấy hai chân ló ra ngoài", "collapse"),
+        ("Một chị chạy xe trượt vô gầm xe container, còn kẹt dưới đó", "injured"),
+        ("Bé trai chừng 4 tuổi đang đứng bên ngoài lan can ban công tầng 15", "collapse"),
+        (
+            "Thằng bạn ăn nấm hái ngoài bãi đất trống, giờ ói liên tục, tay chân lạnh ngắt",
+            "medical",
+        ),
+        ("Tụi nó đánh một anh bằng cây, ảnh nằm im rồi mà tụi nó vẫn đánh", "violence"),
+        ("Ông chú nằm gục trên xe máy nãy giờ, kêu không trả lời", "unconscious"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -633,6 +656,12 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Hôm qua ba tôi bị xe máy tông gãy chân, đang nằm viện, đã qua cơn nguy hiểm",
         "Bà con nhớ khóa van bình gas trước khi về quê, năm nào cũng có vụ cháy do quên",
         "A dead snake is lying on the road near the market, not moving",
+        "Con chó lạ sùi bọt mép hôm qua cắn hai người, hai người đã đi chích ngừa",
+        "Someone broke into my car, nobody was hurt, but I need a police report for the embassy",
+        "Ai đó quăng xác chuột chết ngay trước cổng nhà, bốc mùi kinh khủng",
+        "Chuyện này hơi vui nên kể mọi người nghe, ông hàng xóm bị chuột rút la cứu với",
+        "Con trăn to bò ra từ bụi ven rạch, chui vào gầm nhà dân, nhà có con nhỏ",
+        "Chủ xưởng gỗ ở Tân Phú cũ nợ tiền công 6 thợ suốt 3 tháng",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
