@@ -23,6 +23,9 @@ from typing import Any
 from nlp.normalize import strip_diacritics
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+#: A free stretch of text inside one sentence, and the word end that always comes before it.
+_STRETCH = "[^.!?;]"
+_WORD_END = r"(?![^\W_])"
 _BOUNDED = r"(?<![^\W_])(?:{})(?![^\W_])"
 
 
@@ -30,6 +33,8 @@ def fold(pattern: str, gaps: dict[str, int] | None = None, exact: bool = False) 
     """A regex written with diacritics → one that also matches the text typed without them.
 
     ``" … "`` is a gap of up to ``gaps["…"]`` words inside one clause; spaces match any spacing.
+    A free stretch (``[^.!?;]{0,n}``) starts at a word end: in ``(đò|ghe)[^.!?;]{0,60}chìm``
+    the words are whole, so ``đò`` does not match the start of ``đoạn``.
 
         >>> [bool(re.fullmatch(fold("bốc cháy"), t)) for t in ("boc chay", "bốc chạy")]
         [True, False]
@@ -48,6 +53,8 @@ def fold(pattern: str, gaps: dict[str, int] | None = None, exact: bool = False) 
             out.append(pattern[i : i + 2])
             i += 2
             continue
+        if c == "[" and not in_class and _ends_a_word_before_stretch(pattern, i):
+            out.append(_WORD_END)
         if c == "[" or c == "]":
             in_class = c == "["
             out.append(c)
@@ -60,6 +67,16 @@ def fold(pattern: str, gaps: dict[str, int] | None = None, exact: bool = False) 
             out.append(c)
         i += 1
     return "".join(out)
+
+
+def _ends_a_word_before_stretch(pattern: str, i: int) -> bool:
+    """Whether a free stretch starts at ``i`` right after a word or a group of words."""
+    return (
+        pattern.startswith(_STRETCH, i)
+        and i > 0
+        and (pattern[i - 1].isalnum() or pattern[i - 1] == ")")
+        and not pattern.endswith(_WORD_END, 0, i)
+    )
 
 
 def _variants(c: str) -> dict[str, None]:

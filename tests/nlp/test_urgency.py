@@ -57,6 +57,10 @@ def both(text: str) -> list[str]:
         ("=đang cháy", "đang cháy", True),
         ("dây điện …… đứt", "dây điện trước nhà bị đứt", True),
         ("dây điện …… đứt", "dây điện trước nhà, cột bị đứt", False),  # gaps stay in a clause
+        # a free stretch starts at a word end: "đò" is not the start of "đoạn"
+        ("(đò|ghe)[^.!?;]{0,20}chìm", "đò bị chìm", True),
+        ("(đò|ghe)[^.!?;]{0,20}chìm", "đoạn này chìm", False),
+        ("🔥[^.!?;]{0,12}🆘", "🔥🆘", True),  # after a symbol no word end is needed
     ],
 )
 def test_fold(pattern: str, text: str, matches: bool) -> None:
