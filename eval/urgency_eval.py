@@ -121,10 +121,15 @@ def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
 # Blind sets, in the order they were written (each README tells its history): urgency_fresh,
 # urgency_fresh2, urgency_fresh3, ... — a new one is picked up by its folder name. Those the
 # model now trains on (``eval/data/urgency/adopted.json``) are left out: they are no test of it.
+def _number(name: str) -> int:
+    """urgency_fresh → 1, urgency_fresh12 → 12: the order the sets were written in."""
+    return int(name.removeprefix("urgency_fresh") or 1)
+
+
 ADOPTED = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "urgency")}
 FRESH_DIRS = sorted(
     (d for d in (ROOT / "eval" / "data").glob("urgency_fresh*/") if d.name not in ADOPTED),
-    key=lambda d: int(d.name.removeprefix("urgency_fresh") or 1),
+    key=lambda d: _number(d.name),
 )
 
 
@@ -139,7 +144,7 @@ def main() -> None:
     examples = load_examples(args.data_dir)
     _, held_out = split_held_out(examples)
     if ADOPTED:
-        names = sorted(ADOPTED, key=lambda n: int(n.removeprefix("urgency_fresh") or 1))
+        names = sorted(ADOPTED, key=_number)
         print(f"blind sets the model trains on, not scored here: {', '.join(names)}\n")
     print_all(evaluate_urgency(args.model_dir, held_out), "held-out part", rule_counts=True)
     for fresh in args.fresh_dir:

@@ -167,16 +167,13 @@ def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     examples = load_examples(data_dir)
     train, held_out = split_held_out(examples)
     adopted = {d.name: load_examples(d) for d in adopted_sets(data_dir)}
+    extra = [e for rows in adopted.values() for e in rows]
     version = datetime.now(UTC).strftime("urgency-%Y%m%d%H%M")
-    model, info = train_linear(
-        train + [e for rows in adopted.values() for e in rows], LEVELS, version
-    )
+    model, info = train_linear(train + extra, LEVELS, version)
     info["adopted_sets"] = {name: len(rows) for name, rows in adopted.items()}
     info["held_out_examples"] = len(held_out)
     info["analyzer"] = features.ANALYZER
-    info["per_level"] = dict(
-        Counter(e.label for e in examples + [e for rows in adopted.values() for e in rows])
-    )
+    info["per_level"] = dict(Counter(e.label for e in examples + extra))
     model.save(out_dir, STEM, info)
     load_urgency_model(out_dir)  # the files just written must load
     metrics = evaluate_urgency(out_dir, held_out)
