@@ -36,7 +36,7 @@ from itertools import pairwise
 from core.reference import ReferenceData
 from core.types import PiiSpan
 from nlp import segment
-from nlp.pii_lexicon import PiiLexicon
+from nlp.pii_lexicon import PiiLexicon, squash
 from nlp.pii_names import NameFinder
 from nlp.pii_text import Candidate, TextView, resolve
 
@@ -58,6 +58,10 @@ _EMAIL = re.compile(
 _PLATE = re.compile(
     r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-z]{1,2}\d?)(?: ?[-.] ?| )?"
     r"(?:\d{3}[.,]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
+)
+_GLUED = re.compile(
+    r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
+    r"(?P<number>\+?\d{8,19})(?![\w.,/-]?\d)(?!\w)"
 )
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
@@ -134,6 +138,7 @@ class PiiDetector:
             yield Candidate(view.span("plate", m.start(), m.end(), "rule"), 3)
 
     def _numbers(self, view: TextView) -> Iterable[Candidate]:
+        yield from self._glued_numbers(view)
         tokens = [m for m in _NUMBER.finditer(view.text) if not _DATE.fullmatch(m.group())]
         i = 0
         while i < len(tokens):
@@ -150,7 +155,18 @@ class PiiDetector:
                     break
             i += taken
 
-    def _classify_number(self, view: TextView, start: int, end: int, *, merged: bool) -> str | None:
+    def _glued_numbers(self, view: TextView) -> Iterable[Candidate]:
+        """A number typed straight after its cue word: "sdt0909123456", "cccd:079203001234"."""
+        for m in _GLUED.finditer(view.plain):
+            start, end = m.span("number")
+            cue = self.lexicon.cue_class.get(squash(m.group("cue")))
+            kind = self._classify_number(view, start, end, merged=False, cue=cue)
+            if kind is not None:
+                yield Candidate(view.span(kind, start, end, "rule"), 4)
+
+    def _classify_number(
+        self, view: TextView, start: int, end: int, *, merged: bool, cue: str | None = None
+    ) -> str | None:
         raw = view.text[start:end]
         digits = re.sub(r"\D", "", raw)
         n = len(digits)
@@ -160,8 +176,11 @@ class PiiDetector:
             return None
         if digits.startswith(self.lexicon.public_prefixes) and n <= 10:
             return None
-        cue = self._cue_before(view, start) or self._bank_after(view, end)
-        if cue == "not_pii":
+        cue = cue or self._cue_before(view, start) or self._bank_after(view, end)
+        if cue == "not_pii" and not (
+            _citizen_id_shape(digits) and self._cue_before(view, start, only="citizen_id")
+        ):
+            # "mã hồ sơ 0123…" is no personal data; "CCCD cho anh làm hồ sơ: 079 203 …" is
             return None
         if cue == "bank_account" and 8 <= n <= 19:
             return "bank_account"
@@ -169,17 +188,22 @@ class PiiDetector:
             return "citizen_id" if n == 12 else "old_id"
         if _is_phone(digits) or (cue == "phone" and _is_short_phone(digits)):
             return "phone"
-        if n == 12 and digits[0] == "0" and int(digits[1:3]) <= 96 and digits[3] in "0123":
+        if _citizen_id_shape(digits):
             return "citizen_id"
         if n == 9 and digits[0] == "0" and not merged:
             return "old_id"
         return None
 
-    def _cue_before(self, view: TextView, start: int, window: int = 45) -> str | None:
+    def _cue_before(
+        self, view: TextView, start: int, window: int = 45, only: str | None = None
+    ) -> str | None:
+        """The nearest cue before ``start`` in the same sentence (of kind ``only`` if given)."""
         best: str | None = None
         for _, cue_end, kind in view.cues(self.lexicon):
             if cue_end > start:
                 break
+            if only is not None and kind != only:
+                continue
             if start - cue_end <= window and not _SENTENCE_BREAK.search(view.text, cue_end, start):
                 best = kind
         return best
@@ -201,6 +225,11 @@ def _trim_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
     if inner.startswith("(") and ")" not in inner:
         start += 1
     return start, end
+
+
+def _citizen_id_shape(digits: str) -> bool:
+    """12 digits: a province code (001–096), then a century-and-sex digit 0–3."""
+    return len(digits) == 12 and digits[0] == "0" and int(digits[1:3]) <= 96 and digits[3] in "0123"
 
 
 def _is_phone(digits: str) -> bool:

@@ -118,6 +118,16 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ),
         ("Nguyễn Hoàng Phúc chiếm lối đi chung", [("person", "Nguyễn Hoàng Phúc")]),
         ("Tôi Nguyễn Văn Bảy, 65 tuổi", [("person", "Nguyễn Văn Bảy")]),
+        # typed straight after the cue word, without a space
+        ("xe cẩu làm bể ống, sđt0964218570", [("phone", "0964218570")]),
+        ("xe cau lam be ong, sdt0964218570", [("phone", "0964218570")]),
+        ("đt:0912 345 678 nhé", [("phone", "0912 345 678")]),
+        ("zalo0933123456 nha ad", [("phone", "0933123456")]),
+        ("cccd079203001234 nha", [("citizen_id", "079203001234")]),
+        ("bi lua chuyen vo stk0071000123456", [("bank_account", "0071000123456")]),
+        # a CCCD cue wins over a later "hồ sơ" when the number has a CCCD's shape
+        ("gửi CCCD cho anh làm hồ sơ: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
+        ("gui CCCD cho anh lam ho so: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
@@ -138,6 +148,8 @@ def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str
         "Quyết định số 1234/QĐ-UBND ngày 12/05/2024",
         "Tôi gọi hotline 1900 1006 và tổng đài 1800 1091, rồi gọi 113",
         "Mã OTP 123456 không về máy",
+        "Mã hồ sơ 079203014582 đã quá hạn",
+        "Mã vận đơn sdt09642185701234 giao chậm",
         "Đường Võ Văn Ngân đoạn trước chợ Thủ Đức ngập sâu",
         "Nút giao Võ Văn Ngân – Đặng Văn Bi đèn tín hiệu hỏng",
         "đ. Kha Vạn Cân có ổ gà, QL 13 qua Hiệp Bình Phước kẹt xe",
