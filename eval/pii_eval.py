@@ -7,9 +7,10 @@ labelled one), for the texts as written and with diacritics removed; then throug
 one thread) and how often the NER tagger ran, on the labelled set, on the router seed texts
 (``eval/data/router_seed``) and on the varied benchmark messages (``eval/messages.py``).
 The labelled set was written by the same developers as the rules, who read its errors while
-writing them: treat it as a development set, not a test. The fresh set (``eval/data/pii_fresh``,
-150 texts written on 2026-11-27 by someone who had seen neither the rules nor the labelled set;
-see its README) is scored the same way: the independent measure.
+writing them: treat it as a development set, not a test. The fresh sets (``eval/data/pii_fresh``
+and ``pii_fresh2``, 150 texts each, written on 2026-11-27 by helpers who had seen neither the
+rules nor the labelled set; their READMEs say what was changed after their first runs) are scored
+the same way: the independent measure.
 """
 
 from __future__ import annotations
@@ -91,7 +92,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT / "eval" / "data" / "pii" / "pii_eval.jsonl")
     ap.add_argument(
-        "--fresh", type=Path, default=ROOT / "eval" / "data" / "pii_fresh" / "fresh.jsonl"
+        "--fresh",
+        type=Path,
+        nargs="*",
+        default=[ROOT / "eval" / "data" / d / "fresh.jsonl" for d in ("pii_fresh", "pii_fresh2")],
     )
     ap.add_argument("--errors", action="store_true", help="print every text with a mistake")
     ap.add_argument("--repeats", type=int, default=3)
@@ -99,13 +103,13 @@ def main() -> None:
     examples = load(args.data)
     detector = PiiDetector.from_reference(ReferenceData.load())
     segment.entities("Nguyễn Văn An ở Thủ Đức")  # load the tagger before timing
-    fresh = load(args.fresh) if args.fresh.is_file() else []
-    for name, data in (
-        ("as written", examples),
-        ("without diacritics", without_diacritics(examples)),
-        ("fresh set, as written", fresh),
-        ("fresh set, without diacritics", without_diacritics(fresh)),
-    ):
+    sets = [("as written", examples), ("without diacritics", without_diacritics(examples))]
+    for path in args.fresh:
+        if path.is_file():
+            fresh, folder = load(path), path.parent.name
+            sets += [(f"{folder}, as written", fresh)]
+            sets += [(f"{folder}, without diacritics", without_diacritics(fresh))]
+    for name, data in sets:
         if not data:
             continue
         print(f"\n## {name}: {len(data)} texts, {sum(len(s) for _, s in data)} labelled spans")
