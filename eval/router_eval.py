@@ -4,9 +4,10 @@
 
 Prints accuracy, macro-F1, per-class F1 and recall, the worst confusions and a reliability
 table, for the text as written and with diacritics removed. The held-out part is never
-trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh set
-(``eval/data/router_fresh``, written by someone who had not seen the seed set or the model;
-never trained on; its README says whether anything was changed after its first run).
+trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh sets
+(``eval/data/router_fresh`` and ``router_fresh2``, each written by someone who had not seen the
+seed set or the model; never trained on; their READMEs say whether anything was changed after
+their first runs).
 """
 
 from __future__ import annotations
@@ -27,14 +28,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", type=Path, default=ROOT / "models" / "router")
     ap.add_argument("--seed-dir", type=Path, default=ROOT / "eval" / "data" / "router_seed")
-    ap.add_argument("--fresh-dir", type=Path, default=ROOT / "eval" / "data" / "router_fresh")
+    ap.add_argument(
+        "--fresh-dir",
+        type=Path,
+        nargs="*",
+        default=[ROOT / "eval" / "data" / d for d in ("router_fresh", "router_fresh2")],
+    )
     args = ap.parse_args()
     reference = ReferenceData.load()
     _, held_out = split_held_out(load_examples(args.seed_dir))
     show(evaluate_router(args.model_dir, reference, held_out))
-    if args.fresh_dir.is_dir():
-        fresh = evaluate_router(args.model_dir, reference, load_examples(args.fresh_dir))
-        show({name.replace("held_out", "fresh"): m for name, m in fresh.items()})
+    for folder in args.fresh_dir:
+        if folder.is_dir():
+            fresh = evaluate_router(args.model_dir, reference, load_examples(folder))
+            tag = folder.name.replace("router_", "")
+            show({name.replace("held_out", tag): m for name, m in fresh.items()})
 
 
 def show(metrics: dict) -> None:
