@@ -16,6 +16,7 @@ from nlp.places_patterns import (
     _ROAD_NUMBER,
     _WORD,
     _compound,
+    _looks_like_name,
     _not_house,
 )
 from nlp.places_text import _LETTERS, _inside, _Lexicon, _Text
@@ -99,6 +100,11 @@ class _StreetRules:
             if t.folded[end:pos] != " " or _inside(pos, pos + 1, taken):
                 continue
             known = self.headed_names.match(t, pos) if after_alley else None
+            if not after_alley:
+                # "Nhà 33 Tăng Nhơn Phú, Phước Long B": a ward's name after a house number is
+                # the street named like it, not the ward
+                ward = self.wards.match(t, pos)
+                known = ward if ward and _looks_like_name(t, pos, ward) else None
             if known:
                 found.append((pos, known, pos, known))
             elif t.capital(pos) and (after_alley or self.family.match(t, pos) is not None):

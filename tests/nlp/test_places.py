@@ -58,6 +58,7 @@ def both_ways(text: str) -> list[str]:
         ("Karaoke ồn ở p. Linh Trung, TP Thủ Đức", "Linh Xuân"),
         ("F.Linh Trung có ổ gà", "Linh Xuân"),
         ("Ph. Linh Chiểu mất điện", "Thủ Đức"),
+        ("Nhà 33 Tăng Nhơn Phú, Phước Long B, nước đục", "Phước Long"),  # street, then ward
         ("phường: Bình Chiểu", "Tam Bình"),
         ("Rác đầy đường ở Thảo Điền", "An Khánh"),  # bare, capitalised
         ("Mất điện khu Phú Hữu cả buổi", "Long Trường"),
@@ -98,6 +99,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "ổ gà trên đường Tam Bình",  # streets named like wards
         "Đường Hiệp Bình kẹt xe",
         "hẻm 102 đường Linh Đông cống tắc",
+        "Nhà 33 Tăng Nhơn Phú nước máy đục ngầu",  # a street after a house number
         "Hẻm 5 Hiệp Bình bị ngập",
         "TP Thủ Đức mưa lớn quá",  # the former city, not the ward
         "Ở Thủ Đức có chỗ nào đổ xà bần",
@@ -183,6 +185,9 @@ def test_no_hint_once_a_ward_is_known(places: PlaceExtractor) -> None:
         ("Số nhà 120, đường Đặng Văn Bi", "Đặng Văn Bi", None, "120"),
         ("đường Nguyễn Văn Quá bị ngập", "Nguyễn Văn Quá", None, None),  # not in the lexicon
         ("ổ gà trên đường Tam Bình", "Tam Bình", None, None),
+        # a ward's name right after a house number is the street named like it
+        ("Nhà 33 Tăng Nhơn Phú, nước máy đục ngầu", "Tăng Nhơn Phú", None, "33"),
+        ("Nhà mình ở 41 Hiệp Bình, nước cống trào ngược", "Hiệp Bình", None, "41"),
     ],
 )
 def test_street_alley_and_house_number_as_written(
