@@ -15,10 +15,10 @@ a ``batch`` field were written together with the rules. The 79 lines with ``"bat
 before any change (ward 50/50, invented 0/29, every field right). Both are optimistic for real
 reports. The "general text" section runs dev splits of public corpora that are not about the
 area (read from ``../shared/data``, never copied). It is the only data here not written by the
-rule author, and every ward found there counts as invented (checked by hand). The fresh set
-(``eval/data/places_fresh``, 200 lines written on 2026-11-27 by someone who had not seen the rules
-or this set) is scored the same way after it: the independent measure (its README says what was
-changed after its first run).
+rule author, and every ward found there counts as invented (checked by hand). The fresh sets
+(``eval/data/places_fresh`` and ``places_fresh2``, 200 lines each, written on 2026-11-27 by
+helpers who had not seen the rules or this set) are scored the same way after it: the independent
+measure (their READMEs say what was changed after their first runs).
 """
 
 from __future__ import annotations
@@ -255,7 +255,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument(
-        "--fresh", type=Path, default=ROOT / "eval" / "data" / "places_fresh" / "fresh.jsonl"
+        "--fresh",
+        type=Path,
+        nargs="*",
+        default=[
+            ROOT / "eval" / "data" / d / "fresh.jsonl" for d in ("places_fresh", "places_fresh2")
+        ],
     )
     ap.add_argument("--misses", type=int, default=30, help="how many misses to list")
     ap.add_argument("--check-polygons", action="store_true")
@@ -283,13 +288,15 @@ def main() -> None:
     print(f"| input | texts/s |\n|---|---|\n| set lines | {short_rate:,.0f} |")
     print(f"| 1,500-character posts | {long_rate:,.0f} |")
     print(f"\ntargets (ward accuracy ≥ 0.95, no invented ward, as written): {targets(written)}")
-    if args.fresh.is_file():
-        fresh = load(args.fresh)
-        print(f"\n## fresh set: {len(fresh)} lines from {shown(args.fresh)} (test set: its README)")
+    for path in args.fresh:
+        if not path.is_file():
+            continue
+        fresh, name = load(path), path.parent.name
+        print(f"\n## {name}: {len(fresh)} lines from {shown(path)} (test set: its README)")
         fresh_written = score(places, fresh)
-        report("fresh set, as written", fresh_written, args.misses)
-        report("fresh set, diacritics removed", score(places, [stripped(r) for r in fresh]), 0)
-        print(f"\ntargets on the fresh set, as written: {targets(fresh_written)}")
+        report(f"{name}, as written", fresh_written, args.misses)
+        report(f"{name}, diacritics removed", score(places, [stripped(r) for r in fresh]), 0)
+        print(f"\ntargets on {name}, as written: {targets(fresh_written)}")
     print("\n### general text (precision proxy)\n")
     general_report(places, args.misses)
     if args.check_polygons:
