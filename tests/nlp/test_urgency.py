@@ -472,6 +472,11 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
             "Xe cẩu quẹt trúng đường dây trung thế, anh phụ xe té xuống, người cháy xém nằm im",
             "live_wire",
         ),
+        # "mũ bảo hiểm" is a helmet, not insurance (a hypothetical cue)
+        ("Hai thằng trùm mũ bảo hiểm đang kề dao cổ bà chủ tiệm vàng", "violence"),
+        ("Xe máy tông dải phân cách, 2 đứa nhỏ ngồi sau bị văng ra giữa đường", "injured"),
+        ("Ông cụ liệt giường ở nhà một mình, nước đã ngập sát mặt giường", "water"),
+        ("Nước lên nhanh quá, xin ca nô tới ngay", "rescue_call"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -555,6 +560,10 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Nước ngập tới cổ, bà cụ đang bám cột, ai tới cứu được không",  # asking, not rescued
         "Bé ăn nấm lạ tưởng là nấm rơm, giờ nói sảng, thở dốc",  # "mistook it for", not a guess
         "Anh ấy đóng cửa từ tối qua, mùi than nồng nặc, khe cửa dán băng keo kín",  # since
+        # last night they grilled over charcoal, but since this morning nobody wakes up
+        "Tối qua nướng than trong phòng kín, từ sáng giờ cả nhà không ai dậy, gõ cửa không thưa",
+        # a story opening, then a call for help now
+        "Kể mọi người nghe, có một ông bị sét đánh trúng, té gục ngoài ruộng, kêu không trả lời",
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
@@ -707,6 +716,9 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Ngồi câu cá từ sáng không dính con nào, chắc cá ở đây chết đuối hết rồi",
         "Sét đánh trúng cây dừa đầu hẻm, cháy xém ngọn rồi tắt luôn, không ai bị gì",
         "Thang máy hư từ hôm qua, bà nội chạy thận phải đi lọc máu mà không xuống được",
+        "Mọi người nhớ học dấu hiệu đột quỵ để sơ cứu kịp nha",
+        "Hồi mấy năm trước đường Kha Vạn Cân ngập tới ngực, giờ làm cống rồi",
+        "Đường kẻ vạch đã mờ, xin sơn lại dao động nhiều chỗ",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
