@@ -477,6 +477,9 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Xe máy tông dải phân cách, 2 đứa nhỏ ngồi sau bị văng ra giữa đường", "injured"),
         ("Ông cụ liệt giường ở nhà một mình, nước đã ngập sát mặt giường", "water"),
         ("Nước lên nhanh quá, xin ca nô tới ngay", "rescue_call"),
+        # "cây xăng" and "ki-ốt" fold like "cay" (spicy) and "ớt" (chili): still a fire
+        ("Xe máy đang đổ xăng ở cây xăng tự nhiên bốc cháy, lửa bắt qua xe kế bên", "fire"),
+        ("Ở chợ có ki ốt đang bốc cháy, khói mù mịt", "fire"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -719,6 +722,13 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Mọi người nhớ học dấu hiệu đột quỵ để sơ cứu kịp nha",
         "Hồi mấy năm trước đường Kha Vạn Cân ngập tới ngực, giờ làm cống rồi",
         "Đường kẻ vạch đã mờ, xin sơn lại dao động nhiều chỗ",
+        # figures of speech: spicy food, a failed exam
+        "Quán ốc cay muốn cháy miệng, ăn xong bốc lửa cả đêm",
+        "Bánh tráng trộn cay xé lưỡi 🔥 ăn xong muốn gọi cứu hỏa luôn",
+        "Con rớt nguyện vọng 1, cả nhà như bị sập trời",
+        "Món lẩu cá kèo cay xé lưỡi, ăn xong muốn bốc cháy luôn",
+        "Thi thử toán hôm nay khó chết người, cả lớp gục ngã hết",
+        "Khẩn cấp!!! Quán trà sữa hết trân châu, cả phòng đang nguy kịch. Đùa thôi",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
