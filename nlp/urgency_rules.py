@@ -6,7 +6,8 @@ its context says the danger is absent or over: a negation just before it ("khôn
 thương"), a resolution in the same sentence ("đã được dập tắt"), a past time without a sign
 that it is still going on ("hôm qua" but not "từ hôm qua đến giờ vẫn"), a hypothesis before it
 ("nếu"), a question before it ("cho hỏi") unless its own clause says it is happening ("ba tôi
-đang đau ngực"), or a drill anywhere ("diễn tập PCCC").
+đang đau ngực"), or a drill anywhere ("diễn tập PCCC") unless the text says it is real ("tưởng
+ai giỡn").
 ``nlp.urgency.UrgencyClassifier`` combines the verdict with the linear model.
 
     >>> rules = UrgencyRules.load()
@@ -197,6 +198,7 @@ class _Contexts:
     negation_window: int
     cues: dict[str, re.Pattern[str]]  # resolved, past, hypothetical, drill, unharmed
     ongoing: re.Pattern[str]
+    real: re.Pattern[str]  # "it is not a joke": a drill cue does not cancel then
     hyp_question: re.Pattern[str]
     hyp_present: re.Pattern[str]
     hyp_clause: re.Pattern[str]
@@ -215,6 +217,9 @@ class _Contexts:
             negation_window=int(ctx["negation"]["window"]),
             cues={name: _compile(ctx[name]["cues"], gaps) for name in CONTEXTS[1:]},
             ongoing=_compile(ctx["past"]["unless"], gaps),
+            real=_compile(ctx["drill"]["unless"], gaps)
+            if ctx["drill"].get("unless")
+            else re.compile(r"(?!)"),
             hyp_question=_compile(hyp["question_cues"], gaps),
             hyp_present=_compile(hyp["present"], gaps),
             hyp_clause=_compile(hyp["clause_cues"], gaps),
@@ -240,6 +245,7 @@ class _Scopes:
         self.neg, self.neg_adjacent = spans(ctx.negation), spans(ctx.negation_adjacent)
         self.cues = {n: [s for s, _ in spans(p)] for n, p in ctx.cues.items()}
         self.ongoing = [s for s, _ in spans(ctx.ongoing)]
+        self.real = bool(spans(ctx.real))
         self.question = [s for s, _ in spans(ctx.hyp_question)]
         self.present = [s for s, _ in spans(ctx.hyp_present)]
         self.hyp_clause = spans(ctx.hyp_clause)
@@ -285,7 +291,7 @@ class _Scopes:
             or any(end <= p < clause_hi for p in self.hyp_after)
         ):
             return "hypothetical"
-        if "drill" in contexts and self.cues["drill"]:
+        if "drill" in contexts and self.cues["drill"] and not self.real:
             return "drill"
         if "unharmed" in contexts and within(self.cues["unharmed"], seg_hi):
             return "unharmed"

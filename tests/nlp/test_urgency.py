@@ -567,6 +567,9 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         "Tối qua nướng than trong phòng kín, từ sáng giờ cả nhà không ai dậy, gõ cửa không thưa",
         # a story opening, then a call for help now
         "Kể mọi người nghe, có một ông bị sét đánh trúng, té gục ngoài ruộng, kêu không trả lời",
+        # a laugh, then it is real: the drill cue does not cancel
+        "Haha tưởng ai giỡn 😅 nhưng thằng nhỏ nhà bên thật sự kẹt đầu trong lan can lầu 3",
+        "Không phải đùa đâu, haha gì, có người bị kẹt trong thang máy đang kêu cứu",
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
@@ -729,6 +732,7 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Món lẩu cá kèo cay xé lưỡi, ăn xong muốn bốc cháy luôn",
         "Thi thử toán hôm nay khó chết người, cả lớp gục ngã hết",
         "Khẩn cấp!!! Quán trà sữa hết trân châu, cả phòng đang nguy kịch. Đùa thôi",
+        "Mấy hôm nay báo đăng liên tiếp các vụ học sinh đuối nước, đề nghị trường dạy bơi",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
