@@ -7,8 +7,8 @@ labelled one), for the texts as written and with diacritics removed; then throug
 one thread) and how often the NER tagger ran, on the labelled set, on the router seed texts
 (``eval/data/router_seed``) and on the varied benchmark messages (``eval/messages.py``).
 The labelled set was written by the same developers as the rules, who read its errors while
-writing them: treat it as a development set, not a test. The fresh sets (``eval/data/pii_fresh``
-and ``pii_fresh2``, 150 texts each, written on 2026-11-27 by helpers who had seen neither the
+writing them: treat it as a development set, not a test. The fresh sets (``eval/data/pii_fresh*``,
+150 texts each, written on 2026-11-27 by helpers who had seen neither the
 rules nor the labelled set; their READMEs say what was changed after their first runs) are scored
 the same way: the independent measure.
 """
@@ -95,7 +95,10 @@ def main() -> None:
         "--fresh",
         type=Path,
         nargs="*",
-        default=[ROOT / "eval" / "data" / d / "fresh.jsonl" for d in ("pii_fresh", "pii_fresh2")],
+        default=sorted(
+            (ROOT / "eval" / "data").glob("pii_fresh*/fresh.jsonl"),
+            key=lambda p: int(p.parent.name.removeprefix("pii_fresh") or 1),
+        ),
     )
     ap.add_argument("--errors", action="store_true", help="print every text with a mistake")
     ap.add_argument("--repeats", type=int, default=3)

@@ -56,13 +56,15 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?!\w)"
 )
 _PLATE = re.compile(
-    r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-z]{1,2}\d?)(?: ?[-.] ?| )?"
+    r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-zĐđ]{1,2}\d?)(?: ?[-.] ?| )?"
     r"(?:\d{3}[.,]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
 )
 _GLUED = re.compile(
     r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
     r"(?P<number>\+?\d{8,19})(?![\w.,/-]?\d)(?!\w)"
 )
+# a mobile number typed straight before a word: "0898222417nha"
+_GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d{8}(?=[^\W\d_])")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 _UNIT_AFTER = re.compile(
@@ -156,13 +158,17 @@ class PiiDetector:
             i += taken
 
     def _glued_numbers(self, view: TextView) -> Iterable[Candidate]:
-        """A number typed straight after its cue word: "sdt0909123456", "cccd:079203001234"."""
+        """A number typed straight after its cue word ("sdt0909123456", "cccd:079203001234"),
+        or a mobile number straight before a word ("0898222417nha")."""
         for m in _GLUED.finditer(view.plain):
             start, end = m.span("number")
             cue = self.lexicon.cue_class.get(squash(m.group("cue")))
             kind = self._classify_number(view, start, end, merged=False, cue=cue)
             if kind is not None:
                 yield Candidate(view.span(kind, start, end, "rule"), 4)
+        for m in _GLUED_BEFORE.finditer(view.text):
+            if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
+                yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
 
     def _classify_number(
         self, view: TextView, start: int, end: int, *, merged: bool, cue: str | None = None

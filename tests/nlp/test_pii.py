@@ -125,6 +125,11 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("zalo0933123456 nha ad", [("phone", "0933123456")]),
         ("cccd079203001234 nha", [("citizen_id", "079203001234")]),
         ("bi lua chuyen vo stk0071000123456", [("bank_account", "0071000123456")]),
+        # a mobile number typed straight before a word
+        ("0898222417nha ad, có người đánh nhau", [("phone", "0898222417")]),
+        ("0898222417nha ad, co nguoi danh nhau", [("phone", "0898222417")]),
+        # an electric bike's plate: Đ in its series
+        ("xe đạp điện biển 59-MĐ1 034.82 bị mất", [("plate", "59-MĐ1 034.82")]),
         # a CCCD cue wins over a later "hồ sơ" when the number has a CCCD's shape
         ("gửi CCCD cho anh làm hồ sơ: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
         ("gui CCCD cho anh lam ho so: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
@@ -150,6 +155,7 @@ def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str
         "Mã OTP 123456 không về máy",
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
+        "Mã đơn hàng 0898222417abc giao chậm",
         "Đường Võ Văn Ngân đoạn trước chợ Thủ Đức ngập sâu",
         "Nút giao Võ Văn Ngân – Đặng Văn Bi đèn tín hiệu hỏng",
         "đ. Kha Vạn Cân có ổ gà, QL 13 qua Hiệp Bình Phước kẹt xe",
