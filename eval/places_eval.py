@@ -258,9 +258,10 @@ def main() -> None:
         "--fresh",
         type=Path,
         nargs="*",
-        default=[
-            ROOT / "eval" / "data" / d / "fresh.jsonl" for d in ("places_fresh", "places_fresh2")
-        ],
+        default=sorted(
+            (ROOT / "eval" / "data").glob("places_fresh*/fresh.jsonl"),
+            key=lambda p: int(p.parent.name.removeprefix("places_fresh") or 1),
+        ),
     )
     ap.add_argument("--misses", type=int, default=30, help="how many misses to list")
     ap.add_argument("--check-polygons", action="store_true")

@@ -32,7 +32,10 @@ def main() -> None:
         "--fresh-dir",
         type=Path,
         nargs="*",
-        default=[ROOT / "eval" / "data" / d for d in ("router_fresh", "router_fresh2")],
+        default=sorted(
+            (ROOT / "eval" / "data").glob("router_fresh*"),
+            key=lambda p: int(p.name.removeprefix("router_fresh") or 1),
+        ),
     )
     args = ap.parse_args()
     reference = ReferenceData.load()
