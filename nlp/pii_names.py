@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from nlp.pii import PiiDetector
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_THING_NAMED = re.compile(r"(?:mang|dat|doi|lay) $")
 _NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
 _MAX_NER_WINDOWS = 4  # NER calls per text at most
 
@@ -52,7 +53,8 @@ class NameFinder:
         """Words inside a known place or body name ("Bà Chiểu", "Công an", "Linh Trung").
 
         A match that is only part of a longer capitalised run ("Nguyễn Hoàng" in "Nguyễn Hoàng
-        Phúc") or that follows a title ("bà Lê Thị Hoa") is a person's name, not the street.
+        Phúc") or that follows a title or a name cue ("bà Lê Thị Hoa", "mẹ tên Lê Thị Hoa") is a
+        person's name, not the street.
         """
         text, cmp, words = self.view.text, self.view.cmp, self.words
         places, heads = self.lex.places[self.view.ascii], self.lex.place_heads[self.view.ascii]
@@ -82,13 +84,24 @@ class NameFinder:
                 and last > first
                 and all(self._is_title_case(k) for k in range(first, last + 1))
             )
+            start = self.words[first][0]
             if (
                 (self._extends(first - 1, first, flags) and self._word(first - 1) in surnames)
                 or (person_like and self._extends(last + 1, last, flags))
                 or (person_like and titles.before.search(self._before(first, 30)))
+                or (person_like and self._named(start))
             ):
                 flags[first : last + 1] = [False] * (last + 1 - first)
         return flags
+
+    def _named(self, start: int) -> bool:
+        """A name cue ends right before ``start`` ("mẹ tên …", "tôi là …"), and it does not
+        name a thing ("con đường mang tên …", "đổi tên …")."""
+        plain = self.view.plain
+        cue = self.lex.name_cue.search(plain, max(0, start - 40), start)
+        return cue is not None and not _THING_NAMED.search(
+            plain, max(0, cue.start() - 6), cue.start()
+        )
 
     def _plain(self, first: int, stop: int) -> str:
         return " ".join(self.view.plain[a:b] for a, b in self.words[first:stop])

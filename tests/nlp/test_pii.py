@@ -128,6 +128,9 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         # a mobile number typed straight before a word
         ("0898222417nha ad, có người đánh nhau", [("phone", "0898222417")]),
         ("0898222417nha ad, co nguoi danh nhau", [("phone", "0898222417")]),
+        # a street's name after a name cue is a person's ("Lê Thị Hoa" is also a street)
+        ("mẹ tên Lê Thị Hoa, sinh năm 1965", [("person", "Lê Thị Hoa")]),
+        ("me ten Le Thi Hoa, sinh nam 1965", [("person", "Le Thi Hoa")]),
         # an electric bike's plate: Đ in its series
         ("xe đạp điện biển 59-MĐ1 034.82 bị mất", [("plate", "59-MĐ1 034.82")]),
         # a CCCD cue wins over a later "hồ sơ" when the number has a CCCD's shape
@@ -156,6 +159,7 @@ def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
         "Mã đơn hàng 0898222417abc giao chậm",
+        "Con đường mang tên Lê Thị Hoa ngập sâu",
         "Đường Võ Văn Ngân đoạn trước chợ Thủ Đức ngập sâu",
         "Nút giao Võ Văn Ngân – Đặng Văn Bi đèn tín hiệu hỏng",
         "đ. Kha Vạn Cân có ổ gà, QL 13 qua Hiệp Bình Phước kẹt xe",
