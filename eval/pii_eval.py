@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.reference import ReferenceData
+from eval.blind_sets import blind_sets
 from eval.messages import seed_texts, varied_messages
 from nlp import segment
 from nlp.normalize import normalize, strip_diacritics
@@ -95,10 +96,7 @@ def main() -> None:
         "--fresh",
         type=Path,
         nargs="*",
-        default=sorted(
-            (ROOT / "eval" / "data").glob("pii_fresh*/fresh.jsonl"),
-            key=lambda p: int(p.parent.name.removeprefix("pii_fresh") or 1),
-        ),
+        default=blind_sets("pii", "fresh.jsonl"),
     )
     ap.add_argument("--errors", action="store_true", help="print every text with a mistake")
     ap.add_argument("--repeats", type=int, default=3)

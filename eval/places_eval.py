@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.reference import ReferenceData
 from core.types import Place
+from eval.blind_sets import blind_sets
 from nlp.normalize import strip_diacritics
 from nlp.places import PlaceExtractor
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
@@ -258,10 +259,7 @@ def main() -> None:
         "--fresh",
         type=Path,
         nargs="*",
-        default=sorted(
-            (ROOT / "eval" / "data").glob("places_fresh*/fresh.jsonl"),
-            key=lambda p: int(p.parent.name.removeprefix("places_fresh") or 1),
-        ),
+        default=blind_sets("places", "fresh.jsonl"),
     )
     ap.add_argument("--misses", type=int, default=30, help="how many misses to list")
     ap.add_argument("--check-polygons", action="store_true")

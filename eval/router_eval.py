@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.reference import ReferenceData
+from eval.blind_sets import blind_sets
 from nlp.linear_training import load_examples, split_held_out
 from services.training import evaluate_router
 
@@ -32,10 +33,7 @@ def main() -> None:
         "--fresh-dir",
         type=Path,
         nargs="*",
-        default=sorted(
-            (ROOT / "eval" / "data").glob("router_fresh*"),
-            key=lambda p: int(p.name.removeprefix("router_fresh") or 1),
-        ),
+        default=blind_sets("router"),
     )
     args = ap.parse_args()
     reference = ReferenceData.load()

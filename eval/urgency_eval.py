@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval.blind_sets import blind_sets, set_number
 from nlp import features
 from nlp.linear_training import load_examples, split_held_out, without_diacritics
 from nlp.normalize import for_model
@@ -121,16 +122,8 @@ def speed(clf: UrgencyClassifier, texts: list[str], rounds: int = 5) -> None:
 # Blind sets, in the order they were written (each README tells its history): urgency_fresh,
 # urgency_fresh2, urgency_fresh3, ... — a new one is picked up by its folder name. Those the
 # model now trains on (``eval/data/urgency/adopted.json``) are left out: they are no test of it.
-def _number(name: str) -> int:
-    """urgency_fresh → 1, urgency_fresh12 → 12: the order the sets were written in."""
-    return int(name.removeprefix("urgency_fresh") or 1)
-
-
 ADOPTED = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "urgency")}
-FRESH_DIRS = sorted(
-    (d for d in (ROOT / "eval" / "data").glob("urgency_fresh*/") if d.name not in ADOPTED),
-    key=lambda d: _number(d.name),
-)
+FRESH_DIRS = [d for d in blind_sets("urgency") if d.name not in ADOPTED]
 
 
 def main() -> None:
@@ -144,7 +137,7 @@ def main() -> None:
     examples = load_examples(args.data_dir)
     _, held_out = split_held_out(examples)
     if ADOPTED:
-        names = sorted(ADOPTED, key=_number)
+        names = sorted(ADOPTED, key=lambda name: set_number(name, "urgency"))
         print(f"blind sets the model trains on, not scored here: {', '.join(names)}\n")
     print_all(evaluate_urgency(args.model_dir, held_out), "held-out part", rule_counts=True)
     for fresh in args.fresh_dir:
