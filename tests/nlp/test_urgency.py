@@ -480,6 +480,8 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         # "cây xăng" and "ki-ốt" fold like "cay" (spicy) and "ớt" (chili): still a fire
         ("Xe máy đang đổ xăng ở cây xăng tự nhiên bốc cháy, lửa bắt qua xe kế bên", "fire"),
         ("Ở chợ có ki ốt đang bốc cháy, khói mù mịt", "fire"),
+        # without diacritics "ngáo đá … khống chế" is not "đã … khống chế" (brought under control)
+        ("Thằng hàng xóm ngáo đá đang cầm dao khống chế vợ con nó trong nhà", "violence"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -536,6 +538,10 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Đọc tin vụ cháy nhà trọ làm chết người mà thương quá", "hypothetical"),
         ("Bên quận 7 có vụ sập giàn giáo, công trình mình nên kiểm tra", "hypothetical"),
         ("Sếp đọc báo cáo này chắc lên cơn đau tim, cứu tui với 😂", "drill"),
+        ("Căn hộ bị cháy nhỏ do chập điện bếp, cư dân đã tự dập tắt", "resolved"),
+        ("Đọc truyện trinh thám tới đoạn hung thủ cầm dao đứng sau cửa mà sợ", "hypothetical"),
+        ("My son nearly drowned in a pool last year, so he must learn to swim", "past"),
+        ("Tối thứ bảy khu phố chiếu phim ngoài trời, phim hành động nổ súng đùng đùng", "drill"),
     ],
 )
 def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
