@@ -5,8 +5,8 @@
 Prints accuracy, macro-F1, per-class F1 and recall, the worst confusions and a reliability
 table, for the text as written and with diacritics removed. The held-out part is never
 trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh sets
-(``eval/data/router_fresh`` and ``router_fresh2``, each written by someone who had not seen the
-seed set or the model; never trained on; their READMEs say whether anything was changed after
+(``eval/data/router_fresh*``, each written by someone who had not seen the seed set or the
+model; never trained on; their READMEs say whether anything was changed after
 their first runs).
 """
 

@@ -94,13 +94,15 @@ class NameFinder:
                 flags[first : last + 1] = [False] * (last + 1 - first)
         return flags
 
+    def _name_cue(self, start: int) -> re.Match[str] | None:
+        """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
+        return self.lex.name_cue.search(self.view.plain, max(0, start - 40), start)
+
     def _named(self, start: int) -> bool:
-        """A name cue ends right before ``start`` ("mẹ tên …", "tôi là …"), and it does not
-        name a thing ("con đường mang tên …", "đổi tên …")."""
-        plain = self.view.plain
-        cue = self.lex.name_cue.search(plain, max(0, start - 40), start)
+        """A name cue before ``start`` that does not name a thing ("mang tên …", "đổi tên …")."""
+        cue = self._name_cue(start)
         return cue is not None and not _THING_NAMED.search(
-            plain, max(0, cue.start() - 6), cue.start()
+            self.view.plain, max(0, cue.start() - 6), cue.start()
         )
 
     def _plain(self, first: int, stop: int) -> str:
@@ -165,7 +167,7 @@ class NameFinder:
         if not run or (len(run) == 1 and self.words[run[0]][1] - self.words[run[0]][0] == 1):
             return "none"
         start = self.words[run[0]][0]
-        if self.lex.name_cue.search(self.view.plain, max(0, start - 40), start):
+        if self._name_cue(start):
             return "person"
         before = self._before(run[0], 40)
         title, marker = titles.before.search(before), markers.before.search(before)

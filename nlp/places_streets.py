@@ -99,8 +99,9 @@ class _StreetRules:
             pos = end + 1
             if t.folded[end:pos] != " " or _inside(pos, pos + 1, taken):
                 continue
-            known = self.headed_names.match(t, pos) if after_alley else None
-            if not after_alley:
+            if after_alley:
+                known = self.headed_names.match(t, pos)
+            else:
                 # "Nhà 33 Tăng Nhơn Phú, Phước Long B": a ward's name after a house number is
                 # the street named like it, not the ward
                 ward = self.wards.match(t, pos)

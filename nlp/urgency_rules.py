@@ -217,9 +217,7 @@ class _Contexts:
             negation_window=int(ctx["negation"]["window"]),
             cues={name: _compile(ctx[name]["cues"], gaps) for name in CONTEXTS[1:]},
             ongoing=_compile(ctx["past"]["unless"], gaps),
-            real=_compile(ctx["drill"]["unless"], gaps)
-            if ctx["drill"].get("unless")
-            else re.compile(r"(?!)"),
+            real=_compile(ctx["drill"]["unless"], gaps),
             hyp_question=_compile(hyp["question_cues"], gaps),
             hyp_present=_compile(hyp["present"], gaps),
             hyp_clause=_compile(hyp["clause_cues"], gaps),
@@ -245,7 +243,7 @@ class _Scopes:
         self.neg, self.neg_adjacent = spans(ctx.negation), spans(ctx.negation_adjacent)
         self.cues = {n: [s for s, _ in spans(p)] for n, p in ctx.cues.items()}
         self.ongoing = [s for s, _ in spans(ctx.ongoing)]
-        self.real = bool(spans(ctx.real))
+        self.real = ctx.real.search(text) is not None
         self.question = [s for s, _ in spans(ctx.hyp_question)]
         self.present = [s for s, _ in spans(ctx.hyp_present)]
         self.hyp_clause = spans(ctx.hyp_clause)
