@@ -9,6 +9,11 @@ reader saw neither the gold labels nor our models (README there). This prints ho
 reader agrees with the gold label, how the pipeline's answer scores against each, and the
 macro-F1 the reader itself would get against the gold labels: the ceiling that label errors
 put on the ``aivivn2019_dev`` target.
+
+A second table asks whether the encoder could learn more from AIVIVN itself: the shipped
+encoder alone, a logistic head refit on its features from the AIVIVN training rows alone, and
+the fine-tuning runs that ``eval/aivivn_ceiling_fit.py`` made on a GPU machine, recorded in
+``eval/data/aivivn_ceiling/runs.json`` (this host cannot repeat them in useful time).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import math
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +33,14 @@ sys.path.insert(0, str(ROOT))
 from nlp import segment
 from nlp.encoder import TunedEncoder
 from nlp.linear_training import Example, evaluate
+from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
 from services.encoder_eval import blend_predictor
 from services.textcat_data import read_aivivn, rebuild_of
 from services.textcat_evaluation import FeatureCache
 
 LABELS = ROOT / "eval" / "data" / "aivivn_reread" / "labels.jsonl"
+RUNS = ROOT / "eval" / "data" / "aivivn_ceiling" / "runs.json"
 CLASSES = ("negative", "positive")
 
 
@@ -90,6 +98,44 @@ def main() -> None:
     sided = Counter("reader" if said[e.text] == answer[e.text] else "gold" for e in wrong)
     print(f"\nof the pipeline's {len(wrong)} disagreements with gold, the reader sides with the "
           f"pipeline on {sided['reader']} and with gold on {sided['gold']}")  # fmt: skip
+    print_ceiling(encoder, args.shared_dir)
+
+
+def print_ceiling(encoder: TunedEncoder, shared: Path) -> None:
+    """The encoder's own AIVIVN score, a head refit on AIVIVN alone, and the recorded GPU runs."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+
+    train, dev = read_aivivn(shared)
+    gold = [e.label for e in dev]
+    dev_x = encoder.pooled([for_model(e.text) for e in dev])
+    classes = encoder.classes["sentiment"]
+    weight, bias = encoder.files.heads["sentiment"]
+    shipped = [classes[i] for i in (dev_x @ weight.T + bias).argmax(axis=1)]
+    head = LogisticRegression(C=0.01, max_iter=2000)
+    head.fit(encoder.pooled([for_model(e.text) for e in train]), [e.label for e in train])
+
+    def f1(guess: Sequence[str]) -> str:
+        return f"{f1_score(gold, guess, labels=list(CLASSES), average='macro'):.3f}"
+
+    runs = json.loads(RUNS.read_text(encoding="utf-8"))
+    print(f"\nWhat the encoder learns from AIVIVN (dev tenth, n={len(dev)}, macro-F1):\n")
+    print("| model | layers, epochs, learning rate | trained on | dev macro-F1 |")
+    print("|---|---|---|---|")
+    print(f"| shipped encoder {encoder.version}, int8 | 12, 3, 5e-5 | every head and corpus "
+          f"| {f1(shipped)} |")  # fmt: skip
+    print(f"| logistic head on the shipped encoder's features | (refit here, C=0.01) "
+          f"| AIVIVN training rows only | {f1(list(head.predict(dev_x)))} |")  # fmt: skip
+    for run in runs["runs"]:
+        tune, epochs, rate = run["candidate"].split(":")
+        factor = run["aivivn_factor"]
+        trained = "AIVIVN rows only" if factor == 0 else f"every corpus, AIVIVN ×{factor:g}"
+        score = f"{run['dev']['macro_f1']:.3f}"
+        if "dev_int8" in run:
+            score += f" (int8: {run['dev_int8']['macro_f1']:.3f})"
+        print(f"| fine-tuned on a GPU ({run['seconds']} s) | {tune}, {epochs}, {rate} "
+              f"| {trained} | {score} |")  # fmt: skip
+    print(f"\n_{runs['what']}_")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
-"""The AIVIVN second reading: its file is well formed and the interval helper is right."""
+"""The AIVIVN second reading and GPU runs: files well formed, helpers right."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from eval.aivivn_reread_eval import LABELS, text_id, wilson
+from eval.aivivn_ceiling_fit import _rows_for, dev_scores
+from eval.aivivn_reread_eval import LABELS, RUNS, text_id, wilson
+from services.encoder_fit import CLASSES, Rows
 
 
 def test_the_labels_file_has_one_known_label_per_distinct_id() -> None:
@@ -26,3 +29,37 @@ def test_wilson_interval(k: int, n: int, lo: float, hi: float) -> None:
     low, high = wilson(k, n)
     assert low == pytest.approx(lo, abs=0.001)
     assert high == pytest.approx(hi, abs=0.001)
+
+
+def test_the_recorded_gpu_runs_name_their_settings_and_scores() -> None:
+    runs = json.loads(RUNS.read_text(encoding="utf-8"))
+    assert runs["what"] and runs["runs"]
+    for run in runs["runs"]:
+        tune, epochs, rate = run["candidate"].split(":")
+        assert 1 <= int(tune) <= 12 and int(epochs) >= 1 and float(rate) > 0
+        assert 0.5 < run["dev"]["macro_f1"] < 1.0
+        assert run["aivivn_factor"] >= 0 and run["rows"] > 10_000
+
+
+def test_aivivn_only_rows_keep_the_sentiment_label_and_nothing_else() -> None:
+    rows = Rows([[0, 5, 2], [0, 6, 2], [0, 7, 2]],
+                np.array([[2, -1, -1], [0, 1, 3], [1, -1, 2]]),
+                np.array([1.0, 2.0, 3.0], np.float32), np.array([1, 2, 3], np.uint32))  # fmt: skip
+    mask = np.array([True, False, True])
+    only = _rows_for(rows, mask, 0.0)
+    assert only.ids == [[0, 5, 2], [0, 7, 2]]
+    assert only.labels.tolist() == [[2, -1, -1], [1, -1, -1]]
+    doubled = _rows_for(rows, mask, 2.0)
+    assert doubled.weights.tolist() == [2.0, 2.0, 6.0]
+    assert doubled.labels.tolist() == rows.labels.tolist()
+    assert rows.weights.tolist() == [1.0, 2.0, 3.0]  # the bundle's rows are left as they were
+
+
+def test_dev_scores_count_a_neutral_answer_as_wrong() -> None:
+    neg, neu, pos = (CLASSES["sentiment"].index(c) for c in ("negative", "neutral", "positive"))
+    gold = np.array([neg, neg, pos, pos])
+    right = dev_scores(gold, gold)
+    assert right == {"macro_f1": 1.0, "accuracy": 1.0, "neutral_answers": 0}
+    hedged = dev_scores(gold, np.array([neg, neu, pos, neu]))
+    assert hedged["accuracy"] == 0.5 and hedged["neutral_answers"] == 2
+    assert hedged["macro_f1"] == pytest.approx(2 / 3, abs=1e-4)
