@@ -3,11 +3,12 @@
 Each rule is a set of patterns (``nlp.urgency_patterns``) with a level; ``UrgencyRules.evaluate``
 says which rules fired on a text and the highest level among them. A match does not fire when
 its context says the danger is absent or over: a negation just before it ("không có ai bị
-thương"), a resolution in the same sentence ("đã được dập tắt"), a past time without a sign
-that it is still going on ("hôm qua" but not "từ hôm qua đến giờ vẫn"), a hypothesis before it
-("nếu"), a question before it ("cho hỏi") unless its own clause says it is happening ("ba tôi
-đang đau ngực"), or a drill anywhere ("diễn tập PCCC") unless the text says it is real ("tưởng
-ai giỡn").
+thương"), a resolution in the same sentence ("đã được dập tắt") unless someone is still missing
+or trapped ("còn một bé chưa thấy đâu"), a past time without a sign that it is still going on
+("hôm qua" but not "từ hôm qua đến giờ vẫn"), a hypothesis before it ("nếu"), a question before
+it ("cho hỏi") unless its own clause says it is happening ("ba tôi đang đau ngực"), either
+unless the writer is at the scene ("em đang đứng cách ông vài mét"), or a drill anywhere
+("diễn tập PCCC") unless the text says it is real ("tưởng ai giỡn").
 ``nlp.urgency.UrgencyClassifier`` combines the verdict with the linear model.
 
     >>> rules = UrgencyRules.load()
@@ -199,6 +200,8 @@ class _Contexts:
     cues: dict[str, re.Pattern[str]]  # resolved, past, hypothetical, drill, unharmed
     ongoing: re.Pattern[str]
     real: re.Pattern[str]  # "it is not a joke": a drill cue does not cancel then
+    remaining: re.Pattern[str]  # "one is still missing": a resolution does not cancel then
+    witness: re.Pattern[str]  # "I am standing next to him": a hypothesis does not cancel then
     hyp_question: re.Pattern[str]
     hyp_present: re.Pattern[str]
     hyp_clause: re.Pattern[str]
@@ -218,6 +221,8 @@ class _Contexts:
             cues={name: _compile(ctx[name]["cues"], gaps) for name in CONTEXTS[1:]},
             ongoing=_compile(ctx["past"]["unless"], gaps),
             real=_compile(ctx["drill"]["unless"], gaps),
+            remaining=_compile(ctx["resolved"]["unless"], gaps),
+            witness=_compile(hyp["unless"], gaps),
             hyp_question=_compile(hyp["question_cues"], gaps),
             hyp_present=_compile(hyp["present"], gaps),
             hyp_clause=_compile(hyp["clause_cues"], gaps),
@@ -244,6 +249,8 @@ class _Scopes:
         self.cues = {n: [s for s, _ in spans(p)] for n, p in ctx.cues.items()}
         self.ongoing = [s for s, _ in spans(ctx.ongoing)]
         self.real = ctx.real.search(text) is not None
+        self.remaining = ctx.remaining.search(text) is not None
+        self.witness = ctx.witness.search(text) is not None
         self.question = [s for s, _ in spans(ctx.hyp_question)]
         self.present = [s for s, _ in spans(ctx.hyp_present)]
         self.hyp_clause = spans(ctx.hyp_clause)
@@ -274,20 +281,22 @@ class _Scopes:
             or self._near_before(self.neg_adjacent, start, 0)
         ):
             return "negation"
-        if "resolved" in contexts and within(self.cues["resolved"], seg_hi):
+        resolved = within(self.cues["resolved"], seg_hi) and not self.remaining
+        if "resolved" in contexts and resolved:
             return "resolved"
         past = within(self.cues["past"], seg_hi) and not within(self.ongoing, seg_hi)
         if "past" in contexts and past:
             return "past"
         clause_lo, clause_hi = self._span(self.clause, start, end)
         asked = within(self.question, end) and not any(clause_lo <= p < end for p in self.present)
-        if "hypothetical" in contexts and (
+        hypothesis = not self.witness and (
             within(self.cues["hypothetical"], end)
             or asked
             or any(start <= s < end for s, _ in self.hyp_clause)
             or self._near_before(self.hyp_clause, start, self.ctx.hyp_window)
             or any(end <= p < clause_hi for p in self.hyp_after)
-        ):
+        )
+        if "hypothetical" in contexts and hypothesis:
             return "hypothetical"
         if "drill" in contexts and self.cues["drill"] and not self.real:
             return "drill"

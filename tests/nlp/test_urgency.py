@@ -482,6 +482,14 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Ở chợ có ki ốt đang bốc cháy, khói mù mịt", "fire"),
         # without diacritics "ngáo đá … khống chế" is not "đã … khống chế" (brought under control)
         ("Thằng hàng xóm ngáo đá đang cầm dao khống chế vợ con nó trong nhà", "violence"),
+        ("Tụi nó đang đánh hội đồng một bạn nam trước cổng trường", "violence"),
+        ("Cậu bé nằm co ro dưới đất mà mấy đứa kia vẫn đá", "violence"),
+        ("Bà ngoại ngã đập đầu vào thành giường, giờ mặt tái mét", "medical"),
+        ("Ông cụ thở hổn hển, mạch yếu dần", "medical"),
+        ("Bé nhà bên nuốt nguyên một viên pin", "medical"),
+        ("Con bé ăn tôm xong thở rít từng hơi", "medical"),
+        ("Chú công nhân bị máy nghiền cuốn cả cánh tay", "injured"),
+        ("Trong xưởng có người ngã gục vì khói độc", "unconscious"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -541,6 +549,8 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Căn hộ bị cháy nhỏ do chập điện bếp, cư dân đã tự dập tắt", "resolved"),
         ("Đọc truyện trinh thám tới đoạn hung thủ cầm dao đứng sau cửa mà sợ", "hypothetical"),
         ("My son nearly drowned in a pool last year, so he must learn to swim", "past"),
+        ("Vụ cháy đã được dập tắt, không còn ai mắc kẹt", "resolved"),
+        ("Cho hỏi nếu thấy người bị điện giật thì làm gì, em đang ở nhà", "hypothetical"),
         ("Tối thứ bảy khu phố chiếu phim ngoài trời, phim hành động nổ súng đùng đùng", "drill"),
     ],
 )
@@ -576,6 +586,13 @@ def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> 
         # a laugh, then it is real: the drill cue does not cancel
         "Haha tưởng ai giỡn 😅 nhưng thằng nhỏ nhà bên thật sự kẹt đầu trong lan can lầu 3",
         "Không phải đùa đâu, haha gì, có người bị kẹt trong thang máy đang kêu cứu",
+        # two were pulled out, one is still missing: the resolution does not cancel
+        "Ghe chở bốn người bị lật giữa sông, ba người đã được vớt lên. Còn một bé chưa thấy đâu",
+        # the machine is off ("tắt rồi", as a fire put out) but the arm is still caught
+        "Anh thợ bị máy cán kẹp tay, máy tắt rồi mà không rút ra được",
+        # asked as a hypothesis, but the writer is standing there
+        "Cho hỏi nếu thấy người ngồi trên lan can tầng 12 nói muốn nhảy xuống thì gọi ai, "
+        "em đang đứng cách chị ấy mấy bước",
     ],
 )
 def test_context_that_does_not_cancel(rules: UrgencyRules, text: str) -> None:
