@@ -13,10 +13,13 @@ Ward decisions, in the order they are taken (see ``core/refdata/README.md``):
   values that are not coordinates, give nothing, and the texts decide.
 * Then the **location_text** field (the citizen's answer to "where?"), then the **text**.
 * A current or former ward name counts, with or without diacritics, with "phường/P./F./Ph."
-  or without: "P. Linh Trung, TP Thủ Đức" → Linh Xuân. It does not count inside a street
-  ("đường Tam Bình") or a landmark ("chợ Thủ Đức", "ga metro Thảo Điền"), after
-  "quận/TP/xã/huyện", or when placed elsewhere ("phường Long Bình, Biên Hòa"). Without
-  "phường" a name typed with diacritics must be capitalised.
+  or without: "P. Linh Trung, TP Thủ Đức" → Linh Xuân; also typed run together
+  ("hiepbinhchanh", "p.thaodien"), and after "phường/P." with a wrong tone mark ("phường
+  Trừơng Thạnh"). It does not count inside a street ("đường Tam Bình") or a landmark ("chợ
+  Thủ Đức", "ga metro Thảo Điền"), after "quận/TP/xã/huyện", when placed elsewhere ("phường
+  Long Bình, Biên Hòa", "phường An Khánh, quận Ninh Kiều"), or as part of a person's or a
+  shop's name ("Ông Nguyễn Trường Thọ", "tiệm sửa xe Bình Trưng"). Without "phường" a name
+  typed with diacritics must be capitalised.
 * "Thủ Đức" is the ward only after "phường/P.". Alone, or with "TP/Quận", it is the former city
   or district and only sets ``district_hint``. "Tân Phú" and "An Phú" are also current wards
   elsewhere in Ho Chi Minh City, so they count only when the text also names this area

@@ -76,6 +76,13 @@ _FAMILY_NAMES = (
     "Lương", "Hà", "Châu", "Lã", "Quách", "Chu", "Trịnh", "Nghiêm", "Kiều", "Lưu", "Triệu",
     "Hứa", "Tạ", "Kha", "Phùng", "Diệp", "Vương", "Đàm", "Tống", "Bạch", "Doãn",
 )  # fmt: skip
+# Family names that are no everyday word, capitalised right before a bare ward name: a person
+# ("Ông Nguyễn Trường Thọ", "chị Nguyễn An Khánh"), not the ward.
+_SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Ngô", "Đoàn", "Đinh", "Trương", "Lương", "Quách", "Trịnh", "Nghiêm", "Lưu", "Triệu",
+    "Hứa", "Tạ", "Phùng", "Diệp", "Vương", "Đàm", "Tống", "Doãn",
+)  # fmt: skip
 _OTHER_PLACES = (
     "Gò Vấp", "Bình Thạnh", "Tân Bình", "Tân Phú", "Phú Nhuận", "Bình Tân", "Nhà Bè", "Củ Chi",
     "Hóc Môn", "Bình Chánh", "Cần Giờ", "Biên Hòa", "Đồng Nai", "Bình Dương", "Dĩ An",

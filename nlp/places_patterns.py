@@ -27,13 +27,16 @@ _ADMIN_BEFORE = re.compile(
     r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
 )
 # A bare ward name right after a form of address or a shop is someone's or something's name:
-# "anh Long Bình nhà bên", "quán cơm Bình Thọ". Matched on the lowercased text as typed, so
+# "anh Long Bình nhà bên", "quán cơm Bình Thọ", "tiệm sửa xe Bình Trưng", "Công ty TNHH Long
+# Trường" (but not "quán ốc ở Linh Xuân"). Matched on the lowercased text as typed, so
 # "chi", "co", "ba" count only where diacritics are missing ("chỉ", "có" stay words).
 _NAMED_AFTER = re.compile(
-    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|quán \w+"
-    r"|quan \w+|tiệm \w+|tiem \w+|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang"
-    r"|khách sạn|khach san|công ty|cong ty|cty|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe"
-    r"|cafe)\s*$"
+    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ"
+    r"|(?:quán|quan|tiệm|tiem)(?: (?!(?:ở|o|tại|tai|gần|gan|trên|tren|phường|phuong)(?!\w))"
+    r"[^\W\d_]+){1,3}"
+    r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang"
+    r"|khách sạn|khach san|(?:công ty|cong ty|cty)(?: (?:tnhh|cp|cổ phần|co phan))?|shop"
+    r"|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
 )
 _NOT_HOUSE_BEFORE = re.compile(
     r"(?<!\w)(?:ngay|luc|tu|den|hom|khu pho|kp|to|ap|phuong|p|f|quan|q|duong|ql|quoc lo|nga"

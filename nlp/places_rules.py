@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.reference import ReferenceData
+from nlp.normalize import normalize
 from nlp.places_lexicon import (
     _ABBREVIATIONS,
     _ALLEY_HEADS,
@@ -28,6 +29,7 @@ from nlp.places_lexicon import (
     _STANDALONE_LANDMARKS,
     _STREET_HEADS,
     _STREETS,
+    _SURNAMES,
 )
 from nlp.places_patterns import (
     _ADMIN_BEFORE,
@@ -42,7 +44,9 @@ from nlp.places_patterns import (
     _not_house,
 )
 from nlp.places_streets import _Span, _Street, _StreetRules
-from nlp.places_text import _inside, _Lexicon, _Text, fold
+from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
+
+_ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,15 @@ class _TextRules(_StreetRules):
         ]
         self.names = names
         self.wards = _Lexicon(every_name, words=False, exact=True)
+        # names typed run together ("LinhTrung", "p.thaodien"); those that need "phường" or
+        # this area's context count only after "phường/P."
+        self.glued = {_squash(k): w for k, w in names.items() if " " in k}
+        glued = "|".join(sorted(self.glued, key=len, reverse=True))
+        self.glued_re = re.compile(rf"(?<!\w)(?:{glued})(?!\w)")
+        self.surnames = {normalize(n).lower() for n in _SURNAMES}
+        self.plain_surnames = {fold(n) for n in _SURNAMES}
+        self.need_marker = {_squash(n) for n in _NEEDS_MARKER}
+        self.need_context = {_squash(n) for n in _NEEDS_CONTEXT}
         self.abbreviations = {a: names[fold(full)] for a, full in _ABBREVIATIONS.items()}
         self.abbreviation_re = re.compile(
             rf"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*({'|'.join(self.abbreviations)})(?!\w)"
@@ -90,6 +103,14 @@ class _TextRules(_StreetRules):
         self.elsewhere_after = re.compile(
             r"\s*[,\-–(]?\s*(?:(?:o|thuoc|tai)\s+)?(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])(?!\w)"
             rf"|(?:(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|tx)\s*\.?\s*)?(?:{others})(?!\w))"
+        )
+        # after a comma, a named district, town or province that is not this area ("phường An
+        # Khánh, quận Ninh Kiều"); folded, "quan"/"tinh" are also "quán"/"tình", so where the
+        # text has diacritics the word must be typed with them, and where it has none the name
+        # must be capitalised
+        self.named_elsewhere = re.compile(
+            r"\s*[,\-–(]\s*(?:(?:o|thuoc|tai)\s+)?(quan|huyen|tinh|thi xa|thanh pho|tp|tx)"
+            r"\s*\.?\s*(?!(?:thu duc|td|hcm|ho chi minh|sai gon|sg|moi|cu)(?!\w))([a-z]{2,})"
         )
         self.hints: dict[str, str] = {}
         by_wards: dict[tuple[str, ...], str] = {}
@@ -193,28 +214,33 @@ class _TextRules(_StreetRules):
     def _ward(
         self, t: _Text, blocked: list[_Span], local_context: bool
     ) -> tuple[str | None, _Span | None]:
-        """The ward named: the first one after "phường/P." if any, else the first bare one."""
+        """The ward named: the first one after "phường/P." if any, else the first bare one.
+
+        After "phường/P." a name also counts typed run together ("p.thaodien") or with a
+        wrong tone mark ("phường Trừơng Thạnh"); without it a run-together name counts
+        ("hiepbinhchanh mưa xíu là ngập"), a misspelt one does not."""
         bare: tuple[str, _Span] | None = None
         marked: list[tuple[int, str, _Span]] = []
-        for start, end in self.wards.find(t):
-            name = t.folded[start:end]
+        for start, end, ward, key, spelled in self._mentions(t):
             before = t.folded[max(0, start - 24) : start]
             if (
                 _inside(start, end, blocked)
                 or _ADMIN_BEFORE.search(before)
-                or self.elsewhere_after.match(t.folded, end)
-                or (name in _NEEDS_CONTEXT and not local_context)
+                or self._elsewhere(t, end)
+                or (key in self.need_context and not local_context)
             ):
                 continue
             if _MARKER_BEFORE.search(before):
-                marked.append((start, self.names[name], (start, end)))
+                marked.append((start, ward, (start, end)))
             elif (
                 bare is None
-                and name not in _NEEDS_MARKER
-                and _looks_like_name(t, start, end)
+                and spelled
+                and key not in self.need_marker
+                and (" " not in t.folded[start:end] or _looks_like_name(t, start, end))
                 and not _NAMED_AFTER.search(t.orig[max(0, start - 24) : start].lower())
+                and not self._after_surname(t, start)
             ):
-                bare = self.names[name], (start, end)
+                bare = ward, (start, end)
         for m in self.abbreviation_re.finditer(t.folded):
             if not _inside(*m.span(1), blocked):
                 marked.append((m.start(1), self.abbreviations[m.group(1)], m.span(1)))
@@ -222,3 +248,35 @@ class _TextRules(_StreetRules):
             _, ward, span = min(marked)
             return ward, span
         return bare if bare else (None, None)
+
+    def _mentions(self, t: _Text) -> list[tuple[int, int, str, str, bool]]:
+        """(start, end, ward, squashed folded name, spelled as listed) of every ward name."""
+        found = [
+            (m.start(), m.end(), self.names[m.group()], _squash(m.group()),
+             self.wards.spelled(t, *m.span()))
+            for m in self.wards.anywhere.finditer(t.folded)
+        ]  # fmt: skip
+        found += [
+            (m.start(), m.end(), self.glued[m.group()], m.group(), True)
+            for m in self.glued_re.finditer(t.folded)
+        ]
+        return sorted(found)
+
+    def _elsewhere(self, t: _Text, end: int) -> bool:
+        """The name is placed elsewhere: "phường Long Bình, Biên Hòa", "…, quận Ninh Kiều"."""
+        if self.elsewhere_after.match(t.folded, end):
+            return True
+        m = self.named_elsewhere.match(t.folded, end)
+        if not m:
+            return False
+        if t.plain:  # "quan bar" is a bar ("quán"), "quan Ninh Kieu" a district
+            return t.capital(m.start(2))
+        return t.orig[m.start(1) : m.end(1)].lower() in _ADMIN_WORDS
+
+    def _after_surname(self, t: _Text, start: int) -> bool:
+        """A capitalised family name right before: a person ("Ông Nguyễn Trường Thọ")."""
+        m = re.search(r"([^\W\d_]+) $", t.orig[max(0, start - 12) : start])
+        if not m or not m.group(1)[:1].isupper():
+            return False
+        word = m.group(1).lower()
+        return word in self.surnames or (t.plain and word in self.plain_surnames)

@@ -82,6 +82,13 @@ def both_ways(text: str) -> list[str]:
         ("ad ơi p.Linh Tây cúp điện nữa rồi 😭😭", "Linh Xuân"),
         ("Em ở Long Bình, hẻm nhà em ngập", "Long Bình"),  # not "em Long Bình" (a name)
         ("Anh chị phường Long Bình ơi, cống nghẹt", "Long Bình"),
+        ("nhà trọ khu phố 3 LinhTrung bị cúp điện", "Linh Xuân"),  # typed run together
+        ("Đường Xuân Thủy p.thaodien kẹt xe", "An Khánh"),
+        ("hiepbinhchanh mưa xíu là ngập", "Hiệp Bình"),
+        ("Ở phường Trừơng Thạnh có người đốt rác", "Long Phước"),  # a misplaced tone mark
+        ("Hẻm 62 Đoàn Công Hớn, phường Thủ Đúc, chó sủa cả đêm", "Thủ Đức"),  # a wrong one
+        ("Quán ốc ở Linh Xuân mở nhạc tới khuya", "Linh Xuân"),  # the shop is in the ward
+        ("Phường Linh Trung, TP Thủ Đức mất nước", "Linh Xuân"),  # this area after a comma
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -130,12 +137,31 @@ def test_ward_from_text_with_and_without_diacritics(
         "Cô Linh Xuân tổ trưởng báo cống nghẹt",
         "Quán cơm Bình Thọ xả nước ra lề đường",
         "Nhà thuốc Tam Bình bán thuốc không toa",
+        "Tiệm sửa xe Bình Trưng lấy tiền mà không thay nhớt",
+        "Công ty TNHH Long Trường nợ lương công nhân",
+        "Ông Nguyễn Trường Thọ hàng xóm nuôi chim bồ câu",  # a surname: a person
+        "Chị Nguyễn An Khánh phòng bên mở loa tới khuya",
+        "Con tôi trọ ở phường An Khánh, quận Ninh Kiều, khu đó hay cúp điện",  # elsewhere
+        "Nhà ngoại ở phường Long Phước, thị xã Phước Long bị sạt lở",
         "",
     ],
 )
 def test_no_ward_is_invented(places: PlaceExtractor, text: str) -> None:
     for variant in both_ways(text):
         assert places.extract(variant).ward is None, variant
+
+
+def test_a_misspelt_name_counts_only_after_phuong(places: PlaceExtractor) -> None:
+    assert places.extract("Bình Chiễu mưa là ngập").ward is None
+    assert places.extract("Phường Bình Chiễu mưa là ngập").ward == "Tam Bình"
+
+
+def test_without_diacritics_a_district_needs_a_capitalised_name(places: PlaceExtractor) -> None:
+    # "quan bar" is a bar (quán), "quan Ninh Kieu" a district elsewhere
+    assert places.extract("p thao dien, quan bar tren duong xuan thuy mo nhac to").ward == (
+        "An Khánh"
+    )
+    assert places.extract("phuong An Khanh, quan Ninh Kieu mat dien").ward is None
 
 
 @pytest.mark.parametrize(
