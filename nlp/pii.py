@@ -63,6 +63,14 @@ _GLUED = re.compile(
     r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
     r"(?P<number>\+?\d{8,19})(?![\w.,/-]?\d)(?!\w)"
 )
+# the same cue before a number in groups: "zalo0919 246 835" (the longest run that is a number)
+_GLUED_GROUPS = re.compile(
+    r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
+    r"(?P<number>\+?\d{2,5}(?:[ .-]\d{2,5}){1,4})(?![\w.,/-]?\d)"
+)
+# two phone numbers joined by "/" with no space: "0939 406 172/0786 502 931"
+_PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
+_SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})/({_PHONE_SHAPE})(?![\w/])")
 # a mobile number typed straight before a word: "0898222417nha"
 _GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d{8}(?=[^\W\d_])")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
@@ -158,8 +166,9 @@ class PiiDetector:
             i += taken
 
     def _glued_numbers(self, view: TextView) -> Iterable[Candidate]:
-        """A number typed straight after its cue word ("sdt0909123456", "cccd:079203001234"),
-        or a mobile number straight before a word ("0898222417nha")."""
+        """A number typed straight after its cue word ("sdt0909123456", "cccd:079203001234",
+        "zalo0919 246 835"), a mobile number straight before a word ("0898222417nha"), and
+        two phone numbers joined by "/" ("0939 406 172/0786 502 931")."""
         for m in _GLUED.finditer(view.plain):
             start, end = m.span("number")
             cue = self.lexicon.cue_class.get(squash(m.group("cue")))
@@ -169,6 +178,23 @@ class PiiDetector:
         for m in _GLUED_BEFORE.finditer(view.text):
             if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
                 yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
+        for m in _GLUED_GROUPS.finditer(view.plain):
+            cue = self.lexicon.cue_class.get(squash(m.group("cue")))
+            start = m.start("number")
+            ends = [g.end() for g in re.finditer(r"\d+", view.plain[start : m.end()])]
+            for end in sorted(ends, reverse=True)[: len(ends) - 1]:  # two groups at least
+                kind = self._classify_number(view, start, start + end, merged=True, cue=cue)
+                if kind is not None:
+                    yield Candidate(view.span(kind, start, start + end, "rule"), 4)
+                    break
+        for m in _SLASHED.finditer(view.text):
+            sides = [m.span(1), m.span(2)]
+            # both shaped like phone numbers and no other cue before them: phones, even when a
+            # later word ("chuyển khoản") would make them account numbers
+            shaped = all(_is_phone(re.sub(r"\D", "", view.text[a:b])) for a, b in sides)
+            if shaped and self._cue_before(view, m.start()) in (None, "phone"):
+                for a, b in sides:
+                    yield Candidate(view.span("phone", a, b, "rule"), 4)
 
     def _classify_number(
         self, view: TextView, start: int, end: int, *, merged: bool, cue: str | None = None

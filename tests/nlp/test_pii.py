@@ -125,6 +125,15 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("zalo0933123456 nha ad", [("phone", "0933123456")]),
         ("cccd079203001234 nha", [("citizen_id", "079203001234")]),
         ("bi lua chuyen vo stk0071000123456", [("bank_account", "0071000123456")]),
+        # straight after the cue word, in groups
+        ("mèo đi lạc, ai thấy ib e nha zalo0919 246 835 😭", [("phone", "0919 246 835")]),
+        ("Sđt0869 147 253 là của ai vậy", [("phone", "0869 147 253")]),
+        ("sdt0937 580 146 goi 2 lan khong ai nghe", [("phone", "0937 580 146")]),
+        # two numbers joined by "/", even before "chuyển khoản" (an account cue after them)
+        (
+            "Đăng ký qua số 0939 406 172/0786 502 931, chuyển khoản giữ chỗ 300k",
+            [("phone", "0939 406 172"), ("phone", "0786 502 931")],
+        ),
         # a mobile number typed straight before a word
         ("0898222417nha ad, có người đánh nhau", [("phone", "0898222417")]),
         ("0898222417nha ad, co nguoi danh nhau", [("phone", "0898222417")]),
@@ -140,6 +149,12 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
     assert found(detector, text) == spans
+
+
+def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
+    detector: PiiDetector,
+) -> None:
+    assert found(detector, "mã hồ sơ 0939 406 172/0786 502 931") == []
 
 
 @pytest.mark.parametrize(
