@@ -8,7 +8,7 @@ one thread) and how often the NER tagger ran, on the labelled set, on the router
 (``eval/data/router_seed``) and on the varied benchmark messages (``eval/messages.py``).
 The labelled set was written by the same developers as the rules, who read its errors while
 writing them: treat it as a development set, not a test. The fresh sets (``eval/data/pii_fresh*``,
-150 texts each, written on 2026-11-27 by helpers who had seen neither the
+150 texts each, written from 2026-11-27 on by helpers who had seen neither the
 rules nor the labelled set; their READMEs say what was changed after their first runs) are scored
 the same way: the independent measure.
 """

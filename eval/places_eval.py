@@ -16,8 +16,8 @@ before any change (ward 50/50, invented 0/29, every field right). Both are optim
 reports. The "general text" section runs dev splits of public corpora that are not about the
 area (read from ``../shared/data``, never copied). It is the only data here not written by the
 rule author, and every ward found there counts as invented (checked by hand). The fresh sets
-(``eval/data/places_fresh`` and ``places_fresh2``, 200 lines each, written on 2026-11-27 by
-helpers who had not seen the rules or this set) are scored the same way after it: the independent
+(``eval/data/places_fresh*``, 200 lines each, written from 2026-11-27 on by helpers who had not
+seen the rules or this set) are scored the same way after it: the independent
 measure (their READMEs say what was changed after their first runs).
 """
 

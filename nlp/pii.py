@@ -59,14 +59,11 @@ _PLATE = re.compile(
     r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-zĐđ]{1,2}\d?)(?: ?[-.] ?| )?"
     r"(?:\d{3}[.,]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
 )
-_GLUED = re.compile(
-    r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
-    r"(?P<number>\+?\d{8,19})(?![\w.,/-]?\d)(?!\w)"
-)
+_GLUED_CUE = r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
+_GLUED = re.compile(rf"{_GLUED_CUE}(?P<number>\+?\d{{8,19}})(?![\w.,/-]?\d)(?!\w)")
 # the same cue before a number in groups: "zalo0919 246 835" (the longest run that is a number)
 _GLUED_GROUPS = re.compile(
-    r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
-    r"(?P<number>\+?\d{2,5}(?:[ .-]\d{2,5}){1,4})(?![\w.,/-]?\d)"
+    rf"{_GLUED_CUE}(?P<number>\+?\d{{2,5}}(?:[ .-]\d{{2,5}}){{1,4}})(?![\w.,/-]?\d)"
 )
 # two phone numbers joined by "/" with no space: "0939 406 172/0786 502 931"
 _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
@@ -182,7 +179,7 @@ class PiiDetector:
             cue = self.lexicon.cue_class.get(squash(m.group("cue")))
             start = m.start("number")
             ends = [g.end() for g in re.finditer(r"\d+", view.plain[start : m.end()])]
-            for end in sorted(ends, reverse=True)[: len(ends) - 1]:  # two groups at least
+            for end in reversed(ends[1:]):  # two groups at least, the longest first
                 kind = self._classify_number(view, start, start + end, merged=True, cue=cue)
                 if kind is not None:
                     yield Candidate(view.span(kind, start, start + end, "rule"), 4)
