@@ -7,6 +7,12 @@ numpy only; ``nlp.linear_training`` builds them with scikit-learn.
     >>> model = LinearTextModel.load(Path("models/router"), "router", "langnghe train router")
     >>> idx, values = model.vectorize(features.analyze(text))
     >>> model.probabilities(model.decision(idx, values))
+
+Many texts at once (the pipeline's batches): their features are looked up and counted once in a
+``FeatureBatch``, and each model reads that batch with one sparse product.
+
+    >>> batch = FeatureBatch.of([features.analyze(t) for t in texts])
+    >>> model.probabilities_batch(model.decisions(model.vectorize_batch(batch)))
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from core.errors import ModelUnavailable
 
@@ -43,6 +50,10 @@ class _FeatureSpace:
             local[[self._ids[n] for n in names]] = np.arange(len(names))
         return local
 
+    @property
+    def size(self) -> int:
+        return len(self._ids)
+
     def encode(self, feats: list[str], remember: bool = True) -> np.ndarray:
         memo = self._memo
         if (
@@ -61,6 +72,70 @@ class _FeatureSpace:
 
 
 _SPACE = _FeatureSpace()
+
+
+@dataclass(frozen=True)
+class FeatureBatch:
+    """The feature counts of many texts in the shared space: each feature looked up and counted
+    once for every model that reads the batch (the pipeline's six linear models)."""
+
+    feats: tuple[list[str], ...] = field(repr=False)
+    space_size: int  # ids known when it was counted: a model bound later needs a recount
+    rows: np.ndarray  # text index of each distinct (text, feature) pair, sorted by text
+    ids: np.ndarray  # its shared feature id
+    counts: np.ndarray  # how often the text has it
+    id_rows: tuple[np.ndarray, ...] = field(repr=False)
+    _derived: dict[str, FeatureBatch] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, feats: Sequence[list[str]]) -> FeatureBatch:
+        size = _SPACE.size
+        id_rows = tuple(_SPACE.encode(f, remember=False) for f in feats)
+        return cls._count(tuple(feats), size, id_rows)
+
+    @property
+    def size(self) -> int:
+        return len(self.feats)
+
+    @classmethod
+    def _count(
+        cls, feats: tuple[list[str], ...], space_size: int, id_rows: tuple[np.ndarray, ...]
+    ) -> FeatureBatch:
+        n = len(id_rows)
+        lengths = np.fromiter(map(len, id_rows), dtype=np.int64, count=n)
+        ids = np.concatenate(id_rows) if n else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        known = ids >= 0
+        width = space_size + 1
+        keys, counts = np.unique(rows[known] * width + ids[known], return_counts=True)
+        return cls(feats, space_size, keys // width, keys % width, counts, id_rows)
+
+    def current(self) -> FeatureBatch:
+        """This batch, recounted if a model was loaded (and its vocabulary bound) since."""
+        if self.space_size == _SPACE.size:
+            return self
+        if "current" not in self._derived or self._derived["current"].space_size != _SPACE.size:
+            self._derived["current"] = FeatureBatch.of(self.feats)
+        return self._derived["current"]
+
+    def extended(self, name: str, extra: Callable[[], Sequence[list[str]]]) -> FeatureBatch:
+        """This batch plus ``extra()`` features per text, computed once per ``name`` (the
+        categorizers' surface features, shared by the four of them)."""
+        if name not in self._derived:
+            more = list(extra())
+            if len(more) != self.size:
+                raise ValueError(f"{len(more)} extra feature lists for a batch of {self.size}")
+            feats = tuple(f + m for f, m in zip(self.feats, more, strict=True))
+            size = _SPACE.size
+            if size != self.space_size:
+                self._derived[name] = FeatureBatch.of(feats)
+            else:
+                merged = tuple(
+                    np.concatenate([ids, _SPACE.encode(m, remember=False)])
+                    for ids, m in zip(self.id_rows, more, strict=True)
+                )
+                self._derived[name] = FeatureBatch._count(feats, size, merged)
+        return self._derived[name]
 
 
 @dataclass(frozen=True)
@@ -107,6 +182,32 @@ class LinearTextModel:
 
     def decision(self, idx: np.ndarray, values: np.ndarray) -> np.ndarray:
         return values @ self.coef_by_feature[idx] + self.intercept
+
+    def vectorize_batch(self, batch: FeatureBatch) -> sparse.csr_matrix:
+        """``vectorize`` of every text of ``batch``, as the rows of one sparse matrix whose row
+        ``i`` holds exactly ``vectorize``'s ``(idx, values)`` of text ``i``."""
+        batch = batch.current()
+        known = len(self.local_of_shared)
+        inside = batch.ids < known
+        local = self.local_of_shared[batch.ids[inside]]
+        mine = local >= 0
+        rows, cols = batch.rows[inside][mine], local[mine]
+        values = (1.0 + np.log(batch.counts[inside][mine])) * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=batch.size))
+        values /= norms[rows]
+        shape = (batch.size, len(self.names))
+        return sparse.csr_matrix((values, (rows, cols)), shape=shape)
+
+    def decisions(self, x: sparse.csr_matrix) -> np.ndarray:
+        """``decision`` of every row of ``vectorize_batch``'s matrix (texts × classes)."""
+        scores: np.ndarray = np.asarray(x @ self.coef_by_feature) + self.intercept
+        return scores
+
+    def probabilities_batch(self, scores: np.ndarray) -> np.ndarray:
+        z = scores / self.temperature
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        probs: np.ndarray = z / z.sum(axis=1, keepdims=True)
+        return probs
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         z = scores / self.temperature

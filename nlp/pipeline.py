@@ -19,31 +19,36 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
-from core.types import Annotation, Label, Place, TextInput, Urgency
+from core.types import Annotation, Label, TextInput, Urgency
 from nlp import features, segment
 from nlp.encoder import ENCODER_BELOW, ENCODER_HEADS, Encoder, refine
+from nlp.linear import FeatureBatch
 from nlp.normalize import for_model, normalize
 from nlp.pii import PiiDetector
 from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
 
+#: Texts annotated before their unsure ones go to the encoder, in the background.
+CHUNK = 64
+
 
 class FeatureClassifier(Protocol):
     def warm_up(self) -> None: ...
 
-    def classify(self, model_text: str, feats: list[str] | None = None) -> Label: ...
+    def classify_batch(self, model_texts: Sequence[str], batch: FeatureBatch) -> list[Label]: ...
 
 
 class UrgencyAssessor(Protocol):
     def warm_up(self) -> None: ...
 
-    def assess(self, model_text: str, feats: list[str] | None = None) -> Urgency: ...
+    def assess_batch(self, model_texts: Sequence[str], batch: FeatureBatch) -> list[Urgency]: ...
 
 
 class Embedder(Protocol):
@@ -85,7 +90,8 @@ class AnnotationPipeline:
         self._encoder = encoder
         self._encoder_below = encoder_below
         self._timings: dict[str, float] = defaultdict(float)
-        self._timing_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._encoder_thread: ThreadPoolExecutor | None = None
 
     @property
     def router(self) -> CategoryRouter:
@@ -103,7 +109,17 @@ class AnnotationPipeline:
         return self.annotate_batch([item])[0]
 
     def annotate_batch(self, items: Sequence[TextInput]) -> list[Annotation]:
-        out = self._refine([self._one(self._prepare(item)) for item in items])
+        """Annotate in chunks of ``CHUNK``: while the encoder reads one chunk's unsure texts in
+        the background (ONNX Runtime leaves Python's lock free), this thread annotates the next,
+        so a two-core machine runs both at once (``eval/bench_pipeline.py``)."""
+        if self._encoder is None or len(items) <= CHUNK:
+            out = self._refine(self._annotate(items))
+        else:
+            pending = [
+                self._background().submit(self._refine, self._annotate(items[i : i + CHUNK]))
+                for i in range(0, len(items), CHUNK)
+            ]
+            out = [a for done in pending for a in done.result()]
         if self._embedder is not None and out:
             with self._timed("embedding"):
                 vectors = self._embedder.passages([a.redacted_text or "" for a in out])
@@ -113,9 +129,16 @@ class AnnotationPipeline:
             ]
         return out
 
+    def _background(self) -> ThreadPoolExecutor:
+        """The one thread that runs the encoder behind ``annotate_batch``'s chunks, in order."""
+        with self._lock:
+            if self._encoder_thread is None:
+                self._encoder_thread = ThreadPoolExecutor(1, thread_name_prefix="pipeline")
+            return self._encoder_thread
+
     def timings(self) -> dict[str, float]:
         """Seconds spent per stage since start-up (for benchmarks and profiling)."""
-        with self._timing_lock:
+        with self._lock:
             return dict(self._timings)
 
     def _prepare(self, item: TextInput) -> _Prepared:
@@ -126,39 +149,53 @@ class AnnotationPipeline:
             feats = features.analyze(model_text)
         return _Prepared(item, normalized, model_text, feats)
 
-    def _one(self, p: _Prepared) -> Annotation:
-        item = p.item
+    def _annotate(self, items: Sequence[TextInput]) -> list[Annotation]:
+        """Every field but the encoder's and the embedding; the linear models read the whole
+        batch at once (``FeatureBatch``: each text's features counted once for all six)."""
+        prepared = [self._prepare(item) for item in items]
+        texts = [p.model_text for p in prepared]
         with self._timed("places"):
-            place: Place = self._places.extract(
-                p.normalized, item.location_text, item.latitude, item.longitude
-            )
+            places = [
+                self._places.extract(
+                    p.normalized, p.item.location_text, p.item.latitude, p.item.longitude
+                )
+                for p in prepared
+            ]
+        with self._timed("features"):
+            batch = FeatureBatch.of([p.feats for p in prepared])
         with self._timed("router"):
-            names = (place.street, place.landmark, place.ward, place.alley)
-            routing = self._router.route(p.model_text, place.ward, p.feats, [n for n in names if n])
-        urgency = None
+            names = [[n for n in (pl.street, pl.landmark, pl.ward, pl.alley) if n] for pl in places]
+            wards = [pl.ward for pl in places]
+            routings = self._router.route_batch(texts, wards, batch, names)
+        urgencies: list[Urgency | None] = [None] * len(prepared)
         if self._urgency is not None:
             with self._timed("urgency"):
-                urgency = self._urgency.assess(p.model_text, p.feats)
-        labels: dict[str, Label] = {}
+                urgencies = list(self._urgency.assess_batch(texts, batch))
+        labels: dict[str, list[Label]] = {}
         for name, model in self._classifiers.items():
             with self._timed(name):
-                labels[name] = model.classify(p.model_text, p.feats)
-        with self._timed("personal data"):
-            spans = self._pii.find(p.normalized)
-            redacted = self._pii.redact(p.normalized, spans)
-        return Annotation(
-            normalized_text=p.normalized,
-            model_text=p.model_text,
-            routing=routing,
-            place=place,
-            redacted_text=redacted,
-            pii=tuple(spans),
-            urgency=urgency,
-            sentiment=labels.get("sentiment"),
-            toxicity=labels.get("toxicity"),
-            spam=labels.get("spam"),
-            relevance=labels.get("relevance"),
-        )
+                labels[name] = model.classify_batch(texts, batch)
+        out = []
+        for i, p in enumerate(prepared):
+            with self._timed("personal data"):
+                spans = self._pii.find(p.normalized)
+                redacted = self._pii.redact(p.normalized, spans)
+            out.append(
+                Annotation(
+                    normalized_text=p.normalized,
+                    model_text=p.model_text,
+                    routing=routings[i],
+                    place=places[i],
+                    redacted_text=redacted,
+                    pii=tuple(spans),
+                    urgency=urgencies[i],
+                    sentiment=_at(labels.get("sentiment"), i),
+                    toxicity=_at(labels.get("toxicity"), i),
+                    spam=_at(labels.get("spam"), i),
+                    relevance=_at(labels.get("relevance"), i),
+                )
+            )
+        return out
 
     def _refine(self, out: list[Annotation]) -> list[Annotation]:
         """Blend the encoder into the linear answers that are below ``encoder_below``."""
@@ -181,5 +218,9 @@ class AnnotationPipeline:
             yield
         finally:
             elapsed = time.perf_counter() - t0
-            with self._timing_lock:
+            with self._lock:
                 self._timings[stage] += elapsed
+
+
+def _at(labels: list[Label] | None, i: int) -> Label | None:
+    return None if labels is None else labels[i]

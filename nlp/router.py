@@ -20,7 +20,7 @@ import numpy as np
 
 from core.types import Routing, ScoredLabel
 from nlp import features
-from nlp.linear import LinearTextModel
+from nlp.linear import FeatureBatch, LinearTextModel
 from nlp.normalize import strip_diacritics
 
 STEM = "router"
@@ -74,6 +74,35 @@ class CategoryRouter:
             feats = features.analyze(model_text)
         idx, values = m.vectorize(feats)
         probs = m.probabilities(m.decision(idx, values))
+        return self._routing(probs, idx, values, model_text, ward, places)
+
+    def route_batch(
+        self,
+        model_texts: Sequence[str],
+        wards: Sequence[str | None],
+        batch: FeatureBatch,
+        places: Sequence[Sequence[str]],
+    ) -> list[Routing]:
+        """``route`` of many texts; ``batch`` holds their ``features.analyze`` features."""
+        m = self.model
+        x = m.vectorize_batch(batch)
+        probs = m.probabilities_batch(m.decisions(x))
+        out = []
+        for i, (text, ward, names) in enumerate(zip(model_texts, wards, places, strict=True)):
+            a, b = x.indptr[i], x.indptr[i + 1]
+            out.append(self._routing(probs[i], x.indices[a:b], x.data[a:b], text, ward, names))
+        return out
+
+    def _routing(
+        self,
+        probs: np.ndarray,
+        idx: np.ndarray,
+        values: np.ndarray,
+        model_text: str,
+        ward: str | None,
+        places: Sequence[str],
+    ) -> Routing:
+        m = self.model
         order = np.argsort(-probs)
         best = m.classes[order[0]]
         return Routing(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ import numpy as np
 from core.errors import InvalidInput
 from core.types import Label
 from nlp import features
-from nlp.linear import LinearTextModel
+from nlp.linear import FeatureBatch, LinearTextModel
 
 #: Version of the feature set the models were trained on; a model with another one is refused.
 FEATURE_SET = "analyze+surface-1"
@@ -116,12 +117,23 @@ class TextCategorizer:
         m = self.model
         base = features.analyze(model_text) if feats is None else feats
         idx, values = m.vectorize(base, extra=surface_features(model_text))
-        probs = m.probabilities(m.decision(idx, values))
+        return self._label(m.probabilities(m.decision(idx, values)))
+
+    def classify_batch(self, model_texts: Sequence[str], batch: FeatureBatch) -> list[Label]:
+        """``classify`` of many texts; ``batch`` holds their ``features.analyze`` features (the
+        surface features are added once per batch, for every categorizer)."""
+        m = self.model
+        full = batch.extended("surface", lambda: [surface_features(t) for t in model_texts])
+        probs = m.probabilities_batch(m.decisions(m.vectorize_batch(full)))
+        return [self._label(p) for p in probs]
+
+    def _label(self, probs: np.ndarray) -> Label:
+        classes = self.model.classes
         best = int(np.argmax(probs))
         return Label(
-            label=m.classes[best],
+            label=classes[best],
             score=float(probs[best]),
-            scores={c: float(p) for c, p in zip(m.classes, probs, strict=True)},
+            scores={c: float(p) for c, p in zip(classes, probs.tolist(), strict=True)},
         )
 
 

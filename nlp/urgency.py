@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ import numpy as np
 from core.errors import ModelUnavailable
 from core.types import Urgency
 from nlp import features
-from nlp.linear import LinearTextModel
+from nlp.linear import FeatureBatch, LinearTextModel
 from nlp.urgency_rules import LEVELS, RULES_PATH, RuleVerdict, UrgencyRules, rank
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,7 @@ class UrgencyClassifier:
         if m is None:
             raise ModelUnavailable(f"no urgency model; build it with `{REBUILD}`")
         idx, values = m.vectorize(features.analyze(model_text) if feats is None else feats)
-        probs = m.probabilities(m.decision(idx, values))
-        return np.array([probs[m.classes.index(level)] for level in LEVELS])
+        return self._in_level_order(m.probabilities(m.decision(idx, values)))
 
     def assess(self, model_text: str, feats: list[str] | None = None) -> Urgency:
         """``model_text`` is ``nlp.normalize.for_model(text)``; ``feats`` its precomputed
@@ -102,7 +102,25 @@ class UrgencyClassifier:
         verdict = self.rules.evaluate(model_text)
         if self.model is None:
             return self._rules_only(verdict)
-        probs = self.model_probabilities(model_text, feats)
+        return self._combine(verdict, self.model_probabilities(model_text, feats))
+
+    def assess_batch(self, model_texts: Sequence[str], batch: FeatureBatch) -> list[Urgency]:
+        """``assess`` of many texts; ``batch`` holds their ``features.analyze`` features."""
+        verdicts = [self.rules.evaluate(t) for t in model_texts]
+        m = self.model
+        if m is None:
+            return [self._rules_only(v) for v in verdicts]
+        probs = self._in_level_order(m.probabilities_batch(m.decisions(m.vectorize_batch(batch))))
+        return [self._combine(v, p) for v, p in zip(verdicts, probs, strict=True)]
+
+    def _in_level_order(self, probs: np.ndarray) -> np.ndarray:
+        """Probabilities (last axis in the model's class order) in ``LEVELS`` order."""
+        assert self._model is not None
+        order: np.ndarray = probs[..., [self._model.classes.index(lv) for lv in LEVELS]]
+        return order
+
+    def _combine(self, verdict: RuleVerdict, probs: np.ndarray) -> Urgency:
+        """The rules' verdict and the model's probabilities (``LEVELS`` order) → one level."""
         model_level = LEVELS[int(probs.argmax())]
         trusted = model_level
         doubt = verdict.cancelled("critical") or probs[0] < self.rules.model_critical_min

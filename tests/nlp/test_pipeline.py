@@ -11,10 +11,11 @@ from core.reference import ReferenceData
 from core.types import TextInput
 from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
-from nlp.pipeline import AnnotationPipeline
+from nlp.pipeline import CHUNK, AnnotationPipeline
 from nlp.places import PlaceExtractor
 from nlp.router import CategoryRouter
-from nlp.textcat import textcat_for
+from nlp.textcat import TASKS, textcat_for
+from nlp.urgency import UrgencyClassifier
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 TEXTS = [
@@ -105,3 +106,50 @@ def test_the_committed_encoder_runs_in_the_pipeline(reference: ReferenceData) ->
     assert "encoder" in pipeline.timings()
     linear = _pipeline(reference, None, 1.0).annotate(text)
     assert linear.sentiment is not None and out.sentiment.scores != linear.sentiment.scores
+
+
+class LengthEncoder(FakeEncoder):
+    """Positive for a text of even length, negative for odd: a misplaced answer shows."""
+
+    def probabilities(self, model_texts: Sequence[str]) -> dict[str, np.ndarray]:
+        self.calls.append(list(model_texts))
+        even = np.array([[len(t) % 2 == 0] for t in model_texts], dtype=float)
+        return {
+            "sentiment": np.hstack([1.0 - even, np.zeros_like(even), even]),
+            "toxicity": np.tile([1.0, 0.0, 0.0], (len(model_texts), 1)),
+            "topic": np.tile([1.0, 0.0, 0.0, 0.0], (len(model_texts), 1)),
+        }
+
+
+def test_a_long_batch_answers_as_each_text_alone_with_the_encoder_behind_it(
+    reference: ReferenceData,
+) -> None:
+    texts = [f"{t} {'!' * (i % 3)} lần {i}" for i in range(50) for t in TEXTS][:150]
+    encoder = LengthEncoder()
+    pipeline = _pipeline(reference, encoder, 1.0)
+    batch = pipeline.annotate_batch([TextInput(t) for t in texts])
+    assert len(encoder.calls) == -(-len(texts) // CHUNK) > 1  # one call per chunk
+    assert [t for call in encoder.calls for t in call] == [a.model_text for a in batch]
+    alone = [pipeline.annotate(TextInput(t)) for t in texts]
+    assert batch == alone
+    for a in batch:
+        assert a.sentiment is not None
+        want = "positive" if len(a.model_text) % 2 == 0 else "negative"
+        assert a.sentiment.label == want
+
+
+def test_a_batch_of_linear_answers_equals_each_text_alone(reference: ReferenceData) -> None:
+    pipeline = AnnotationPipeline(
+        CategoryRouter(MODELS / "router", reference.routing),
+        PlaceExtractor.from_reference(reference),
+        PiiDetector.from_reference(reference),
+        urgency=UrgencyClassifier(MODELS / "urgency"),
+        classifiers={t: textcat_for(MODELS, t) for t in TASKS},
+    )
+    texts = [*TEXTS, "", "🔥🔥 cháy nhà hẻm 5 có người mắc kẹt!!!", "Mua sim số đẹp 0909 123 456"]
+    batch = pipeline.annotate_batch([TextInput(t) for t in texts])
+    alone = [pipeline.annotate(TextInput(t)) for t in texts]
+    assert batch == alone
+    assert batch[-2].urgency is not None and batch[-2].urgency.level == "critical"
+    assert batch[-1].spam is not None and batch[-1].spam.label == "spam"
+    assert {a.routing.category for a in batch[:2]} >= {"thoat_nuoc"}
