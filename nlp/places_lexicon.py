@@ -100,3 +100,9 @@ _NEEDS_CONTEXT = frozenset({"tan phu", "an phu"})
 # Former ward names that are everyday words typed without diacritics ("trưởng thành",
 # "linh động", "cắt lại", "hiệp phụ"): without "phường" they must be capitalised.
 _EVERYDAY = frozenset({"truong thanh", "truong tho", "linh dong", "cat lai", "hiep phu"})
+# Those that are everyday words even typed with the name's marks ("sống trường thọ", "xe chở
+# cát lái ẩu").
+_EVERYDAY_MARKED = frozenset({"truong tho", "cat lai"})
+# The everyday words themselves, which even after "phường" are not a misspelt ward ("mong
+# phường linh động giải quyết").
+_EVERYDAY_WORDS = frozenset({"trưởng thành", "linh động", "cắt lại", "hiệp phụ"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.places_lexicon import _EVERYDAY
+from nlp.places_lexicon import _EVERYDAY, _EVERYDAY_MARKED
 from nlp.places_text import _Text, fold
 
 _NUM = r"\d{1,5}[a-h]?(?:/\d{1,5}[a-h]?)*"
@@ -51,16 +51,18 @@ _KTX = re.compile(r"(?<!\w)(?:ktx|k[yi] tuc xa)\s+khu\s+[a-z](?!\w)")
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _looks_like_name(t: _Text, start: int, end: int) -> bool:
+def _looks_like_name(t: _Text, start: int, end: int, hinted: bool = False) -> bool:
     """A ward name without "phường" must look like a name. In a text with capitals it is
-    capitalised ("Trường Thọ", "Tam Bình"), or all lowercase and typed without diacritics
-    ("o linh trung"); not "trường thọ", nor "Tam binh" opening a sentence. Everyday words
-    ("truong thanh", "linh dong") must be capitalised."""
+    capitalised ("Trường Thọ", "Tam Bình") or all lowercase ("o linh trung", "ra thủ thiêm");
+    not "Tam binh" opening a sentence. Everyday words ("truong thanh", "linh dong", and with
+    their marks "trường thọ", "cát lái") must be capitalised, or be followed by a district of
+    this area (``hinted``: "cát lái q2", "cat lai q2")."""
     words = t.orig[start:end].split()
     capitalised = all(w[:1].isupper() for w in words)
-    if t.folded[start:end] in _EVERYDAY:
-        return t.cased and capitalised
-    lowercase = all(w[:1].islower() for w in words) and t.typed_plain(start, end)
+    lowercase = all(w[:1].islower() for w in words)
+    key, plain = t.folded[start:end], t.typed_plain(start, end)
+    if key in _EVERYDAY and (plain or key in _EVERYDAY_MARKED):
+        return (t.cased and capitalised) or (lowercase and hinted)
     return not t.cased or capitalised or lowercase
 
 

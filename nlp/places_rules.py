@@ -16,6 +16,7 @@ from nlp.normalize import normalize
 from nlp.places_lexicon import (
     _ABBREVIATIONS,
     _ALLEY_HEADS,
+    _EVERYDAY_WORDS,
     _FAMILY_NAMES,
     _HOUSE_WORDS,
     _LANDMARK_HEADS,
@@ -46,6 +47,7 @@ from nlp.places_patterns import (
 from nlp.places_streets import _Span, _Street, _StreetRules
 from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 
+_SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
 
@@ -218,7 +220,8 @@ class _TextRules(_StreetRules):
 
         After "phường/P." a name also counts typed run together ("p.thaodien") or with a
         wrong tone mark ("phường Trừơng Thạnh"); without it a run-together name counts
-        ("hiepbinhchanh mưa xíu là ngập"), a misspelt one does not."""
+        ("hiepbinhchanh mưa xíu là ngập"), a misspelt one does not. A misspelling that is an
+        everyday word is that word ("mong phường linh động giải quyết": flexibly)."""
         bare: tuple[str, _Span] | None = None
         marked: list[tuple[int, str, _Span]] = []
         for start, end, ward, key, spelled in self._mentions(t):
@@ -231,12 +234,16 @@ class _TextRules(_StreetRules):
             ):
                 continue
             if _MARKER_BEFORE.search(before):
-                marked.append((start, ward, (start, end)))
+                if spelled or t.orig[start:end].lower() not in _EVERYDAY_WORDS:
+                    marked.append((start, ward, (start, end)))
             elif (
                 bare is None
                 and spelled
                 and key not in self.need_marker
-                and (" " not in t.folded[start:end] or _looks_like_name(t, start, end))
+                and (
+                    " " not in t.folded[start:end]
+                    or _looks_like_name(t, start, end, self._hinted_after(t, end))
+                )
                 and not _NAMED_AFTER.search(t.orig[max(0, start - 24) : start].lower())
                 and not self._after_surname(t, start)
             ):
@@ -272,6 +279,10 @@ class _TextRules(_StreetRules):
         if t.plain:  # "quan bar" is a bar ("quán"), "quan Ninh Kieu" a district
             return t.capital(m.start(2))
         return t.orig[m.start(1) : m.end(1)].lower() in _ADMIN_WORDS
+
+    def _hinted_after(self, t: _Text, end: int) -> bool:
+        """A district of this area right after the name ("cát lái q2", "trường thọ, Q.9")."""
+        return self.hint_re.match(t.folded, _SEPARATOR.match(t.folded, end).end()) is not None
 
     def _after_surname(self, t: _Text, start: int) -> bool:
         """A capitalised family name right before: a person ("Ông Nguyễn Trường Thọ")."""

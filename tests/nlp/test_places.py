@@ -89,6 +89,11 @@ def both_ways(text: str) -> list[str]:
         ("Hẻm 62 Đoàn Công Hớn, phường Thủ Đúc, chó sủa cả đêm", "Thủ Đức"),  # a wrong one
         ("Quán ốc ở Linh Xuân mở nhạc tới khuya", "Linh Xuân"),  # the shop is in the ward
         ("Phường Linh Trung, TP Thủ Đức mất nước", "Linh Xuân"),  # this area after a comma
+        # a lowercase name in a text with capitals
+        ("mấy bạn ở thủ thiêm có thấy đèn đường trên Trần Bạch Đằng tắt hết ko", "An Khánh"),
+        ("Cây đổ ở thảo điền sáng nay, Anh em cẩn thận", "An Khánh"),
+        ("Nhà em ở cát lái q2 mất điện từ sáng", "Cát Lái"),  # everyday, so a district after
+        ("Ở trường thọ, quận 9 mưa là ngập", "Thủ Đức"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -130,6 +135,8 @@ def test_ward_from_text_with_and_without_diacritics(
         "Thung lũng trường thọ ở Pakistan",
         "Cần linh động xử lý",
         "Bayern thắng ở hiệp phụ",
+        "Xe chở cát lái ẩu quá, Công an đâu rồi",
+        "Chúc ông bà trường thọ, Mọi người khỏe",
         "Tấm bình phong bán giá cao",
         "Áo giáp của binh lính Trung Quốc",
         "#phuonghiepbinh ngập nữa",
@@ -154,6 +161,12 @@ def test_no_ward_is_invented(places: PlaceExtractor, text: str) -> None:
 def test_a_misspelt_name_counts_only_after_phuong(places: PlaceExtractor) -> None:
     assert places.extract("Bình Chiễu mưa là ngập").ward is None
     assert places.extract("Phường Bình Chiễu mưa là ngập").ward == "Tam Bình"
+
+
+def test_an_everyday_word_after_phuong_is_no_misspelt_ward(places: PlaceExtractor) -> None:
+    assert places.extract("Mong phường linh động giải quyết giúp, nhà ở Q9").ward is None
+    assert places.extract("Mấy đứa nhỏ phường mình trưởng thành hết rồi").ward is None
+    assert places.extract("Mất điện ở phường Linh Đông").ward == "Hiệp Bình"
 
 
 def test_without_diacritics_a_district_needs_a_capitalised_name(places: PlaceExtractor) -> None:
