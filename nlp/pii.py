@@ -47,7 +47,7 @@ NerTagger = Callable[[str], list[tuple[str, str]]]
 _NUMBER = re.compile(
     r"(?<![\w+])(?<!\w[./-])"
     r"(?:(?:\(\+?84\)|\+84)[ .-]?|\+)?"
-    r"\(?\d++(?:(?:\)[.-]?|[.-])\(?\d++)*+\)?"
+    r"\(?\d++(?:(?:\)[.–—-]?|[.–—-])\(?\d++)*+\)?"
     r"(?!\w)(?![.,/-]\w)"
 )
 _EMAIL = re.compile(
@@ -68,8 +68,10 @@ _GLUED_GROUPS = re.compile(
 # two phone numbers joined by "/" with no space: "0939 406 172/0786 502 931"
 _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
 _SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})/({_PHONE_SHAPE})(?![\w/])")
-# a mobile number typed straight before a word: "0898222417nha"
-_GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d{8}(?=[^\W\d_])")
+# a mobile number typed straight before a word: "0898222417nha", "0768 391 254nhé"
+_GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .-]?\d){7}(?=[^\W\d_])")
+# what may separate the groups of one number: a space, or a dash or dot between spaces
+_GROUP_GAP = re.compile(r" (?:[-–—.] )?")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 _UNIT_AFTER = re.compile(
@@ -146,13 +148,14 @@ class PiiDetector:
 
     def _numbers(self, view: TextView) -> Iterable[Candidate]:
         yield from self._glued_numbers(view)
-        tokens = [m for m in _NUMBER.finditer(view.text) if not _DATE.fullmatch(m.group())]
+        tokens = [m for m in _NUMBER.finditer(view.numeric) if not _DATE.fullmatch(m.group())]
         i = 0
         while i < len(tokens):
             taken = 1
             for j in range(min(len(tokens), i + 10), i, -1):
                 group = tokens[i:j]
-                if any(view.text[a.end() : b.start()] != " " for a, b in pairwise(group)):
+                gaps = (view.text[a.end() : b.start()] for a, b in pairwise(group))
+                if not all(_GROUP_GAP.fullmatch(gap) for gap in gaps):
                     continue
                 start, end = _trim_parentheses(view.text, group[0].start(), group[-1].end())
                 kind = self._classify_number(view, start, end, merged=j - i > 1)
@@ -172,7 +175,7 @@ class PiiDetector:
             kind = self._classify_number(view, start, end, merged=False, cue=cue)
             if kind is not None:
                 yield Candidate(view.span(kind, start, end, "rule"), 4)
-        for m in _GLUED_BEFORE.finditer(view.text):
+        for m in _GLUED_BEFORE.finditer(view.numeric):
             if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
                 yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
         for m in _GLUED_GROUPS.finditer(view.plain):
@@ -196,7 +199,7 @@ class PiiDetector:
     def _classify_number(
         self, view: TextView, start: int, end: int, *, merged: bool, cue: str | None = None
     ) -> str | None:
-        raw = view.text[start:end]
+        raw = view.numeric[start:end]
         digits = re.sub(r"\D", "", raw)
         n = len(digits)
         if raw[0] not in "0+(" and (
@@ -263,7 +266,7 @@ def _citizen_id_shape(digits: str) -> bool:
 
 def _is_phone(digits: str) -> bool:
     n = len(digits)
-    if digits.startswith("84") and n in (11, 12):
+    if digits.startswith("84") and n in (11, 12, 13):  # 13: "+84 (0)28 3730 5216"
         national = digits[2:] if n == 11 or digits[2] != "0" else digits[3:]
         return (len(national) == 9 and national[0] in "35789") or _is_phone("0" + national)
     if n == 10:

@@ -8,12 +8,15 @@ that overlap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.types import PiiSpan
 from nlp.normalize import strip_diacritics
 from nlp.pii_lexicon import PiiLexicon, squash
+
+_O_FOR_ZERO = re.compile(r"(?<=\d)[oO]|[oO](?=\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +26,14 @@ class Candidate:
 
 
 class TextView:
-    """The text, a lowercase copy and a lowercase copy without diacritics, all of equal length.
+    """The text, a lowercase copy and a lowercase copy without diacritics, all of equal length,
+    and ``numeric``, the text with each letter O next to a digit read as a zero.
 
     ``cmp`` is the copy titles, markers and non-names are compared in: the lowercase text as
     written, or the plain one when the citizen typed (almost) without diacritics (``ascii``).
     """
 
-    __slots__ = ("_cues", "ascii", "cmp", "low", "plain", "text")
+    __slots__ = ("_cues", "ascii", "cmp", "low", "numeric", "plain", "text")
 
     def __init__(self, text: str) -> None:
         low = text.lower()
@@ -42,6 +46,8 @@ class TextView:
         extra_bytes = len(low.encode("utf-8")) - len(plain.encode("utf-8"))
         self.ascii = extra_bytes <= 0.03 * len(text)
         self.cmp = plain if self.ascii else low
+        # numbers are read where the letter O typed for a zero is one ("O9O8 214 567")
+        self.numeric = _O_FOR_ZERO.sub("0", text) if "o" in plain else text
         self._cues: list[tuple[int, int, str]] | None = None
 
     def span(self, kind: str, start: int, end: int, source: str) -> PiiSpan:

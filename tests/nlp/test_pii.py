@@ -137,6 +137,16 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         # a mobile number typed straight before a word
         ("0898222417nha ad, có người đánh nhau", [("phone", "0898222417")]),
         ("0898222417nha ad, co nguoi danh nhau", [("phone", "0898222417")]),
+        # the letter O typed for a zero; en dashes; dashes between spaces; "+84 (0)28"
+        ("ai cần thì gọi O9O3 512 874 nha", [("phone", "O9O3 512 874")]),
+        ("lien he o912 604 381 nhe", [("phone", "o912 604 381")]),
+        ("Gọi giúp số 0905–271–634 nhé", [("phone", "0905–271–634")]),
+        ("số bàn 028 - 3896 - 4417 giờ hành chính", [("phone", "028 - 3896 - 4417")]),
+        ("cần gấp, gọi 0 9 3 8 - 2 1 5 - 6 0 4 nha", [("phone", "0 9 3 8 - 2 1 5 - 6 0 4")]),
+        ("Văn phòng hội: +84 (0)28 3896 2207.", [("phone", "+84 (0)28 3896 2207")]),
+        # a number in groups typed straight before a word
+        ("Nhắn trưởng nhóm: 0768 210 935nhé", [("phone", "0768 210 935")]),
+        ("Nhan truong nhom: 0768 210 935nhe", [("phone", "0768 210 935")]),
         # a street's name after a name cue is a person's ("Lê Thị Hoa" is also a street)
         ("mẹ tên Lê Thị Hoa, sinh năm 1965", [("person", "Lê Thị Hoa")]),
         ("me ten Le Thi Hoa, sinh nam 1965", [("person", "Le Thi Hoa")]),
@@ -171,6 +181,8 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Quyết định số 1234/QĐ-UBND ngày 12/05/2024",
         "Tôi gọi hotline 1900 1006 và tổng đài 1800 1091, rồi gọi 113",
         "Mã OTP 123456 không về máy",
+        "Năm học 2024 - 2025, khối 10 - 11 - 12 học buổi sáng",
+        "Khí CO2 đo được 400 ppm, nồng độ O2 giảm",
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
         "Mã đơn hàng 0898222417abc giao chậm",
