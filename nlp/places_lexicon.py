@@ -85,16 +85,29 @@ _SURNAMES = tuple(
 )  # fmt: skip
 _OTHER_PLACES = (
     "Gò Vấp", "Bình Thạnh", "Tân Bình", "Tân Phú", "Phú Nhuận", "Bình Tân", "Nhà Bè", "Củ Chi",
-    "Hóc Môn", "Bình Chánh", "Cần Giờ", "Biên Hòa", "Đồng Nai", "Bình Dương", "Dĩ An",
-    "Thuận An", "Thủ Dầu Một", "Nha Trang", "Khánh Hòa", "Hà Nội", "Hoài Đức", "Vũng Tàu",
-    "Nhơn Trạch", "Long Thành", "Bình Phước", "Đà Nẵng", "Cần Thơ",
+    "Hóc Môn", "Bình Chánh", "Cần Giờ", "Biên Hòa", "Dĩ An", "Thuận An", "Thủ Dầu Một",
+    "Nha Trang", "Hoài Đức", "Vũng Tàu", "Nhơn Trạch", "Long Thành", "Ninh Kiều",
+    # the provinces and centrally-run cities, by the names in use before and after 1/7/2025
+    "An Giang", "Bà Rịa", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
+    "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
+    "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng",
+    "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
+    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Huế",
+    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc",
+    "Yên Bái",
 )  # fmt: skip
-# Reviewed initials of former wards; "BTĐ" is left out (also Bình Trị Đông).
+# Reviewed initials of former wards; "BTĐ" only before a district of this area ("BTĐ Q2"),
+# since it is also Bình Trị Đông (Bình Tân).
 _ABBREVIATIONS = {
     "hbc": "Hiệp Bình Chánh", "hbp": "Hiệp Bình Phước", "tnp": "Tăng Nhơn Phú",
     "tnpa": "Tăng Nhơn Phú A", "tnpb": "Tăng Nhơn Phú B", "ltm": "Long Thạnh Mỹ",
     "tml": "Thạnh Mỹ Lợi", "pla": "Phước Long A", "plb": "Phước Long B", "btt": "Bình Trưng Tây",
+    "btd": "Bình Trưng Đông",
 }  # fmt: skip
+_ABBREVIATIONS_NEED_HINT = frozenset({"btd"})
 _NEEDS_MARKER = frozenset({"thu duc"})
 _NEEDS_CONTEXT = frozenset({"tan phu", "an phu"})
 # Former ward names that are everyday words typed without diacritics ("trưởng thành",

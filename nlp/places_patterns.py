@@ -27,17 +27,21 @@ _ADMIN_BEFORE = re.compile(
     r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
 )
 # A bare ward name right after a form of address or a shop is someone's or something's name:
-# "anh Long Bình nhà bên", "quán cơm Bình Thọ", "tiệm sửa xe Bình Trưng", "Công ty TNHH Long
-# Trường" (but not "quán ốc ở Linh Xuân"). Matched on the lowercased text as typed, so
-# "chi", "co", "ba" count only where diacritics are missing ("chỉ", "có" stay words).
+# "anh Long Bình nhà bên", "quán cơm Bình Thọ",
+# "tiệm sửa xe Bình Trưng", "Công ty Cổ phần Xây dựng Phước Long" (but not "quán ốc ở Linh
+# Xuân"). Matched on the lowercased text as typed, so "chi", "co", "ba" count only where
+# diacritics are missing ("chỉ", "có" stay words).
+_NOT_WHERE = r"(?!(?:ở|o|tại|tai|gần|gan|trên|tren|bên|ben|khu|phường|phuong)(?!\w))"
 _NAMED_AFTER = re.compile(
     r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ"
-    r"|(?:quán|quan|tiệm|tiem)(?: (?!(?:ở|o|tại|tai|gần|gan|trên|tren|phường|phuong)(?!\w))"
-    r"[^\W\d_]+){1,3}"
-    r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang"
-    r"|khách sạn|khach san|(?:công ty|cong ty|cty)(?: (?:tnhh|cp|cổ phần|co phan))?|shop"
-    r"|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
+    rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
+    rf"|(?:công ty|cong ty|cty)(?: {_NOT_WHERE}[^\W\d_]+){{0,4}}"
+    r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang|điện lực|dien luc"
+    r"|khách sạn|khach san|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
 )
+# the same for the chat forms "a", "c", "e" (anh, chị, em), typed in lowercase and not after
+# "nhà", "khu" or "ở": "a Phước Long tổ trưởng", not "nhà e Hiệp Bình Phước", "khu A Linh Trung"
+_CHAT_TITLE = re.compile(r"(?<![\w])(?<!nhà )(?<!nha )(?<!khu )(?<!ở )(?<!o )[ace] $")
 _NOT_HOUSE_BEFORE = re.compile(
     r"(?<!\w)(?:ngay|luc|tu|den|hom|khu pho|kp|to|ap|phuong|p|f|quan|q|duong|ql|quoc lo|nga"
     r"|tinh lo|lo|tang|phong|can ho|block|lau|so|lop|nam)\s*[.:]?\s*$"
@@ -47,28 +51,32 @@ _COMPOUND_BEFORE = re.compile(
     r"(?<!\w)(?:giang|thien|tieu|thao|thanh|hoc|luong|mia|banh|thi|cong|dau|moi|hien|chien"
     r"|ngu|thuong|lap|yeu|nhu|toan|dia) $"
 )
+_GATE_BEFORE = re.compile(r"(?<!\w)cổng $")
 _KTX = re.compile(r"(?<!\w)(?:ktx|k[yi] tuc xa)\s+khu\s+[a-z](?!\w)")
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _looks_like_name(t: _Text, start: int, end: int, hinted: bool = False) -> bool:
+def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bool:
     """A ward name without "phường" must look like a name. In a text with capitals it is
     capitalised ("Trường Thọ", "Tam Bình") or all lowercase ("o linh trung", "ra thủ thiêm");
     not "Tam binh" opening a sentence. Everyday words ("truong thanh", "linh dong", and with
-    their marks "trường thọ", "cát lái") must be capitalised, or be followed by a district of
-    this area (``hinted``: "cát lái q2", "cat lai q2")."""
+    their marks "trường thọ", "cát lái") must be capitalised, or be placed: after a word of
+    place or before a district of this area (``placed``: "ai o truong thanh", "cát lái q2")."""
     words = t.orig[start:end].split()
     capitalised = all(w[:1].isupper() for w in words)
     lowercase = all(w[:1].islower() for w in words)
     key, plain = t.folded[start:end], t.typed_plain(start, end)
     if key in _EVERYDAY and (plain or key in _EVERYDAY_MARKED):
-        return (t.cased and capitalised) or (lowercase and hinted)
+        return (t.cased and capitalised) or (lowercase and placed)
     return not t.cased or capitalised or lowercase
 
 
-def _compound(folded: str, start: int) -> bool:
-    """True when the word at ``start`` ends a compound ("giảng đường", "thị trường")."""
-    return bool(_COMPOUND_BEFORE.search(folded[max(0, start - 8) : start]))
+def _compound(t: _Text, start: int) -> bool:
+    """True when the word at ``start`` ends a compound ("giảng đường", "thị trường"). Typed
+    with marks, "cổng trường" (a school's gate) is none, unlike "công trường" (a site)."""
+    if not _COMPOUND_BEFORE.search(t.folded[max(0, start - 8) : start]):
+        return False
+    return not _GATE_BEFORE.search(t.orig[max(0, start - 8) : start].lower())
 
 
 def _not_house(folded: str, start: int) -> bool:

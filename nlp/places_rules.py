@@ -9,12 +9,14 @@ the ward decisions listed in ``nlp.places``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from core.reference import ReferenceData
 from nlp.normalize import normalize
 from nlp.places_lexicon import (
     _ABBREVIATIONS,
+    _ABBREVIATIONS_NEED_HINT,
     _ALLEY_HEADS,
     _EVERYDAY_WORDS,
     _FAMILY_NAMES,
@@ -34,11 +36,13 @@ from nlp.places_lexicon import (
 )
 from nlp.places_patterns import (
     _ADMIN_BEFORE,
+    _CHAT_TITLE,
     _HOUSE_NUMBER,
     _KTX,
     _MARKER_BEFORE,
     _NAMED_AFTER,
     _NUMBER,
+    _WORD,
     _compound,
     _hint_key,
     _looks_like_name,
@@ -47,8 +51,49 @@ from nlp.places_patterns import (
 from nlp.places_streets import _Span, _Street, _StreetRules
 from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 
+# the writer's own place before a ward's name: "nhà tôi ở", "mình ở", "tôi làm ở phường"
+_WRITER_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|minh|chung toi|gia dinh toi)"
+    r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben)"
+    r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
+)
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one letter added, dropped, changed or two swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        swapped = a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
+_NOW_IN_BEFORE = re.compile(
+    r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
+)
+# a word of place: "khu", "bên", or "ở" after someone ("ai ở", "nhà em ở"), not "thắng ở hiệp phụ"
+_PLACE_WORD_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
+)
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A ward the text names: where, after "phường" or bare, and whether a split former ward."""
+
+    ward: str
+    span: _Span
+    marked: bool
+    split: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +132,19 @@ class _TextRules(_StreetRules):
         self.need_context = {_squash(n) for n in _NEEDS_CONTEXT}
         self.abbreviations = {a: names[fold(full)] for a, full in _ABBREVIATIONS.items()}
         self.abbreviation_re = re.compile(
-            rf"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*({'|'.join(self.abbreviations)})(?!\w)"
+            rf"(?<!\w)((?:phuong|ph|p|f)\s*[.:]?\s*)?({'|'.join(self.abbreviations)})(?!\w)"
         )
+        # one letter off a name of two words or more ("Thao Diem", "Bình Trưn Tây"): each
+        # name and each of its one-letter deletions → the names
+        self.near: dict[str, set[str]] = {}
+        for name in names:
+            if " " in name and len(name) >= 8:
+                for key in (name, *_deletions(name)):
+                    self.near.setdefault(key, set()).add(name)
+        # former wards split between two current wards ("Linh Tây"): weak evidence
+        self.split = {
+            _squash(fold(f.name)) for w in ref.wards for f in w.former_wards if not f.whole
+        }
         self.streets = _Lexicon([s for s in _STREETS if fold(s) not in names], words=False)
         self.headed_names = _Lexicon((*_STREETS, *every_name), words=False)
         self.landmark_names = _Lexicon((*_LANDMARK_NAMES, *_STREETS, *every_name), words=False)
@@ -158,7 +214,7 @@ class _TextRules(_StreetRules):
             if (
                 _inside(start, end, blocked)
                 or _inside(start, end, found)
-                or _compound(t.folded, start)
+                or (_compound(t, start) and self._after_qualifiers(t, end + 1) == end + 1)
                 or t.folded[end : end + 1] != " "
             ):
                 continue
@@ -221,10 +277,30 @@ class _TextRules(_StreetRules):
         After "phường/P." a name also counts typed run together ("p.thaodien") or with a
         wrong tone mark ("phường Trừơng Thạnh"); without it a run-together name counts
         ("hiepbinhchanh mưa xíu là ngập"), a misspelt one does not. A misspelling that is an
-        everyday word is that word ("mong phường linh động giải quyết": flexibly)."""
-        bare: tuple[str, _Span] | None = None
-        marked: list[tuple[int, str, _Span]] = []
-        for start, end, ward, key, spelled in self._mentions(t):
+        everyday word is that word ("mong phường linh động giải quyết": flexibly).
+
+        Where the text names two wards, the problem is in the one that is not the writer's home
+        or work ("Nhà tôi ở Phước Bình nhưng … ngang Hiệp Phú, vỉa hè …"), and a former ward
+        split between two wards yields to the ward it is said to belong to."""
+        found = [*self._named(t, blocked, local_context), *self._abbreviated(t, blocked)]
+        if len({c.ward for c in found}) > 1:
+            # a split former ward yields to the ward it is said to be in now ("… mà giờ về
+            # p.Tăng Nhơn Phú", "… nhập về tăng nhơn phú")
+            now = [c for c in found if not c.split and (c.marked or self._now_in(t, c.span[0]))]
+            found = [c for c in found if not c.split] if now else found
+            mine = [c for c in found if self._writer_before(t, c.span[0])]
+            found = [c for c in found if c not in mine] or found
+        marked = [c for c in found if c.marked]
+        best = min(marked or found, default=None, key=lambda c: c.span)
+        return (best.ward, best.span) if best else (None, None)
+
+    def _named(self, t: _Text, blocked: list[_Span], local_context: bool) -> Iterator[_Mention]:
+        """The ward names of the text that count, with or without "phường" before them."""
+        mentions = self._mentions(t)
+        for start, end, ward, marked in self._misspelt(t, [m[:2] for m in mentions]):
+            if not (_inside(start, end, blocked) or self._elsewhere(t, end)):
+                yield _Mention(ward, (start, end), marked, False)
+        for start, end, ward, key, spelled in mentions:
             before = t.folded[max(0, start - 24) : start]
             if (
                 _inside(start, end, blocked)
@@ -233,36 +309,84 @@ class _TextRules(_StreetRules):
                 or (key in self.need_context and not local_context)
             ):
                 continue
+            split = key in self.split
             if _MARKER_BEFORE.search(before):
                 if spelled or t.orig[start:end].lower() not in _EVERYDAY_WORDS:
-                    marked.append((start, ward, (start, end)))
+                    yield _Mention(ward, (start, end), True, split)
             elif (
-                bare is None
-                and spelled
+                spelled
                 and key not in self.need_marker
                 and (
                     " " not in t.folded[start:end]
-                    or _looks_like_name(t, start, end, self._hinted_after(t, end))
+                    or _looks_like_name(t, start, end, self._placed(t, start, end))
                 )
-                and not _NAMED_AFTER.search(t.orig[max(0, start - 24) : start].lower())
+                and not _NAMED_AFTER.search(t.orig[max(0, start - 40) : start].lower())
+                and not _CHAT_TITLE.search(t.orig[max(0, start - 12) : start])
                 and not self._after_surname(t, start)
             ):
-                bare = ward, (start, end)
+                yield _Mention(ward, (start, end), False, split)
+
+    def _misspelt(self, t: _Text, exact: list[_Span]) -> Iterator[tuple[int, int, str, bool]]:
+        """Names one letter off (start, end, ward, after "phường"): two words or more after
+        "phường/P." ("Phuong Thao Diem", "P.Long Phướt"); bare, three capitalised words
+        ("Bình Trưn Tây", "Hiệp Bìh Chánh"). Only where no name is spelled right, and only
+        where every name that close is the same ward."""
+        words = [m.span() for m in _WORD.finditer(t.folded)]
+        for i, (start, _) in enumerate(words):
+            marked = _MARKER_BEFORE.search(t.folded[max(0, start - 12) : start]) is not None
+            sizes = (4, 3, 2) if marked else (3,)
+            for n in sizes:
+                run = words[i : i + n]
+                end = run[-1][1]
+                if len(run) < n or _inside(start, end, exact):
+                    continue
+                if not marked and not all(t.capital(a) for a, _ in run):
+                    continue
+                text = t.folded[start:end]
+                if any(c.isdigit() for c in text) or " ".join(text.split()) != text:
+                    continue
+                close = set().union(*(self.near.get(k, ()) for k in (text, *_deletions(text))))
+                wards = {self.names[c] for c in close if _one_edit(text, c)}
+                if len(wards) == 1 and t.orig[start:end].lower() not in _EVERYDAY_WORDS:
+                    yield start, end, wards.pop(), marked
+                    break
+
+    def _abbreviated(self, t: _Text, blocked: list[_Span]) -> Iterator[_Mention]:
+        """Reviewed initials: after "phường/P." ("P.HBC"); bare after a word of place ("ai ở
+        TNPB", "khúc hbc") or before a district of this area ("hbp q.tđ"), which "BTĐ" always
+        needs (it is also Bình Trị Đông, elsewhere in the city)."""
         for m in self.abbreviation_re.finditer(t.folded):
-            if not _inside(*m.span(1), blocked):
-                marked.append((m.start(1), self.abbreviations[m.group(1)], m.span(1)))
-        if marked:
-            _, ward, span = min(marked)
-            return ward, span
-        return bare if bare else (None, None)
+            start, end = m.span(2)
+            if _inside(start, end, blocked):
+                continue
+            ward, marked = self.abbreviations[m.group(2)], m.group(1) is not None
+            hinted = self._hinted_after(t, end)
+            if m.group(2) in _ABBREVIATIONS_NEED_HINT and not hinted:
+                continue
+            if marked or self._placed(t, start, end):
+                yield _Mention(ward, (start, end), marked, False)
+
+    def _now_in(self, t: _Text, start: int) -> bool:
+        return _NOW_IN_BEFORE.search(t.folded[max(0, start - 24) : start]) is not None
+
+    def _writer_before(self, t: _Text, start: int) -> bool:
+        """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …"."""
+        return _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
 
     def _mentions(self, t: _Text) -> list[tuple[int, int, str, str, bool]]:
-        """(start, end, ward, squashed folded name, spelled as listed) of every ward name."""
-        found = [
-            (m.start(), m.end(), self.names[m.group()], _squash(m.group()),
-             self.wards.spelled(t, *m.span()))
-            for m in self.wards.anywhere.finditer(t.folded)
-        ]  # fmt: skip
+        """(start, end, ward, squashed folded name, spelled as listed) of every ward name.
+
+        A letter after a name that is no part of it stays out ("tăng nhơn phú á" is Tăng Nhơn
+        Phú and the particle "á", not Tăng Nhơn Phú A)."""
+        found = []
+        for m in self.wards.anywhere.finditer(t.folded):
+            start, end = m.span()
+            spelled = self.wards.spelled(t, start, end)
+            shorter = t.folded[start : end - 2]
+            if not spelled and t.folded[end - 2 : end - 1] == " " and shorter in self.names:
+                end, spelled = end - 2, self.wards.spelled(t, start, end - 2)
+            name = t.folded[start:end]
+            found.append((start, end, self.names[name], _squash(name), spelled))
         found += [
             (m.start(), m.end(), self.glued[m.group()], m.group(), True)
             for m in self.glued_re.finditer(t.folded)
@@ -279,6 +403,12 @@ class _TextRules(_StreetRules):
         if t.plain:  # "quan bar" is a bar ("quán"), "quan Ninh Kieu" a district
             return t.capital(m.start(2))
         return t.orig[m.start(1) : m.end(1)].lower() in _ADMIN_WORDS
+
+    def _placed(self, t: _Text, start: int, end: int) -> bool:
+        """A word of place right before ("ở", "khu", "bên") or a district of this area right
+        after ("cát lái q2", "hbp q.tđ")."""
+        before = t.folded[max(0, start - 8) : start]
+        return bool(_PLACE_WORD_BEFORE.search(before)) or self._hinted_after(t, end)
 
     def _hinted_after(self, t: _Text, end: int) -> bool:
         """A district of this area right after the name ("cát lái q2", "trường thọ, Q.9")."""

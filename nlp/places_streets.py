@@ -45,7 +45,9 @@ class _StreetRules:
             if number:
                 found.append((start, number.end(), start, number.end()))
         for start, end in self.street_heads.find(t):
-            if t.folded[end : end + 1] != " " or _compound(t.folded, start):
+            if t.folded[end : end + 1] != " ":
+                continue
+            if _compound(t, start) and not self._street_start(t, start, end + 1):
                 continue
             numbered = _NUMBERED_NAME.match(t.folded, end + 1)
             if numbered:
@@ -53,6 +55,12 @@ class _StreetRules:
             elif name := self._street_name(t, end + 1):
                 found.append((start, name[1], *name))
         return [f for f in found if not any(f[0] > g[0] and f[1] <= g[1] for g in found)]
+
+    def _street_start(self, t: _Text, start: int, pos: int) -> bool:
+        """ "đầu đường Tam Bình": the start of a known street, not "ra đầu đường mua đồ"."""
+        if t.folded[max(0, start - 4) : start] != "dau ":
+            return False
+        return self.headed_names.match(t, pos) is not None and (t.capital(pos) or not t.cased)
 
     def _street_name(self, t: _Text, pos: int) -> _Span | None:
         """A known street; ≥ 2 capitalised words; or lowercase words that start with a family

@@ -94,6 +94,27 @@ def both_ways(text: str) -> list[str]:
         ("Cây đổ ở thảo điền sáng nay, Anh em cẩn thận", "An Khánh"),
         ("Nhà em ở cát lái q2 mất điện từ sáng", "Cát Lái"),  # everyday, so a district after
         ("Ở trường thọ, quận 9 mưa là ngập", "Thủ Đức"),
+        ("ai ở trường thạnh bị mất điện không", "Long Phước"),  # after a word of place
+        ("kẹt xe ở bên hiệp phú quá", "Tăng Nhơn Phú"),
+        # initials after a word of place or before a district of this area
+        ("Có ai ở PLB bị cúp nước không", "Phước Long"),
+        ("Khu BTĐ Q2 cây đổ chắn đường", "Bình Trưng"),
+        ("hbp q.tđ mất điện từ trưa", "Hiệp Bình"),
+        # the writer's own ward first, the problem's after it
+        (
+            "Nhà tôi ở Linh Trung nhưng sáng nào cũng đi ngang Hiệp Phú, lề đường bị lấn",
+            "Tăng Nhơn Phú",
+        ),
+        ("Mình ở Tam Phú, hôm qua về Long Phước thăm ngoại thì thấy cầu gỗ sắp sập", "Long Phước"),
+        # a split former ward, then the ward it went to; "á" is no part of the name
+        ("khu long thạnh mỹ cũ nay nhập về tăng nhơn phú á, đèn tắt", "Tăng Nhơn Phú"),
+        # one letter off a name of two or three words
+        ("Phường Thảo Điềm có chó thả rông", "An Khánh"),
+        ("Cống bể gần Bình Trưn Tây, mong phường xử lý", "Bình Trưng"),
+        # not a form of address: "nhà e" (my house), "khu A"
+        ("ck e đánh e chảy máu, nhà e Hiệp Bình Phước", "Hiệp Bình"),
+        ("Phòng B4 ký túc xá khu A Linh Trung mất nước", "Linh Xuân"),
+        ("Quán karaoke bên Linh Trung hát tới khuya", "Linh Xuân"),  # a shop in the ward
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -149,6 +170,14 @@ def test_ward_from_text_with_and_without_diacritics(
         "Ông Nguyễn Trường Thọ hàng xóm nuôi chim bồ câu",  # a surname: a person
         "Chị Nguyễn An Khánh phòng bên mở loa tới khuya",
         "Con tôi trọ ở phường An Khánh, quận Ninh Kiều, khu đó hay cúp điện",  # elsewhere
+        "e ở Tam Bình, Vĩnh Long lên thành phố học",  # a province
+        "Ban tổ chức BTT thông báo lịch thi đấu",  # initials without a place
+        "BTĐ kẹt xe quá",  # also Bình Trị Đông
+        "a Phước Long tổ trưởng nói mai thu rác",  # "a": anh
+        "Công ty Cổ phần Xây dựng Phước Long thi công chậm",
+        "Kính gửi Điện lực Thủ Thiêm, trụ điện hẻm 45 nghiêng",
+        "Trước cổng Trường THPT Hiệp Bình kẹt xe giờ tan học",  # a school's gate
+        "Ổ gà ở đoạn đầu đường Tam Bình gần cây xăng",  # the start of a street
         "Nhà ngoại ở phường Long Phước, thị xã Phước Long bị sạt lở",
         "",
     ],
