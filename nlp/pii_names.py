@@ -23,6 +23,11 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _THING_NAMED = re.compile(r"(?:mang|dat|doi|lay) $")
 _NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
 _MAX_NER_WINDOWS = 4  # NER calls per text at most
+_MIDDLE_NAMES = frozenset({"van", "thi"})  # plain, lowercase
+_ADDRESS_NUMBER_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
+    r"|\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)+)\s+$"
+)
 
 
 class NameFinder:
@@ -87,12 +92,23 @@ class NameFinder:
             start = self.words[first][0]
             if (
                 (self._extends(first - 1, first, flags) and self._word(first - 1) in surnames)
+                or self._after_middle_name(first, flags)
                 or (person_like and self._extends(last + 1, last, flags))
                 or (person_like and titles.before.search(self._before(first, 30)))
                 or (person_like and self._named(start))
             ):
                 flags[first : last + 1] = [False] * (last + 1 - first)
         return flags
+
+    def _after_middle_name(self, k: int, flags: list[bool]) -> bool:
+        """A family name and "Văn"/"Thị" right before: a person's ("Lâm Thị Huệ", not Huế)."""
+        return (
+            k >= 2
+            and self._word(k - 1) in _MIDDLE_NAMES
+            and self._extends(k - 1, k, flags)
+            and self._word(k - 2) in self.lex.surnames
+            and self._extends(k - 2, k - 1, flags)
+        )
 
     def _name_cue(self, start: int) -> re.Match[str] | None:
         """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
@@ -157,10 +173,16 @@ class NameFinder:
                 return "place"
             if word in titles.single and not (titled and len(run) == 1):
                 titled = True
-            elif word not in self.lex.not_names:
+            elif word not in self.lex.not_names or (
+                word not in markers.single and self._full_name_from(run, 0)
+            ):
                 break
             run.pop(0)
-        cut = next((i for i, k in enumerate(run) if self._cmp(k) in self.lex.not_names), len(run))
+        full = 4 if self._full_name_from(run, 0) else 0  # family, middle and two given names
+        cut = next(
+            (i for i, k in enumerate(run) if i >= full and self._cmp(k) in self.lex.not_names),
+            len(run),
+        )
         del run[cut:]
         if len(run) > 5:
             return "unknown"
@@ -169,6 +191,8 @@ class NameFinder:
         start = self.words[run[0]][0]
         if self._name_cue(start):
             return "person"
+        if _ADDRESS_NUMBER_BEFORE.search(self.view.plain[max(0, start - 24) : start]):
+            return "place"  # "hẻm 12 Dương Văn Cam", "12/3 Lê Văn Việt": a street
         before = self._before(run[0], 40)
         title, marker = titles.before.search(before), markers.before.search(before)
         if marker and not (title and title.start() <= marker.start()):
@@ -180,6 +204,16 @@ class NameFinder:
         if len(run) == 1 and _clause_initial(self.view.cmp, start):
             return "none"
         return "unknown"
+
+    def _full_name_from(self, run: list[int], i: int) -> bool:
+        """``run[i]`` is a family name and ``run[i + 1]`` "Văn"/"Thị" before a given name: a full
+        name, even where a word of it is also an everyday one ("Huỳnh Văn Sáng", "Từ Thị Kim
+        Chi")."""
+        return (
+            i + 2 < len(run)
+            and self._word(run[i]) in self.lex.surnames
+            and self._word(run[i + 1]) in _MIDDLE_NAMES
+        )
 
     def _before(self, k: int, width: int) -> str:
         start = self.words[k][0]

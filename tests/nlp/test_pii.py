@@ -147,6 +147,13 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         # a number in groups typed straight before a word
         ("Nhắn trưởng nhóm: 0768 210 935nhé", [("phone", "0768 210 935")]),
         ("Nhan truong nhom: 0768 210 935nhe", [("phone", "0768 210 935")]),
+        # a full name whose last word is also a word or a place; minority family names
+        ("Người báo: Huỳnh Văn Sáng", [("person", "Huỳnh Văn Sáng")]),
+        ("Nguoi bao: Huynh Van Sang", [("person", "Huynh Van Sang")]),
+        ("Đại diện các hộ: Từ Thị Kim Chi", [("person", "Từ Thị Kim Chi")]),
+        ("tôi tên Lâm Thị Huệ, ở khu phố 2", [("person", "Lâm Thị Huệ")]),
+        ("Người đăng ký tạm trú: Lò Thị Mai", [("person", "Lò Thị Mai")]),
+        ("e la Khoi, co gi ib e nha", [("person", "Khoi")]),  # "e là": "em là"
         # a street's name after a name cue is a person's ("Lê Thị Hoa" is also a street)
         ("mẹ tên Lê Thị Hoa, sinh năm 1965", [("person", "Lê Thị Hoa")]),
         ("me ten Le Thi Hoa, sinh nam 1965", [("person", "Le Thi Hoa")]),
@@ -182,6 +189,10 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Tôi gọi hotline 1900 1006 và tổng đài 1800 1091, rồi gọi 113",
         "Mã OTP 123456 không về máy",
         "Năm học 2024 - 2025, khối 10 - 11 - 12 học buổi sáng",
+        "Theo Quyết định 2145/QĐ-UBND ngày 12/11 sẽ cắt điện",
+        "Cống nghẹt ở hẻm 12 Dương Văn Cam, nước tràn",  # a street after a number
+        "Nhà số 45A Lê Văn Việt bị nứt tường",
+        "Ông cụ quê Bình Định ở một mình",
         "Khí CO2 đo được 400 ppm, nồng độ O2 giảm",
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
