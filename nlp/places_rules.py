@@ -82,6 +82,7 @@ _NOW_IN_BEFORE = re.compile(
 _PLACE_WORD_BEFORE = re.compile(
     r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
 )
+_MARKER_AT = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*(?=\w)")
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
@@ -332,15 +333,16 @@ class _TextRules(_StreetRules):
         ("Bình Trưn Tây", "Hiệp Bìh Chánh"). Only where no name is spelled right, and only
         where every name that close is the same ward."""
         words = [m.span() for m in _WORD.finditer(t.folded)]
+        after_marker = {m.end() for m in _MARKER_AT.finditer(t.folded)}
+        caps = [t.capital(a) for a, _ in words] if t.cased else []
         for i, (start, _) in enumerate(words):
-            marked = _MARKER_BEFORE.search(t.folded[max(0, start - 12) : start]) is not None
-            sizes = (4, 3, 2) if marked else (3,)
-            for n in sizes:
+            marked = start in after_marker
+            if not (marked or (len(caps) >= i + 3 and all(caps[i : i + 3]))):
+                continue
+            for n in (4, 3, 2) if marked else (3,):
                 run = words[i : i + n]
                 end = run[-1][1]
                 if len(run) < n or _inside(start, end, exact):
-                    continue
-                if not marked and not all(t.capital(a) for a, _ in run):
                     continue
                 text = t.folded[start:end]
                 if any(c.isdigit() for c in text) or " ".join(text.split()) != text:
@@ -405,8 +407,8 @@ class _TextRules(_StreetRules):
         return t.orig[m.start(1) : m.end(1)].lower() in _ADMIN_WORDS
 
     def _placed(self, t: _Text, start: int, end: int) -> bool:
-        """A word of place right before ("ở", "khu", "bên") or a district of this area right
-        after ("cát lái q2", "hbp q.tđ")."""
+        """A word of place right before ("ai ở", "nhà em ở", "khu", "bên") or a district of this
+        area right after ("cát lái q2", "hbp q.tđ")."""
         before = t.folded[max(0, start - 8) : start]
         return bool(_PLACE_WORD_BEFORE.search(before)) or self._hinted_after(t, end)
 
