@@ -115,7 +115,8 @@ class PiiDetector:
         view = TextView(text)
         found = [*self._emails(view), *self._plates(view), *self._numbers(view)]
         if names:
-            found.extend(NameFinder(self, view).find())
+            phone_ends = frozenset(c.span.end for c in found if c.span.kind == "phone")
+            found.extend(NameFinder(self, view, phone_ends).find())
         return resolve(found)
 
     def redact(self, text: str, spans: Sequence[PiiSpan] | None = None) -> str:

@@ -24,6 +24,13 @@ _THING_NAMED = re.compile(r"(?:mang|dat|doi|lay) $")
 _NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
 _MAX_NER_WINDOWS = 4  # NER calls per text at most
 _MIDDLE_NAMES = frozenset({"van", "thi"})  # plain, lowercase
+# an animal named just before a name cue: the name is a pet's ("con chó poodle nâu tên Bông");
+# typed without diacritics "cho" is also "for", so there only "con cho", "be cho"
+_PETS = "poodle|corgi|husky|con chim|con ga"
+_PET_BEFORE = {
+    False: re.compile(rf"(?<!\w)(?:chó|mèo|cún|thú cưng|{_PETS})(?!\w)"),
+    True: re.compile(rf"(?<!\w)(?:con cho|con meo|be cho|be meo|cun|thu cung|{_PETS})(?!\w)"),
+}
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
     r"|\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)+)\s+$"
@@ -33,8 +40,11 @@ _ADDRESS_NUMBER_BEFORE = re.compile(
 class NameFinder:
     """Person names in one text: rules first, NER for the capitalised runs rules cannot explain."""
 
-    def __init__(self, detector: PiiDetector, view: TextView) -> None:
+    def __init__(
+        self, detector: PiiDetector, view: TextView, phone_ends: frozenset[int] = frozenset()
+    ) -> None:
         self.detector = detector
+        self.phone_ends = phone_ends
         self.lex = detector.lexicon
         self.view = view
         self.words = [(m.start(), m.end()) for m in WORD.finditer(view.text)]
@@ -110,6 +120,16 @@ class NameFinder:
             and self._extends(k - 2, k - 1, flags)
         )
 
+    def _named_here(self, k: int) -> bool:
+        """Word ``k`` starts a name: after a name cue that names no pet ("e là Bảo Trân", not
+        "con chó tên Bông"), or right after a phone number ("nhắn 0911 620 385 Hằng")."""
+        start = self.words[k][0]
+        cue = self._name_cue(start)
+        if cue is not None:
+            pets = _PET_BEFORE[self.view.ascii]
+            return not pets.search(self.view.cmp, max(0, cue.start() - 30), cue.start())
+        return start - 1 in self.phone_ends and self.view.text[start - 1] == " "
+
     def _name_cue(self, start: int) -> re.Match[str] | None:
         """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
         return self.lex.name_cue.search(self.view.plain, max(0, start - 40), start)
@@ -178,7 +198,10 @@ class NameFinder:
             ):
                 break
             run.pop(0)
-        full = 4 if self._full_name_from(run, 0) else 0  # family, middle and two given names
+        # a full name keeps its family, middle and two given names; after a name cue, two words
+        # ("e là Bảo Trân")
+        cued = bool(run) and self._name_cue(self.words[run[0]][0]) is not None
+        full = 4 if self._full_name_from(run, 0) else 2 if cued and self._named_here(run[0]) else 0
         cut = next(
             (i for i, k in enumerate(run) if i >= full and self._cmp(k) in self.lex.not_names),
             len(run),
@@ -189,7 +212,7 @@ class NameFinder:
         if not run or (len(run) == 1 and self.words[run[0]][1] - self.words[run[0]][0] == 1):
             return "none"
         start = self.words[run[0]][0]
-        if self._name_cue(start):
+        if self._named_here(run[0]):
             return "person"
         if _ADDRESS_NUMBER_BEFORE.search(self.view.plain[max(0, start - 24) : start]):
             return "place"  # "hẻm 12 Dương Văn Cam", "12/3 Lê Văn Việt": a street

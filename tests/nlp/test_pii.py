@@ -154,6 +154,17 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("tôi tên Lâm Thị Huệ, ở khu phố 2", [("person", "Lâm Thị Huệ")]),
         ("Người đăng ký tạm trú: Lò Thị Mai", [("person", "Lò Thị Mai")]),
         ("e la Khoi, co gi ib e nha", [("person", "Khoi")]),  # "e là": "em là"
+        ("ad ơi e là Bảo Trân nha", [("person", "Bảo Trân")]),  # "Trân" is also a word
+        # a given name right after a phone number
+        (
+            "nhắn 0911 620 385 Hằng hoặc 0329 448 071 Lộc",
+            [
+                ("phone", "0911 620 385"),
+                ("person", "Hằng"),
+                ("phone", "0329 448 071"),
+                ("person", "Lộc"),
+            ],
+        ),
         # a street's name after a name cue is a person's ("Lê Thị Hoa" is also a street)
         ("mẹ tên Lê Thị Hoa, sinh năm 1965", [("person", "Lê Thị Hoa")]),
         ("me ten Le Thi Hoa, sinh nam 1965", [("person", "Le Thi Hoa")]),
@@ -193,6 +204,9 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Cống nghẹt ở hẻm 12 Dương Văn Cam, nước tràn",  # a street after a number
         "Nhà số 45A Lê Văn Việt bị nứt tường",
         "Ông cụ quê Bình Định ở một mình",
+        "Tìm chó Husky tên Bông, 2 tuổi, mắt xanh",  # pets
+        "bé mèo nhà e tên Bão, quậy tung nhà",
+        "mn oi con meo ten Cop nha e di lac",
         "Khí CO2 đo được 400 ppm, nồng độ O2 giảm",
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
