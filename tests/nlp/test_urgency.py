@@ -490,6 +490,8 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Con bé ăn tôm xong thở rít từng hơi", "medical"),
         ("Chú công nhân bị máy nghiền cuốn cả cánh tay", "injured"),
         ("Trong xưởng có người ngã gục vì khói độc", "unconscious"),
+        ("Cả dãy trọ ăn cỗ xong đau bụng, có người ngất rồi", "unconscious"),
+        ("Chị dâu tôi có bầu 7 tháng tự nhiên chảy máu nhiều", "medical"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -552,6 +554,10 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         ("Vụ cháy đã được dập tắt, không còn ai mắc kẹt", "resolved"),
         ("Cho hỏi nếu thấy người bị điện giật thì làm gì, em đang ở nhà", "hypothetical"),
         ("Tối thứ bảy khu phố chiếu phim ngoài trời, phim hành động nổ súng đùng đùng", "drill"),
+        (
+            "Bình gas quán bên cạnh bị xì, chủ quán đã khóa van rồi, nhờ người tới kiểm tra",
+            "resolved",
+        ),
     ],
 )
 def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
@@ -756,6 +762,15 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Thi thử toán hôm nay khó chết người, cả lớp gục ngã hết",
         "Khẩn cấp!!! Quán trà sữa hết trân châu, cả phòng đang nguy kịch. Đùa thôi",
         "Mấy hôm nay báo đăng liên tiếp các vụ học sinh đuối nước, đề nghị trường dạy bơi",
+        # heat, smells, bills, sport, films and exaggerations
+        "Đứng chờ xe buýt giữa trưa mà muốn bốc cháy luôn",
+        "Rác không ai thu, cả hẻm bốc mùi chết người",
+        "Cống bốc mùi, kinh khủng, chết ngạt mất",
+        "Nhìn hóa đơn tiền điện mà muốn đột quỵ",
+        "Nồi lẩu bốc khói nghi ngút, cả bàn ăn xong cháy họng",
+        "Ghi bàn phút chót, cả khán đài nổ tung",
+        "Xem phim hành động, cảnh nổ tung cây cầu y như thật",
+        "Chạy bộ xong về kêu gãy chân tới nơi, thật ra chỉ mỏi",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
