@@ -57,17 +57,18 @@ _EMAIL = re.compile(
 )
 _PLATE = re.compile(
     r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-zĐđ]{1,2}\d?)(?: ?[-.] ?| )?"
-    r"(?:\d{3}[.,]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
+    r"(?:\d{3}[., ]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
 )
-_GLUED_CUE = r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
+_GLUED_CUE = r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|so|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
 _GLUED = re.compile(rf"{_GLUED_CUE}(?P<number>\+?\d{{8,19}})(?![\w.,/-]?\d)(?!\w)")
 # the same cue before a number in groups: "zalo0919 246 835" (the longest run that is a number)
 _GLUED_GROUPS = re.compile(
     rf"{_GLUED_CUE}(?P<number>\+?\d{{2,5}}(?:[ .-]\d{{2,5}}){{1,4}})(?![\w.,/-]?\d)"
 )
-# two phone numbers joined by "/" with no space: "0939 406 172/0786 502 931"
+# two phone numbers joined by "/" or a dash with no space: "0939 406 172/0786 502 931",
+# "0918.227.604-0283.8975.612"
 _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
-_SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})/({_PHONE_SHAPE})(?![\w/])")
+_SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})[/–-]({_PHONE_SHAPE})(?![\w/])")
 # a mobile number typed straight before a word: "0898222417nha", "0768 391 254nhé"
 _GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .-]?\d){7}(?=[^\W\d_])")
 # what may separate the groups of one number: a space, or a dash or dot between spaces

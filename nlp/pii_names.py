@@ -262,8 +262,9 @@ class NameFinder:
                     break
                 if not taken and w.group() not in self.lex.lowercase_surnames:
                     break
+                given = len(taken) == 2 and taken[1].group() in _MIDDLE_NAMES  # "ĐINH VĂN LỰC"
                 if w.group() in self.lex.stopwords and not (
-                    len(taken) >= 2 and re.match(r"\s*(?:[,.;:!?)]|$)", text[w.end() :])
+                    given or (len(taken) >= 2 and re.match(r"\s*(?:[,.;:!?)]|$)", text[w.end() :]))
                 ):
                     break
                 taken.append(w)

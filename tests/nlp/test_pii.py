@@ -144,6 +144,15 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("số bàn 028 - 3896 - 4417 giờ hành chính", [("phone", "028 - 3896 - 4417")]),
         ("cần gấp, gọi 0 9 3 8 - 2 1 5 - 6 0 4 nha", [("phone", "0 9 3 8 - 2 1 5 - 6 0 4")]),
         ("Văn phòng hội: +84 (0)28 3896 2207.", [("phone", "+84 (0)28 3896 2207")]),
+        # two numbers joined by a dash; a number typed straight after "số"
+        (
+            "So dt nha toi 0918.227.604-0283.8975.612, can bao gap",
+            [("phone", "0918.227.604"), ("phone", "0283.8975.612")],
+        ),
+        ("nhắn cộng tác viên qua số0835427619 để hẹn", [("phone", "0835427619")]),
+        # a plate in groups of three and two; a name in capitals after an account holder cue
+        ("xe 51H 735 19 đậu qua đêm", [("plate", "51H 735 19")]),
+        ("chủ tài khoản ĐINH VĂN LỰC (ba bé)", [("person", "ĐINH VĂN LỰC")]),
         # a number in groups typed straight before a word
         ("Nhắn trưởng nhóm: 0768 210 935nhé", [("phone", "0768 210 935")]),
         ("Nhan truong nhom: 0768 210 935nhe", [("phone", "0768 210 935")]),
@@ -201,6 +210,8 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Mã OTP 123456 không về máy",
         "Năm học 2024 - 2025, khối 10 - 11 - 12 học buổi sáng",
         "Theo Quyết định 2145/QĐ-UBND ngày 12/11 sẽ cắt điện",
+        "Tôi đã gọi tổng đài 4 lần, mã khiếu nại 2611-0339, vẫn chưa ai tới",
+        "hồ sơ0123456789 chưa xong",
         "Cống nghẹt ở hẻm 12 Dương Văn Cam, nước tràn",  # a street after a number
         "Nhà số 45A Lê Văn Việt bị nứt tường",
         "Ông cụ quê Bình Định ở một mình",
