@@ -56,8 +56,8 @@ cho chua co con cong cu cua cuoi cung da dan dang dat dau day de den deu di dien
 dong du dua duoc duoi ga gan gi gia giua gom ha hai hang hay hem het hoac hoai hom hon hu hong
 huong huyet it ke kenh ket khi kho khong khu khuc kia ko la lai lam lan lang lau lay le len lo
 loai loi lon lun luon ma mat may moi mon mot muong nao nat nay ne nen ngap ngay ngo ngoai nha
-nhanh nhe nhieu nho nhu nhua nhung no noi nua nuoc nut o oi ong pho qua quanh que ra rac rat ray
-roi rong sach sang sat sau se so song sup ta tai tam tat tau thang the thi tho thoi thong thuy
+nhanh nhe nhieu nho nhu nhua nhung no noi nua nuoc nut o oi ong phia pho qua quanh que ra rac rat
+ray roi rong sach sang sat sau se so song sup ta tai tam tat tau thang the thi tho thoi thong thuy
 toi tren trong troi tron truoc truyen tu tuyen uot va vang vao vay ve voi vong vua xa xau xe
 xuong
 """
@@ -105,7 +105,7 @@ _ABBREVIATIONS = {
     "hbc": "Hiệp Bình Chánh", "hbp": "Hiệp Bình Phước", "tnp": "Tăng Nhơn Phú",
     "tnpa": "Tăng Nhơn Phú A", "tnpb": "Tăng Nhơn Phú B", "ltm": "Long Thạnh Mỹ",
     "tml": "Thạnh Mỹ Lợi", "pla": "Phước Long A", "plb": "Phước Long B", "btt": "Bình Trưng Tây",
-    "btd": "Bình Trưng Đông",
+    "btd": "Bình Trưng Đông", "bt dong": "Bình Trưng Đông", "bt tay": "Bình Trưng Tây",
 }  # fmt: skip
 _ABBREVIATIONS_NEED_HINT = frozenset({"btd"})
 _NEEDS_MARKER = frozenset({"thu duc"})
@@ -119,3 +119,6 @@ _EVERYDAY_MARKED = frozenset({"truong tho", "cat lai"})
 # The everyday words themselves, which even after "phường" are not a misspelt ward ("mong
 # phường linh động giải quyết").
 _EVERYDAY_WORDS = frozenset({"trưởng thành", "linh động", "cắt lại", "hiệp phụ"})
+# A name whose last word makes an everyday word with the next one: "bình trưng bày" (a display
+# vase), not Bình Trưng
+_NAME_THEN_WORD = {"binh trung": "bay"}

@@ -24,6 +24,7 @@ from nlp.places_lexicon import (
     _LANDMARK_HEADS,
     _LANDMARK_NAMES,
     _MARKERS,
+    _NAME_THEN_WORD,
     _NEEDS_CONTEXT,
     _NEEDS_MARKER,
     _OTHER_PLACES,
@@ -54,7 +55,8 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 # the writer's own place before a ward's name: "nhà tôi ở", "mình ở", "tôi làm ở phường"
 _WRITER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|minh|chung toi|gia dinh toi)"
-    r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben)"
+    r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
+    r"|di lam|di hoc)"
     r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
 
@@ -83,6 +85,7 @@ _PLACE_WORD_BEFORE = re.compile(
     r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
 )
 _MARKER_AT = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*(?=\w)")
+_NEXT_WORD = re.compile(r" ([a-z]+)")
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
@@ -324,6 +327,7 @@ class _TextRules(_StreetRules):
                 and not _NAMED_AFTER.search(t.orig[max(0, start - 40) : start].lower())
                 and not _CHAT_TITLE.search(t.orig[max(0, start - 12) : start])
                 and not self._after_surname(t, start)
+                and not self._word_goes_on(t, start, end)
             ):
                 yield _Mention(ward, (start, end), False, split)
 
@@ -367,6 +371,15 @@ class _TextRules(_StreetRules):
                 continue
             if marked or self._placed(t, start, end):
                 yield _Mention(ward, (start, end), marked, False)
+
+    def _word_goes_on(self, t: _Text, start: int, end: int) -> bool:
+        """The name, in lowercase, ends an everyday word with the next ("bình trưng bày")."""
+        after = _NEXT_WORD.match(t.folded, end)
+        return (
+            after is not None
+            and t.orig[start:end].islower()
+            and _NAME_THEN_WORD.get(t.folded[start:end]) == after.group(1)
+        )
 
     def _now_in(self, t: _Text, start: int) -> bool:
         return _NOW_IN_BEFORE.search(t.folded[max(0, start - 24) : start]) is not None

@@ -115,6 +115,9 @@ def both_ways(text: str) -> list[str]:
         ("ck e đánh e chảy máu, nhà e Hiệp Bình Phước", "Hiệp Bình"),
         ("Phòng B4 ký túc xá khu A Linh Trung mất nước", "Linh Xuân"),
         ("Quán karaoke bên Linh Trung hát tới khuya", "Linh Xuân"),  # a shop in the ward
+        ("Tôi đi làm bên Thảo Điền, về tới hẻm 42 ở Bình Trưng Đông thì nước ngập", "Bình Trưng"),
+        ("ai ở p.BT Đông cho e hỏi chợ đêm dọn đi đâu", "Bình Trưng"),
+        ("Trong KĐT Sala phía An Lợi Đông có người thả diều trúng dây điện", "An Khánh"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -178,6 +181,10 @@ def test_ward_from_text_with_and_without_diacritics(
         "Kính gửi Điện lực Thủ Thiêm, trụ điện hẻm 45 nghiêng",
         "Trước cổng Trường THPT Hiệp Bình kẹt xe giờ tan học",  # a school's gate
         "Ổ gà ở đoạn đầu đường Tam Bình gần cây xăng",  # the start of a street
+        "bé Thảo Điền nhà bên mới sinh hôm qua",  # a baby
+        "Ngân hàng chi nhánh Thủ Thiêm gọi bảo tôi lên cập nhật",
+        "Xe của nhà xe Phú Hữu chạy ẩu quá",
+        "Tiệm gốm dọn hàng ra vỉa hè, bình trưng bày xếp tới mép đường",
         "Nhà ngoại ở phường Long Phước, thị xã Phước Long bị sạt lở",
         "",
     ],
