@@ -200,8 +200,9 @@ class NameFinder:
             run.pop(0)
         # a full name keeps its family, middle and two given names; after a name cue, two words
         # ("e là Bảo Trân")
-        cued = bool(run) and self._name_cue(self.words[run[0]][0]) is not None
-        full = 4 if self._full_name_from(run, 0) else 2 if cued and self._named_here(run[0]) else 0
+        named = bool(run) and self._named_here(run[0])
+        cued = named and self._name_cue(self.words[run[0]][0]) is not None
+        full = 4 if self._full_name_from(run, 0) else 2 if cued else 0
         cut = next(
             (i for i, k in enumerate(run) if i >= full and self._cmp(k) in self.lex.not_names),
             len(run),
@@ -212,7 +213,7 @@ class NameFinder:
         if not run or (len(run) == 1 and self.words[run[0]][1] - self.words[run[0]][0] == 1):
             return "none"
         start = self.words[run[0]][0]
-        if self._named_here(run[0]):
+        if named:
             return "person"
         if _ADDRESS_NUMBER_BEFORE.search(self.view.plain[max(0, start - 24) : start]):
             return "place"  # "hẻm 12 Dương Văn Cam", "12/3 Lê Văn Việt": a street

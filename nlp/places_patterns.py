@@ -22,7 +22,10 @@ _NUMBERED_NAME = re.compile(
 _ROAD_NUMBER = re.compile(rf"\s*\.?\s*\d{{1,3}}[a-z]?{_NUM_END}")  # after "QL", "quốc lộ"
 _ALLEY_NUMBER = re.compile(rf"\s*(?:so\s*)?{_NUM}{_NUM_END}")  # after "hẻm"
 _HOUSE_NUMBER = re.compile(rf"\s*[:.]?\s*({_NUM}){_NUM_END}")  # after "số nhà"
-_MARKER_BEFORE = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*$")
+# "phường", "P.", "p", "F.", "ph." before a ward's name
+_MARKER = r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*"
+_MARKER_BEFORE = re.compile(_MARKER + "$")
+_MARKER_AT = re.compile(_MARKER + r"(?=\w)")
 _ADMIN_BEFORE = re.compile(
     r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
 )

@@ -40,6 +40,8 @@ from nlp.places_patterns import (
     _CHAT_TITLE,
     _HOUSE_NUMBER,
     _KTX,
+    _MARKER,
+    _MARKER_AT,
     _MARKER_BEFORE,
     _NAMED_AFTER,
     _NUMBER,
@@ -59,6 +61,16 @@ _WRITER_BEFORE = re.compile(
     r"|di lam|di hoc)"
     r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
+_NOW_IN_BEFORE = re.compile(
+    r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
+)
+# a word of place: "khu", "bên", or "ở" after someone ("ai ở", "nhà em ở"), not "thắng ở hiệp phụ"
+_PLACE_WORD_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
+)
+_NEXT_WORD = re.compile(r" ([a-z]+)")
+_SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
+_ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
 
 def _deletions(text: str) -> set[str]:
@@ -75,19 +87,6 @@ def _one_edit(a: str, b: str) -> bool:
         return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     return longer[i + 1 :] == shorter[i:]
-
-
-_NOW_IN_BEFORE = re.compile(
-    r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
-)
-# a word of place: "khu", "bên", or "ở" after someone ("ai ở", "nhà em ở"), not "thắng ở hiệp phụ"
-_PLACE_WORD_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
-)
-_MARKER_AT = re.compile(r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*(?=\w)")
-_NEXT_WORD = re.compile(r" ([a-z]+)")
-_SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
-_ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +134,8 @@ class _TextRules(_StreetRules):
         self.need_marker = {_squash(n) for n in _NEEDS_MARKER}
         self.need_context = {_squash(n) for n in _NEEDS_CONTEXT}
         self.abbreviations = {a: names[fold(full)] for a, full in _ABBREVIATIONS.items()}
-        self.abbreviation_re = re.compile(
-            rf"(?<!\w)((?:phuong|ph|p|f)\s*[.:]?\s*)?({'|'.join(self.abbreviations)})(?!\w)"
-        )
+        initials = "|".join(self.abbreviations)
+        self.abbreviation_re = re.compile(rf"(?<!\w)({_MARKER})?({initials})(?!\w)")
         # one letter off a name of two words or more ("Thao Diem", "Bình Trưn Tây"): each
         # name and each of its one-letter deletions → the names
         self.near: dict[str, set[str]] = {}
@@ -290,8 +288,8 @@ class _TextRules(_StreetRules):
         if len({c.ward for c in found}) > 1:
             # a split former ward yields to the ward it is said to be in now ("… mà giờ về
             # p.Tăng Nhơn Phú", "… nhập về tăng nhơn phú")
-            now = [c for c in found if not c.split and (c.marked or self._now_in(t, c.span[0]))]
-            found = [c for c in found if not c.split] if now else found
+            if any(not c.split and (c.marked or self._now_in(t, c.span[0])) for c in found):
+                found = [c for c in found if not c.split]
             mine = [c for c in found if self._writer_before(t, c.span[0])]
             found = [c for c in found if c not in mine] or found
         marked = [c for c in found if c.marked]
