@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import re
 import zlib
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -98,16 +96,23 @@ class LexicalEmbedder:
         return None
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            syllables = _SYLLABLES.findall(strip_diacritics(for_model(text)))
-            counts = Counter(itertools.chain.from_iterable(map(_gram_hashes, syllables)))
-            for h, c in counts.items():
-                out[row, h % self.dim] += (1.0 + math.log(c)) * (1.0 if (h >> 16) & 1 else -1.0)
-            norm = float(np.linalg.norm(out[row]))
-            if norm > 0:
-                out[row] /= norm
-        return out
+        # every (text, gram hash) pair of the batch at once: row << 32 | crc32, counted by np.unique
+        keys = np.fromiter(
+            (
+                row << 32 | h
+                for row, text in enumerate(texts)
+                for syllable in _SYLLABLES.findall(strip_diacritics(for_model(text)))
+                for h in _gram_hashes(syllable)
+            ),
+            np.int64,
+        )
+        pairs, counts = np.unique(keys, return_counts=True)
+        hashes = pairs & 0xFFFFFFFF
+        signs = np.where((hashes >> 16) & 1, 1.0, -1.0)
+        out = np.zeros((len(texts), self.dim), np.float64)
+        np.add.at(out, (pairs >> 32, hashes % self.dim), (1.0 + np.log(counts)) * signs)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.passages(texts)

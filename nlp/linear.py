@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from core.errors import ModelUnavailable
+from nlp import features
 
 
 class _FeatureSpace:
@@ -153,9 +154,12 @@ class LinearTextModel:
     vocabulary: dict[str, int] = field(init=False, repr=False)
     coef_by_feature: np.ndarray = field(init=False, repr=False)
     local_of_shared: np.ndarray = field(init=False, repr=False)
+    word_level: np.ndarray = field(init=False, repr=False)  # features a reader can read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", {f: i for i, f in enumerate(self.names)})
+        readable = np.array([features.readable(f, {}) is not None for f in self.names], bool)
+        object.__setattr__(self, "word_level", readable)
         # features × classes, contiguous: one row gather per text instead of a column gather
         object.__setattr__(self, "coef_by_feature", np.ascontiguousarray(self.coef.T))
         object.__setattr__(self, "local_of_shared", _SPACE.bind(self.names))

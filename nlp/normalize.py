@@ -90,6 +90,7 @@ def strip_diacritics(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Teencode:
     words: dict[str, str]
+    word: re.Pattern[str]
     dotted: re.Pattern[str]
     dotted_map: dict[str, str]
     numbered: re.Pattern[str]
@@ -107,8 +108,11 @@ def _teencode() -> _Teencode:
         doc = json.load(f)
     dotted = "|".join(sorted(map(re.escape, doc["dotted"]), key=len, reverse=True))
     numbered = "|".join(sorted(map(re.escape, doc["numbered"]), key=len, reverse=True))
+    words = sorted((w for w in doc["words"] if _WORD.fullmatch(w)), key=len, reverse=True)
     return _Teencode(
         words=dict(doc["words"]),
+        # the listed words as whole words (``_WORD``): only a listed word calls back into Python
+        word=re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)"),
         dotted=re.compile(rf"(?<![^\W_])({dotted})\.\s*(?=[^\W_])"),
         dotted_map=dict(doc["dotted"]),
         numbered=re.compile(rf"(?<![^\W_])({numbered})(\d+)(?![^\W_])"),
@@ -121,7 +125,7 @@ def expand_teencode(text: str) -> str:
     tc = _teencode()
     text = tc.dotted.sub(lambda m: tc.dotted_map[m.group(1)] + " ", text)
     text = tc.numbered.sub(lambda m: f"{tc.numbered_map[m.group(1)]} {m.group(2)}", text)
-    return _WORD.sub(lambda m: tc.words.get(m.group(0), m.group(0)), text)
+    return tc.word.sub(lambda m: tc.words[m.group(0)], text)
 
 
 def for_model(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ class PiiLexicon:
     not_names: frozenset[str]
     places: dict[bool, frozenset[str]]
     place_heads: dict[bool, frozenset[str]]
+    place_prefixes: dict[bool, frozenset[str]]  # the first 1, 2, … words of each place
     longest_place: int
 
     @classmethod
@@ -95,12 +96,19 @@ class PiiLexicon:
             place_heads={
                 k: frozenset(p.split()[0] for p in v if " " in p) for k, v in places.items()
             },
+            place_prefixes={k: frozenset(_prefixes(v - {""})) for k, v in places.items()},
             longest_place=max(len(p.split()) for p in places[True]),
         )
 
 
 def squash(phrase: str) -> str:
     return " ".join(strip_diacritics(phrase.lower()).split())
+
+
+def _prefixes(phrases: Iterable[str]) -> Iterator[str]:
+    for phrase in phrases:
+        words = phrase.split(" ")
+        yield from (" ".join(words[:n]) for n in range(1, len(words) + 1))
 
 
 def _words(phrase: str) -> str:

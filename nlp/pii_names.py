@@ -72,8 +72,13 @@ class NameFinder:
         person's name, not the street.
         """
         text, cmp, words = self.view.text, self.view.cmp, self.words
-        places, heads = self.lex.places[self.view.ascii], self.lex.place_heads[self.view.ascii]
-        any_form = self.lex.places[True]
+        ascii, plain = self.view.ascii, self.view.plain
+        places, heads = self.lex.places[ascii], self.lex.place_heads[ascii]
+        prefixes, any_form, any_prefix = (
+            self.lex.place_prefixes[ascii],
+            self.lex.places[True],
+            self.lex.place_prefixes[True],
+        )
         flags = [False] * len(words)
         matches: list[tuple[int, int]] = []
         i = 0
@@ -81,16 +86,24 @@ class NameFinder:
             if not (text[words[i][0]].isupper() or cmp[words[i][0] : words[i][1]] in heads):
                 i += 1
                 continue
-            n = min(self.lex.longest_place, len(words) - i)
             capital = text[words[i][0]].isupper()
-            while n > 0:
-                joined = " ".join(cmp[a:b] for a, b in words[i : i + n])
-                known = joined in places or (capital and self._plain(i, i + n) in any_form)
-                if known and self._spaced(i, i + n - 1):
-                    flags[i : i + n] = [True] * n
-                    matches.append((i, i + n - 1))
+            # the lengths at which words i… spell a known place, read forward while they still
+            # begin one (as written, or without diacritics when capitalised); the longest wins
+            known: list[int] = []
+            joined = joined_plain = ""
+            for n, (a, b) in enumerate(words[i : i + self.lex.longest_place], 1):
+                joined = f"{joined} {cmp[a:b]}" if joined else cmp[a:b]
+                joined_plain = f"{joined_plain} {plain[a:b]}" if joined_plain else plain[a:b]
+                as_written = joined in prefixes
+                bare = capital and joined_plain in any_prefix
+                if not (as_written or bare):
                     break
-                n -= 1
+                if (as_written and joined in places) or (bare and joined_plain in any_form):
+                    known.append(n)
+            n = next((n for n in reversed(known) if self._spaced(i, i + n - 1)), 0)
+            if n:
+                flags[i : i + n] = [True] * n
+                matches.append((i, i + n - 1))
             i += max(n, 1)
         surnames, titles = self.lex.surnames, self.lex.titles[self.view.ascii]
         for first, last in matches:
@@ -140,9 +153,6 @@ class NameFinder:
         return cue is not None and not _THING_NAMED.search(
             self.view.plain, max(0, cue.start() - 6), cue.start()
         )
-
-    def _plain(self, first: int, stop: int) -> str:
-        return " ".join(self.view.plain[a:b] for a, b in self.words[first:stop])
 
     def _spaced(self, first: int, last: int) -> bool:
         text, words = self.view.text, self.words

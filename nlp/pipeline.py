@@ -113,21 +113,25 @@ class AnnotationPipeline:
         the background (ONNX Runtime leaves Python's lock free), this thread annotates the next,
         so a two-core machine runs both at once (``eval/bench_pipeline.py``)."""
         if self._encoder is None or len(items) <= CHUNK:
-            out = self._refine(self._annotate(items))
-        else:
-            pending = [
-                self._background().submit(self._refine, self._annotate(items[i : i + CHUNK]))
-                for i in range(0, len(items), CHUNK)
-            ]
-            out = [a for done in pending for a in done.result()]
-        if self._embedder is not None and out:
-            with self._timed("embedding"):
-                vectors = self._embedder.passages([a.redacted_text or "" for a in out])
-            out = [
-                replace(a, embedding=v, embedding_model=self._embedder.name)
-                for a, v in zip(out, vectors, strict=True)
-            ]
-        return out
+            return self._refine(self._embedded(self._annotate(items)))
+        pending = [
+            self._background().submit(
+                self._refine, self._embedded(self._annotate(items[i : i + CHUNK]))
+            )
+            for i in range(0, len(items), CHUNK)
+        ]
+        return [a for done in pending for a in done.result()]
+
+    def _embedded(self, out: list[Annotation]) -> list[Annotation]:
+        """The annotations with the embedding of their redacted text (the encoder leaves it be)."""
+        if self._embedder is None or not out:
+            return out
+        with self._timed("embedding"):
+            vectors = self._embedder.passages([a.redacted_text or "" for a in out])
+        return [
+            replace(a, embedding=v, embedding_model=self._embedder.name)
+            for a, v in zip(out, vectors, strict=True)
+        ]
 
     def _background(self) -> ThreadPoolExecutor:
         """The one thread that runs the encoder behind ``annotate_batch``'s chunks, in order."""

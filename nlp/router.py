@@ -128,6 +128,7 @@ def _explain(
 ) -> tuple[str, ...]:
     """The words of the text, as written, that pushed it most towards the chosen class."""
     contrib = m.coef[cls, idx] * values
+    readable = m.word_level[idx]  # character n-grams are not words a reader can read
     as_written = features.syllables_as_written(model_text)
     out: list[str] = []
     seen: list[str] = []
@@ -135,6 +136,8 @@ def _explain(
     for j in np.argsort(-contrib):
         if contrib[j] <= 0 or len(out) >= k:
             break
+        if not readable[j]:
+            continue
         word = features.readable(m.names[int(idx[j])], as_written)
         key = strip_diacritics(word) if word else ""
         if not word or len(word) < 2 or address.intersection(key.lower().split()):
