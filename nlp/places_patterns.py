@@ -38,7 +38,7 @@ _NOT_WHERE = r"(?!(?:ở|o|tại|tai|gần|gan|trên|tren|bên|ben|khu|phường
 _NAMED_AFTER = re.compile(
     r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|bé|be"
     rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
-    rf"|(?:công ty|cong ty|cty)(?: {_NOT_WHERE}[^\W\d_]+){{0,4}}"
+    rf"|(?:công ty|cong ty|cty)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,4}}"
     r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang|điện lực|dien luc"
     r"|chi nhánh|chi nhanh|nhà xe|nha xe"
     r"|khách sạn|khach san|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
@@ -52,7 +52,7 @@ _NOT_HOUSE_BEFORE = re.compile(
 )
 # "giảng đường", "thiên đường", "thị trường", "yêu cầu": the word is not a street or landmark.
 _COMPOUND_BEFORE = re.compile(
-    r"(?<!\w)(?:giang|thien|tieu|thao|thanh|hoc|luong|mia|banh|thi|cong|dau|moi|hien|chien"
+    r"(?<!\w)(giang|thien|tieu|thao|thanh|hoc|luong|mia|banh|thi|cong|dau|moi|hien|chien"
     r"|ngu|thuong|lap|yeu|nhu|toan|dia) $"
 )
 _GATE_BEFORE = re.compile(r"(?<!\w)cổng $")
@@ -78,8 +78,11 @@ def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bo
 def _compound(t: _Text, start: int) -> bool:
     """True when the word at ``start`` ends a compound ("giảng đường", "thị trường"). Typed
     with marks, "cổng trường" (a school's gate) is none, unlike "công trường" (a site)."""
-    if not _COMPOUND_BEFORE.search(t.folded[max(0, start - 8) : start]):
+    m = _COMPOUND_BEFORE.search(t.folded[max(0, start - 8) : start])
+    if not m:
         return False
+    if m.group(1) == "cong" and not t.folded.startswith(("truong", "duong"), start):
+        return False  # "cong cho", "cong KCX": a gate (cổng), only "công trường" is a site
     return not _GATE_BEFORE.search(t.orig[max(0, start - 8) : start].lower())
 
 

@@ -66,7 +66,7 @@ _NOW_IN_BEFORE = re.compile(
 )
 # a word of place: "khu", "bên", or "ở" after someone ("ai ở", "nhà em ở"), not "thắng ở hiệp phụ"
 _PLACE_WORD_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
+    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro|pho) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
 )
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
@@ -128,7 +128,10 @@ class _TextRules(_StreetRules):
         # this area's context count only after "phường/P."
         self.glued = {_squash(k): w for k, w in names.items() if " " in k}
         glued = "|".join(sorted(self.glued, key=len, reverse=True))
-        self.glued_re = re.compile(rf"(?<!\w)(?:{glued})(?!\w)")
+        # also glued to the marker in a hashtag: "#phuongLongPhuoc", "#pThaoDien"
+        self.glued_re = re.compile(
+            rf"(?:(?<!\w)|(?<=(?<!\w)phuong)|(?<=(?<!\w)p))(?:{glued})(?!\w)"
+        )
         self.surnames = {normalize(n).lower() for n in _SURNAMES}
         self.plain_surnames = {fold(n) for n in _SURNAMES}
         self.need_marker = {_squash(n) for n in _NEEDS_MARKER}
@@ -316,7 +319,7 @@ class _TextRules(_StreetRules):
                 if spelled or t.orig[start:end].lower() not in _EVERYDAY_WORDS:
                     yield _Mention(ward, (start, end), True, split)
             elif (
-                spelled
+                (spelled or self._nearly_spelled(t, start, end))
                 and key not in self.need_marker
                 and (
                     " " not in t.folded[start:end]
@@ -329,6 +332,14 @@ class _TextRules(_StreetRules):
             ):
                 yield _Mention(ward, (start, end), False, split)
 
+    def _nearly_spelled(self, t: _Text, start: int, end: int) -> bool:
+        """Typed with the marks of one word wrong ("Thạnh Mỹ Lơi", "khu cát lai", "ở long
+        truờng"): a name of three words, or of two after a word of place."""
+        words = len(t.folded[start:end].split())
+        return self.wards.nearly_spelled(t, start, end) and (
+            words >= 3 or (words == 2 and self._placed(t, start, end))
+        )
+
     def _misspelt(self, t: _Text, exact: list[_Span]) -> Iterator[tuple[int, int, str, bool]]:
         """Names one letter off (start, end, ward, after "phường"): two words or more after
         "phường/P." ("Phuong Thao Diem", "P.Long Phướt"); bare, three capitalised words
@@ -339,9 +350,15 @@ class _TextRules(_StreetRules):
         caps = [t.capital(a) for a, _ in words] if t.cased else []
         for i, (start, _) in enumerate(words):
             marked = start in after_marker
-            if not (marked or (len(caps) >= i + 3 and all(caps[i : i + 3]))):
+            three = len(caps) >= i + 3 and all(caps[i : i + 3])
+            placed = (
+                len(caps) >= i + 2
+                and all(caps[i : i + 2])
+                and _PLACE_WORD_BEFORE.search(t.folded[max(0, start - 8) : start]) is not None
+            )
+            if not (marked or three or placed):
                 continue
-            for n in (4, 3, 2) if marked else (3,):
+            for n in (4, 3, 2) if marked else (3, 2) if placed else (3,):
                 run = words[i : i + n]
                 end = run[-1][1]
                 if len(run) < n or _inside(start, end, exact):

@@ -91,9 +91,11 @@ class _Lexicon:
     ) -> None:
         self.words = words
         self.spellings: dict[str, set[str]] = {}
+        self.spelled_words: dict[str, set[tuple[str, ...]]] = {}
         for phrase in phrases:
             key = _squash(fold(phrase))
             self.spellings.setdefault(key, set()).add(_squash(normalize(phrase).lower()))
+            self.spelled_words.setdefault(key, set()).add(tuple(normalize(phrase).lower().split()))
         escaped = {re.escape(fold(p)) for p in phrases}
         if not exact:
             escaped = {re.sub(r"(?:\\ |\\\.)+", r"[\\s.]*", p) for p in escaped}
@@ -107,6 +109,15 @@ class _Lexicon:
         if t.plain or (not self.words and written == t.folded[start:end]):
             return True
         return _squash(written) in self.spellings.get(_squash(t.folded[start:end]), ())
+
+    def nearly_spelled(self, t: _Text, start: int, end: int) -> bool:
+        """Spelled as listed but for the marks of one word ("Thạnh Mỹ Lơi" for Thạnh Mỹ Lợi)."""
+        written = tuple(t.orig[start:end].lower().split())
+        return any(
+            len(words) == len(written)
+            and sum(a != b for a, b in zip(words, written, strict=True)) == 1
+            for words in self.spelled_words.get(_squash(t.folded[start:end]), ())
+        )
 
     def match(self, t: _Text, pos: int) -> int | None:
         """The end of a listed phrase starting at ``pos``, or None."""
