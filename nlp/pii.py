@@ -59,7 +59,10 @@ _PLATE = re.compile(
     r"(?<![\w./-])[1-9]\d ?-? ?(?P<series>[A-Za-zĐđ]{1,2}\d?)(?: ?[-.] ?| )?"
     r"(?:\d{3}[., ]\d{2}|\d{4,5})(?!\w)(?![.,]\d)"
 )
-_GLUED_CUE = r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|so|zalo|zl|tel|phone|cccd|cmnd|stk)[:.]?"
+_GLUED_CUE = (
+    r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|so|zalo|zl|tel|phone|alo|lh|call|goi|hotline|cccd|cmnd"
+    r"|stk)[:.]?"
+)
 _GLUED = re.compile(rf"{_GLUED_CUE}(?P<number>\+?\d{{8,19}})(?![\w.,/-]?\d)(?!\w)")
 # the same cue before a number in groups: "zalo0919 246 835" (the longest run that is a number)
 _GLUED_GROUPS = re.compile(
@@ -71,12 +74,16 @@ _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
 _SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})[/–-]({_PHONE_SHAPE})(?![\w/])")
 # a mobile number typed straight before a word: "0898222417nha", "0768 391 254nhé"
 _GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .-]?\d){7}(?=[^\W\d_])")
-# what may separate the groups of one number: a space, or a dash or dot between spaces
-_GROUP_GAP = re.compile(r" (?:[-–—.] )?")
+# a mobile number straight before a dash and a word: "0901.223.574-Hùng"
+_DASH_WORD_AFTER = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .]?\d){7}(?=[-–][^\W\d_])")
+# what may separate the groups of one number: a space, or a dash or dot between spaces; a line
+# break only inside a phone number ("SDT 0345⏎627 914")
+_GROUP_GAP = re.compile(r" (?:[-–—.] )?| ?\n ?")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 _UNIT_AFTER = re.compile(
-    r"\s*(?:d|dong|vnd|k|nghin|ngan|tr|trieu|ty|usd|m2|m|km|kg|cm|mm|met|lit|%)(?![a-z0-9])"
+    r"\s*(?:d|dong|vnd|k|nghin|ngan(?! hang)|tr|trieu|ty|usd|m2|m|km|kg|cm|mm|met|lit|%)"
+    r"(?![a-z0-9])"
 )
 _SENTENCE_BREAK = re.compile(r"[!?;\n]|\.\s")
 
@@ -142,10 +149,11 @@ class PiiDetector:
     def _plates(self, view: TextView) -> Iterable[Candidate]:
         for m in _PLATE.finditer(view.text):
             series = m.group("series")
-            if not (series.isupper() or any(c.isdigit() for c in series)):
-                cue = self._cue_before(view, m.start())
-                if cue != "plate":
-                    continue
+            cue = self._cue_before(view, m.start())
+            if cue == "not_pii":  # "số seri 21KT083147"
+                continue
+            if not (series.isupper() or any(c.isdigit() for c in series)) and cue != "plate":
+                continue
             yield Candidate(view.span("plate", m.start(), m.end(), "rule"), 3)
 
     def _numbers(self, view: TextView) -> Iterable[Candidate]:
@@ -161,7 +169,7 @@ class PiiDetector:
                     continue
                 start, end = _trim_parentheses(view.text, group[0].start(), group[-1].end())
                 kind = self._classify_number(view, start, end, merged=j - i > 1)
-                if kind is not None:
+                if kind is not None and (kind == "phone" or "\n" not in view.text[start:end]):
                     yield Candidate(view.span(kind, start, end, "rule"), 4)
                     taken = j - i
                     break
@@ -177,9 +185,10 @@ class PiiDetector:
             kind = self._classify_number(view, start, end, merged=False, cue=cue)
             if kind is not None:
                 yield Candidate(view.span(kind, start, end, "rule"), 4)
-        for m in _GLUED_BEFORE.finditer(view.numeric):
-            if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
-                yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
+        for pattern in (_GLUED_BEFORE, _DASH_WORD_AFTER):
+            for m in pattern.finditer(view.numeric):
+                if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
+                    yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
         for m in _GLUED_GROUPS.finditer(view.plain):
             cue = self.lexicon.cue_class.get(squash(m.group("cue")))
             start = m.start("number")

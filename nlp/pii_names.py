@@ -31,6 +31,13 @@ _PET_BEFORE = {
     False: re.compile(rf"(?<!\w)(?:chó|mèo|cún|thú cưng|{_PETS})(?!\w)"),
     True: re.compile(rf"(?<!\w)(?:con cho|con meo|be cho|be meo|cun|thu cung|{_PETS})(?!\w)"),
 }
+# people of a place, not a person: "bà con Tăng Nhơn Phú", "anh chị em Linh Xuân"
+_GROUP_BEFORE = {
+    False: re.compile(r"(?<!\w)(?:bà con|anh chị em|anh chị|ông bà|cô chú|cô bác)\s*$"),
+    True: re.compile(r"(?<!\w)(?:ba con|anh chi em|anh chi|ong ba|co chu|co bac)\s*$"),
+}
+# what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
+_NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
     r"|\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)+)\s+$"
@@ -117,7 +124,11 @@ class NameFinder:
                 (self._extends(first - 1, first, flags) and self._word(first - 1) in surnames)
                 or self._after_middle_name(first, flags)
                 or (person_like and self._extends(last + 1, last, flags))
-                or (person_like and titles.before.search(self._before(first, 30)))
+                or (
+                    person_like
+                    and titles.before.search(before := self._before(first, 30))
+                    and not _GROUP_BEFORE[self.view.ascii].search(before)
+                )
                 or (person_like and self._named(start))
             ):
                 flags[first : last + 1] = [False] * (last + 1 - first)
@@ -141,7 +152,10 @@ class NameFinder:
         if cue is not None:
             pets = _PET_BEFORE[self.view.ascii]
             return not pets.search(self.view.cmp, max(0, cue.start() - 30), cue.start())
-        return start - 1 in self.phone_ends and self.view.text[start - 1] == " "
+        text = self.view.text
+        return (start - 1 in self.phone_ends and text[start - 1] in " -–") or (
+            start - 2 in self.phone_ends and text[start - 2 : start] == " ("
+        )
 
     def _name_cue(self, start: int) -> re.Match[str] | None:
         """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
@@ -259,6 +273,10 @@ class NameFinder:
 
     def _candidate(self, run: list[int], source: str) -> Candidate:
         start, end = self.words[run[0]][0], self.words[run[-1]][1]
+        while (tail := _NAME_TAIL.match(self.view.text, end)) and (
+            tail.group()[0] == "'" or tail.group().islower()
+        ):
+            end = tail.end()
         return Candidate(self.view.span("person", start, end, source), 2 if source == "rule" else 1)
 
     def _lowercase_names(self) -> Iterable[Candidate]:
@@ -271,11 +289,22 @@ class NameFinder:
                 cased = written.islower() or (written.isupper() and len(written) > 1)
                 if w.start() != pos or len(taken) == 4 or not cased:
                     break
-                if not taken and w.group() not in self.lex.lowercase_surnames:
+                # in capitals after a cue, every word is the name ("chủ tài khoản DƯƠNG VĂN
+                # TRỌNG", "ten chu TK LAM THANH DAT"), even one that is also an everyday word
+                capitals = written.isupper() and len(written) > 1
+                if taken and capitals != text[taken[0].start() : taken[0].end()].isupper():
+                    break
+                surnames = self.lex.surnames if capitals else self.lex.lowercase_surnames
+                if not taken and w.group() not in surnames:
                     break
                 given = len(taken) == 2 and taken[1].group() in _MIDDLE_NAMES  # "ĐINH VĂN LỰC"
-                if w.group() in self.lex.stopwords and not (
-                    given or (len(taken) >= 2 and re.match(r"\s*(?:[,.;:!?)]|$)", text[w.end() :]))
+                if (
+                    w.group() in self.lex.stopwords
+                    and not capitals
+                    and not (
+                        given
+                        or (len(taken) >= 2 and re.match(r"\s*(?:[,.;:!?)]|$)", text[w.end() :]))
+                    )
                 ):
                     break
                 taken.append(w)

@@ -17,6 +17,7 @@ from nlp.normalize import strip_diacritics
 from nlp.pii_lexicon import PiiLexicon, squash
 
 _O_FOR_ZERO = re.compile(r"(?<=\d)[oO]|[oO](?=\d)")
+_L_FOR_ONE = re.compile(r"(?<=\d)l(?=\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,10 @@ class TextView:
         extra_bytes = len(low.encode("utf-8")) - len(plain.encode("utf-8"))
         self.ascii = extra_bytes <= 0.03 * len(text)
         self.cmp = plain if self.ascii else low
-        # numbers are read where the letter O typed for a zero is one ("O9O8 214 567")
-        self.numeric = _O_FOR_ZERO.sub("0", text) if "o" in plain else text
+        # numbers are read where the letter O typed for a zero is one ("O9O8 214 567"), and
+        # so is a lowercase l between digits for a one ("09l8 206 435")
+        numeric = _O_FOR_ZERO.sub("0", text) if "o" in plain else text
+        self.numeric = _L_FOR_ONE.sub("1", numeric) if "l" in plain else numeric
         self._cues: list[tuple[int, int, str]] | None = None
 
     def span(self, kind: str, start: int, end: int, source: str) -> PiiSpan:

@@ -182,6 +182,30 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         # a CCCD cue wins over a later "hồ sơ" when the number has a CCCD's shape
         ("gửi CCCD cho anh làm hồ sơ: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
         ("gui CCCD cho anh lam ho so: 079 203 014 582.", [("citizen_id", "079 203 014 582")]),
+        # the letters l and O for 1 and 0; a number broken across a line; glued after "alo"
+        ("09l8 2O6 435 nè, ai nhặt dc cái cặp", [("phone", "09l8 2O6 435")]),
+        ("SĐT 0345\n627 914", [("phone", "0345\n627 914")]),
+        ("SDT 0345\n627 914", [("phone", "0345\n627 914")]),
+        ("alo0973 886 104 tôi là tài xế taxi", [("phone", "0973 886 104")]),
+        # a name after the phone: joined by a dash, or in brackets
+        ("zl e: 0901.223.574-Hùng nha mn", [("phone", "0901.223.574"), ("person", "Hùng")]),
+        ("zl e: 0901.223.574-Hung nha mn", [("phone", "0901.223.574"), ("person", "Hung")]),
+        ("liên hệ +84.912.338.640 (Thu) hoặc", [("phone", "+84.912.338.640"), ("person", "Thu")]),
+        ("lien he +84.912.338.640 (Khoa) hoac", [("phone", "+84.912.338.640"), ("person", "Khoa")]),
+        # "ngân hàng" after an account number is no amount ("ngàn")
+        ("vào STK 1029 3847 56 ngân hàng ACB", [("bank_account", "1029 3847 56")]),
+        ("vao STK 1029 3847 56 ngan hang ACB", [("bank_account", "1029 3847 56")]),
+        # hyphenated and apostrophe names keep their tail
+        ("Tôi là Park Ji-hoon, người Hàn Quốc", [("person", "Park Ji-hoon")]),
+        ("Toi la Park Ji-hoon, nguoi Han Quoc", [("person", "Park Ji-hoon")]),
+        ("Tôi là Ksor H'Bia, quê Gia Lai", [("person", "Ksor H'Bia")]),
+        ("Toi la Ksor H'Bia, que Gia Lai", [("person", "Ksor H'Bia")]),
+        ("nhờ tổ phó Sáu xem giúp", [("person", "Sáu")]),
+        ("nho to pho Sau xem giup", [("person", "Sau")]),
+        # an account holder in capitals after the cue, everyday words included
+        ("chủ tài khoản DƯƠNG VĂN TRỌNG, có biên lai", [("person", "DƯƠNG VĂN TRỌNG")]),
+        ("chu tai khoan DUONG VAN TRONG, co bien lai", [("person", "DUONG VAN TRONG")]),
+        ("ten chu TK LAM THANH DAT, den nay chua nhan", [("person", "LAM THANH DAT")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
@@ -233,6 +257,9 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Kính gửi bà Chủ tịch UBND phường Cát Lái",
         "Mong các anh chị công an phường sớm xử lý",
         "Gửi cho Ban Quản lý chung cư Sky9",
+        "Tin vui cho bà con Tăng Nhơn Phú: tuyến xe buýt số 141 đổi lộ trình",  # people of a ward
+        "Đồng hồ nước số seri 21KT083147 chạy cả khi khóa van",  # a serial, not a plate
+        "Có chuyển khoản qua Vietinbank được không ạ",
         "",
     ],
 )
