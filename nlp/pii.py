@@ -214,7 +214,8 @@ class PiiDetector:
         digits = re.sub(r"\D", "", raw)
         n = len(digits)
         if raw[0] not in "0+(" and (
-            _THOUSANDS.fullmatch(raw) or _UNIT_AFTER.match(view.plain, end)
+            (_THOUSANDS.fullmatch(raw) and not self._identity_number(view, start, n))
+            or _UNIT_AFTER.match(view.plain, end)
         ):
             return None
         if digits.startswith(self.lexicon.public_prefixes) and n <= 10:
@@ -236,6 +237,10 @@ class PiiDetector:
         if n == 9 and digits[0] == "0" and not merged:
             return "old_id"
         return None
+
+    def _identity_number(self, view: TextView, start: int, n: int) -> bool:
+        """A CMND/CCCD grouped by dots like an amount ("CMND số 271.385.604")."""
+        return n in (9, 12) and self._cue_before(view, start) == "citizen_id"
 
     def _cue_before(
         self, view: TextView, start: int, window: int = 45, only: str | None = None

@@ -36,11 +36,13 @@ _ADMIN_BEFORE = re.compile(
 # diacritics are missing ("chỉ", "có" stay words).
 _NOT_WHERE = r"(?!(?:ở|o|tại|tai|gần|gan|trên|tren|bên|ben|khu|phường|phuong)(?!\w))"
 _NAMED_AFTER = re.compile(
-    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|bé|be"
+    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|bé|be|thằng|thang"
+    r"|tên|ten"
     rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
     rf"|(?:công ty|cong ty|cty)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,4}}"
     r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang|điện lực|dien luc"
-    r"|chi nhánh|chi nhanh|nhà xe|nha xe"
+    r"|(?:chi nhánh|chi nhanh)(?: [^\W\d_]+)?|nhà xe|nha xe"
+    rf"|(?:clb|câu lạc bộ|cau lac bo)(?: {_NOT_WHERE}[^\W\d_]+){{0,2}}"
     r"|khách sạn|khach san|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
 )
 # the same for the chat forms "a", "c", "e" (anh, chị, em), typed in lowercase and not after

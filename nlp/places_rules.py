@@ -60,6 +60,7 @@ _WRITER_BEFORE = re.compile(
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
     r"|di lam|di hoc)"
     r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
+    r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
 )
 _NOW_IN_BEFORE = re.compile(
     r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
@@ -68,6 +69,8 @@ _NOW_IN_BEFORE = re.compile(
 _PLACE_WORD_BEFORE = re.compile(
     r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro|pho) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
 )
+# "Ở …" opening the text or a sentence
+_OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
@@ -438,7 +441,11 @@ class _TextRules(_StreetRules):
         """A word of place right before ("ai ở", "nhà em ở", "khu", "bên") or a district of this
         area right after ("cát lái q2", "hbp q.tđ")."""
         before = t.folded[max(0, start - 8) : start]
-        return bool(_PLACE_WORD_BEFORE.search(before)) or self._hinted_after(t, end)
+        return (
+            bool(_PLACE_WORD_BEFORE.search(before))
+            or _OPENING_AT.search(t.folded[max(0, start - 5) : start]) is not None
+            or self._hinted_after(t, end)
+        )
 
     def _hinted_after(self, t: _Text, end: int) -> bool:
         """A district of this area right after the name ("cát lái q2", "trường thọ, Q.9")."""

@@ -206,6 +206,9 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("chủ tài khoản DƯƠNG VĂN TRỌNG, có biên lai", [("person", "DƯƠNG VĂN TRỌNG")]),
         ("chu tai khoan DUONG VAN TRONG, co bien lai", [("person", "DUONG VAN TRONG")]),
         ("ten chu TK LAM THANH DAT, den nay chua nhan", [("person", "LAM THANH DAT")]),
+        # a CMND grouped by dots like an amount
+        ("chỉ có CMND số 220.147.583 đã hết hạn", [("old_id", "220.147.583")]),
+        ("chi co CMND so 220.147.583 da het han", [("old_id", "220.147.583")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:

@@ -125,6 +125,13 @@ def both_ways(text: str) -> list[str]:
         ("Cống khu cát lai nghẹt rồi, nước đen tràn lên mặt đường", "Cát Lái"),
         ("chỗ đất trống ở khu phố ở long truờng có người đốt rác", "Long Trường"),
         ("ê ai ở Long Trườg ko, khúc đó ngập tới đầu gối", "Long Trường"),  # a letter off
+        ("Ở Phú Hửu giờ mấy bãi đất trống bị đổ rác", "Long Trường"),  # "Ở" opening the text
+        ("ở TNPA hẻm 5 nước ngập tới gối", "Tăng Nhơn Phú"),
+        # the writer's home first, after "từ nhà ở"
+        (
+            "Em đi học từ nhà ở phường Thủ Đức lên Linh Xuân, phía phường Linh Xuân hố ga lún",
+            "Linh Xuân",
+        ),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -196,6 +203,11 @@ def test_ward_from_text_with_and_without_diacritics(
         "Trước cổng chợ Long Trường sáng nào cũng có xe tải đổ hàng",
         "Trước cổng chùa Long Phước có người ăn xin ngày rằm",
         "Xe đầu kéo của Công ty TNHH Vận tải Long Trường Phát đậu qua đêm",
+        "thằng An Khánh xóm e tối nào cũng độ pô xe",  # people, a bank branch, clubs
+        "ai biết anh shipper tên Long Bình ko",
+        "Trước cây ATM chi nhánh Vietinbank Cát Lái có hố ga hở nắp",
+        "Sân bóng của CLB Hiệp Bình FC mở đèn tới 11h đêm",
+        "Sáng nào câu lạc bộ dưỡng sinh Trường Thọ cũng mở loa",
         "",
     ],
 )
