@@ -121,4 +121,9 @@ _EVERYDAY_MARKED = frozenset({"truong tho", "cat lai"})
 _EVERYDAY_WORDS = frozenset({"trưởng thành", "linh động", "cắt lại", "hiệp phụ"})
 # A name whose last word makes an everyday word with the next one: "bình trưng bày" (a display
 # vase), not Bình Trưng
-_NAME_THEN_WORD = {"binh trung": "bay"}
+_NAME_THEN_WORD = {
+    "binh trung": ("bay",),  # bình trưng bày
+    "tam binh": ("thuong",),  # tạm bình thường
+    "an khanh": ("thanh",),  # ăn khánh thành
+    "linh trung": ("doan", "si", "uy", "ta"),  # lính trung đoàn, trung sĩ, trung úy, trung tá
+}

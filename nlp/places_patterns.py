@@ -41,7 +41,11 @@ _NAMED_AFTER = re.compile(
     rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
     rf"|(?:công ty|cong ty|cty)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,4}}"
     r"|nhà thuốc|nha thuoc|nhà hàng|nha hang|cửa hàng|cua hang|điện lực|dien luc"
-    r"|(?:chi nhánh|chi nhanh)(?: [^\W\d_]+)?|nhà xe|nha xe"
+    r"|(?:chi nhánh|chi nhanh)(?: [^\W\d_]+)?|nhà xe|nha xe|gara|garage|trà sữa|tra sua|htx"
+    r"|hợp tác xã|hop tac xa|page|fanpage|đội bóng|doi bong"
+    # titles of things: "phim Cô Dâu Thủ Thiêm", "chương trình Chuyện phố Phước Long"
+    r"|dự án|du an|(?:phim|bài hát|bai hat|cuốn|cuon|chương trình|chuong trinh)"
+    rf"(?: {_NOT_WHERE}[^\W\d_]+){{0,3}}"
     rf"|(?:clb|câu lạc bộ|cau lac bo)(?: {_NOT_WHERE}[^\W\d_]+){{0,2}}"
     r"|khách sạn|khach san|shop|tạp hóa|tap hoa|karaoke|cà phê|ca phe|cafe)\s*$"
 )

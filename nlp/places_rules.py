@@ -58,7 +58,7 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 _WRITER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|minh|chung toi|gia dinh toi)"
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
-    r"|di lam|di hoc)"
+    r"|di lam|di hoc|song tai|lam tai|lam viec tai|(?:cu|thuong|tam) tru(?: o| tai)?)"
     r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
 )
@@ -72,6 +72,7 @@ _PLACE_WORD_BEFORE = re.compile(
 # "Ở …" opening the text or a sentence
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
+_PH_AS_F = re.compile(r"(?<!\w)ph")
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
@@ -119,12 +120,12 @@ class _TextRules(_StreetRules):
 
     def __init__(self, ref: ReferenceData) -> None:
         names: dict[str, str] = {}
+        every_name: list[str] = []
         for ward in ref.wards:
             for name in (ward.name, *ward.aliases, *(f.name for f in ward.former_wards)):
-                names.setdefault(fold(name), ward.name)
-        every_name = [n for w in ref.wards for n in (w.name, *w.aliases)] + [
-            f.name for w in ref.wards for f in w.former_wards
-        ]
+                for form in dict.fromkeys((name, _PH_AS_F.sub("f", name).replace("Ph", "F"))):
+                    names.setdefault(fold(form), ward.name)  # "Fước Bình", "tăng nhơn fú"
+                    every_name.append(form)
         self.names = names
         self.wards = _Lexicon(every_name, words=False, exact=True)
         # names typed run together ("LinhTrung", "p.thaodien"); those that need "phường" or
@@ -146,7 +147,7 @@ class _TextRules(_StreetRules):
         # name and each of its one-letter deletions → the names
         self.near: dict[str, set[str]] = {}
         for name in names:
-            if " " in name and len(name) >= 8:
+            if " " in name and len(name) >= 7:
                 for key in (name, *_deletions(name)):
                     self.near.setdefault(key, set()).add(name)
         # former wards split between two current wards ("Linh Tây"): weak evidence
@@ -167,7 +168,7 @@ class _TextRules(_StreetRules):
         self.markers = _Lexicon(_MARKERS, words=True)
         others = "|".join(re.escape(fold(p)) for p in _OTHER_PLACES)
         self.elsewhere_after = re.compile(
-            r"\s*[,\-–(]?\s*(?:(?:o|thuoc|tai)\s+)?(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])(?!\w)"
+            r"\s*[,\-–(]?\s*(?:(?:o|thuoc|tai|ben)\s+)?(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])(?!\w)"
             rf"|(?:(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|tx)\s*\.?\s*)?(?:{others})(?!\w))"
         )
         # after a comma, a named district, town or province that is not this area ("phường An
@@ -175,7 +176,7 @@ class _TextRules(_StreetRules):
         # text has diacritics the word must be typed with them, and where it has none the name
         # must be capitalised
         self.named_elsewhere = re.compile(
-            r"\s*[,\-–(]\s*(?:(?:o|thuoc|tai)\s+)?(quan|huyen|tinh|thi xa|thanh pho|tp|tx)"
+            r"\s*[,\-–(]\s*(?:(?:o|thuoc|tai|ben)\s+)?(quan|huyen|tinh|thi xa|thanh pho|tp|tx)"
             r"\s*\.?\s*(?!(?:thu duc|td|hcm|ho chi minh|sai gon|sg|moi|cu)(?!\w))([a-z]{2,})"
         )
         self.hints: dict[str, str] = {}
@@ -371,7 +372,12 @@ class _TextRules(_StreetRules):
                     continue
                 close = set().union(*(self.near.get(k, ()) for k in (text, *_deletions(text))))
                 wards = {self.names[c] for c in close if _one_edit(text, c)}
-                if len(wards) == 1 and t.orig[start:end].lower() not in _EVERYDAY_WORDS:
+                short = len(text) < 8 and not marked  # "P.Cat Lay": seven letters need "phường"
+                if (
+                    len(wards) == 1
+                    and not short
+                    and t.orig[start:end].lower() not in _EVERYDAY_WORDS
+                ):
                     yield start, end, wards.pop(), marked
                     break
 
@@ -396,7 +402,7 @@ class _TextRules(_StreetRules):
         return (
             after is not None
             and t.orig[start:end].islower()
-            and _NAME_THEN_WORD.get(t.folded[start:end]) == after.group(1)
+            and after.group(1) in _NAME_THEN_WORD.get(t.folded[start:end], ())
         )
 
     def _now_in(self, t: _Text, start: int) -> bool:
@@ -453,8 +459,10 @@ class _TextRules(_StreetRules):
 
     def _after_surname(self, t: _Text, start: int) -> bool:
         """A capitalised family name right before: a person ("Ông Nguyễn Trường Thọ")."""
-        m = re.search(r"([^\W\d_]+) $", t.orig[max(0, start - 12) : start])
-        if not m or not m.group(1)[:1].isupper():
+        m = re.search(r"(?:([^\W\d_]+) )?([^\W\d_]+) $", t.orig[max(0, start - 16) : start])
+        if not m or not m.group(2)[:1].isupper():
             return False
-        word = m.group(1).lower()
+        word = m.group(2).lower()
+        if fold(word) in ("thi", "van") and m.group(1) and m.group(1)[:1].isupper():
+            word = m.group(1).lower()  # "Nguyễn Thị An Khánh": a family name and Thị/Văn
         return word in self.surnames or (t.plain and word in self.plain_surnames)

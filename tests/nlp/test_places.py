@@ -126,6 +126,18 @@ def both_ways(text: str) -> list[str]:
         ("chỗ đất trống ở khu phố ở long truờng có người đốt rác", "Long Trường"),
         ("ê ai ở Long Trườg ko, khúc đó ngập tới đầu gối", "Long Trường"),  # a letter off
         ("Ở Phú Hửu giờ mấy bãi đất trống bị đổ rác", "Long Trường"),  # "Ở" opening the text
+        ("Fước Bình có ai bị cúp nc k", "Phước Long"),  # teencode f for ph
+        ("đường Nguyễn Thị Định có 3 ổ gà liên tiếp, P.Cat Lay", "Cát Lái"),  # 7 letters, marked
+        # the writer's home or work first
+        (
+            "Tôi cư trú tại phường Tam Bình nhưng làm việc tại phường Hiệp Bình Phước cũ, cống ở"
+            " đó bị nghẹt",
+            "Hiệp Bình",
+        ),
+        (
+            "Tôi làm việc tại phường Linh Xuân, xin phản ánh rác đổ trộm ở phường Hiệp Bình",
+            "Hiệp Bình",
+        ),
         ("ở TNPA hẻm 5 nước ngập tới gối", "Tăng Nhơn Phú"),
         # the writer's home first, after "từ nhà ở"
         (
@@ -208,6 +220,17 @@ def test_ward_from_text_with_and_without_diacritics(
         "Trước cây ATM chi nhánh Vietinbank Cát Lái có hố ga hở nắp",
         "Sân bóng của CLB Hiệp Bình FC mở đèn tới 11h đêm",
         "Sáng nào câu lạc bộ dưỡng sinh Trường Thọ cũng mở loa",
+        "em ở Phước Long bên Bình Phước, điện cúp liên tục",  # another province
+        "đội bóng Phú Hữu FC đá sân mini tới 11h đêm",  # things named like wards
+        "Cư dân dự án Thủ Thiêm Lakeview phản ánh chủ đầu tư chậm bàn giao",
+        "tối nay đi coi phim Cô Dâu Thủ Thiêm ko mn",
+        "có ai đọc cuốn Ký Ức Thảo Điền chưa",
+        "Gara Hiệp Bình sửa xe ẩu",
+        "HTX Long Phước bán rau sạch giao tận nhà",
+        "Người viết: Nguyễn Thị An Khánh, cư dân tầng 12",  # a person
+        "sáng nay nước tạm bình thường lại rồi",  # everyday words
+        "Ông nội hồi trước là lính trung đoàn pháo binh",
+        "Chủ nhật này cả xóm đi ăn khánh thành nhà mới",
         "",
     ],
 )
