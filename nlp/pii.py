@@ -63,7 +63,9 @@ _GLUED_CUE = (
     r"(?<![a-z0-9])(?P<cue>sdt|dtdd|dt|so|zalo|zl|tel|phone|alo|lh|call|goi|hotline|cccd|cmnd"
     r"|stk)[:.]?"
 )
-_GLUED = re.compile(rf"{_GLUED_CUE}(?P<number>\+?\d{{8,19}})(?![\w.,/-]?\d)(?!\w)")
+_GLUED = re.compile(
+    rf"{_GLUED_CUE}(?P<number>\+?\d{{8,19}}(?![\w.,/-]?\d)(?!\w)|0[35789]\d{{8}}(?=[^\W\d_]))"
+)  # "sdt0909123456", and a mobile number glued to a word on both sides: "sdt0396105287nha"
 # the same cue before a number in groups: "zalo0919 246 835" (the longest run that is a number)
 _GLUED_GROUPS = re.compile(
     rf"{_GLUED_CUE}(?P<number>\+?\d{{2,5}}(?:[ .-]\d{{2,5}}){{1,4}})(?![\w.,/-]?\d)"
@@ -86,6 +88,7 @@ _UNIT_AFTER = re.compile(
     r"(?![a-z0-9])"
 )
 _SENTENCE_BREAK = re.compile(r"[!?;\n]|\.\s")
+_LISTED_NUMBER = re.compile(r"\d\s*[,;]")
 
 
 class PiiDetector:
@@ -252,7 +255,11 @@ class PiiDetector:
                 break
             if only is not None and kind != only:
                 continue
-            if start - cue_end <= window and not _SENTENCE_BREAK.search(view.text, cue_end, start):
+            # a "no personal data" cue names one number, not the next of a list ("hồ sơ 40,
+            # 090-518-3746")
+            listed = kind == "not_pii" and _LISTED_NUMBER.search(view.text, cue_end, start)
+            near = start - cue_end <= window
+            if near and not listed and not _SENTENCE_BREAK.search(view.text, cue_end, start):
                 best = kind
         return best
 

@@ -73,6 +73,7 @@ _PLACE_WORD_BEFORE = re.compile(
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _PH_AS_F = re.compile(r"(?<!\w)ph")
+_CLUB_AFTER = re.compile(r" (?:FC|F\.C\.?)(?!\w)")  # "Hiệp Phú FC": a football team
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
@@ -333,6 +334,7 @@ class _TextRules(_StreetRules):
                 and not _CHAT_TITLE.search(t.orig[max(0, start - 12) : start])
                 and not self._after_surname(t, start)
                 and not self._word_goes_on(t, start, end)
+                and not _CLUB_AFTER.match(t.orig, end)
             ):
                 yield _Mention(ward, (start, end), False, split)
 

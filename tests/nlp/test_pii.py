@@ -209,6 +209,10 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         # a CMND grouped by dots like an amount
         ("chỉ có CMND số 220.147.583 đã hết hạn", [("old_id", "220.147.583")]),
         ("chi co CMND so 220.147.583 da het han", [("old_id", "220.147.583")]),
+        # glued to its label and to the next word; a "hồ sơ" cue names only the number after it
+        ("trả giúp mình nha, sdt0396105287nha", [("phone", "0396105287")]),
+        ("Người báo tin: hồ sơ 40, 090-518-3746.", [("phone", "090-518-3746")]),
+        ("Nguoi bao tin: ho so 40, 090-518-3746.", [("phone", "090-518-3746")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:

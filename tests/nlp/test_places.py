@@ -222,6 +222,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "Sáng nào câu lạc bộ dưỡng sinh Trường Thọ cũng mở loa",
         "em ở Phước Long bên Bình Phước, điện cúp liên tục",  # another province
         "đội bóng Phú Hữu FC đá sân mini tới 11h đêm",  # things named like wards
+        "Đội Hiệp Phú FC đá giải phong trào tới 11h đêm",
         "Cư dân dự án Thủ Thiêm Lakeview phản ánh chủ đầu tư chậm bàn giao",
         "tối nay đi coi phim Cô Dâu Thủ Thiêm ko mn",
         "có ai đọc cuốn Ký Ức Thảo Điền chưa",
