@@ -286,8 +286,9 @@ class _TextRules(_StreetRules):
 
         After "phường/P." a name also counts typed run together ("p.thaodien") or with a
         wrong tone mark ("phường Trừơng Thạnh"); without it a run-together name counts
-        ("hiepbinhchanh mưa xíu là ngập"), a misspelt one does not. A misspelling that is an
-        everyday word is that word ("mong phường linh động giải quyết": flexibly).
+        ("hiepbinhchanh mưa xíu là ngập"), and a misspelt one only where it is long or placed
+        (``_nearly_spelled``, ``_misspelt``). A misspelling that is an everyday word is that
+        word ("mong phường linh động giải quyết": flexibly).
 
         Where the text names two wards, the problem is in the one that is not the writer's home
         or work ("Nhà tôi ở Phước Bình nhưng … ngang Hiệp Phú, vỉa hè …"), and a former ward
@@ -348,9 +349,10 @@ class _TextRules(_StreetRules):
 
     def _misspelt(self, t: _Text, exact: list[_Span]) -> Iterator[tuple[int, int, str, bool]]:
         """Names one letter off (start, end, ward, after "phường"): two words or more after
-        "phường/P." ("Phuong Thao Diem", "P.Long Phướt"); bare, three capitalised words
-        ("Bình Trưn Tây", "Hiệp Bìh Chánh"). Only where no name is spelled right, and only
-        where every name that close is the same ward."""
+        "phường/P." ("Phuong Thao Diem", "P.Long Phướt", "P.Cat Lay"); bare, three capitalised
+        words ("Bình Trưn Tây", "Hiệp Bìh Chánh") or two after a word of place ("ai ở Long
+        Trườg"), of eight letters or more. Only where no name is spelled right, and only where
+        every name that close is the same ward."""
         words = [m.span() for m in _WORD.finditer(t.folded)]
         after_marker = {m.end() for m in _MARKER_AT.finditer(t.folded)}
         caps = [t.capital(a) for a, _ in words] if t.cased else []
@@ -460,7 +462,8 @@ class _TextRules(_StreetRules):
         return self.hint_re.match(t.folded, _SEPARATOR.match(t.folded, end).end()) is not None
 
     def _after_surname(self, t: _Text, start: int) -> bool:
-        """A capitalised family name right before: a person ("Ông Nguyễn Trường Thọ")."""
+        """A capitalised family name right before, or before "Thị"/"Văn": a person ("Ông
+        Nguyễn Trường Thọ", "Nguyễn Thị An Khánh")."""
         m = re.search(r"(?:([^\W\d_]+) )?([^\W\d_]+) $", t.orig[max(0, start - 16) : start])
         if not m or not m.group(2)[:1].isupper():
             return False
