@@ -41,6 +41,23 @@ class Example:
     style: str = ""
 
 
+ADOPTED = "adopted.json"
+
+
+def adopted_sets(data_dir: Path) -> list[Path]:
+    """The blind sets (folders beside ``data_dir``) that ``data_dir/adopted.json`` adds to the
+    training data; none when the file is absent. A named folder that is missing is an error."""
+    path = data_dir / ADOPTED
+    if not path.is_file():
+        return []
+    names = json.loads(path.read_text(encoding="utf-8"))["sets"]
+    dirs = [data_dir.parent / str(name) for name in names]
+    missing = [d.name for d in dirs if not d.is_dir()]
+    if missing:
+        raise FileNotFoundError(f"{path} names sets that are not there: {missing}")
+    return dirs
+
+
 def load_examples(directory: Path) -> list[Example]:
     """Every ``*.jsonl`` file of ``directory``; a malformed line is an error, not a skip."""
     out: list[Example] = []

@@ -12,7 +12,6 @@ rules alone, and writes the model files and their card together.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,7 +24,9 @@ import numpy as np
 
 from nlp import features
 from nlp.linear_training import (
+    ADOPTED,
     Example,
+    adopted_sets,
     evaluate,
     load_examples,
     split_held_out,
@@ -143,23 +144,6 @@ def evaluate_urgency(model_dir: Path, examples: Sequence[Example]) -> dict[str, 
             out[key + variant] = metrics
         out["rule_counts" + variant] = rule_counts(clf, data)
     return out
-
-
-ADOPTED = "adopted.json"
-
-
-def adopted_sets(data_dir: Path) -> list[Path]:
-    """The blind sets (folders beside ``data_dir``) that ``data_dir/adopted.json`` adds to the
-    training data; none when the file is absent. A named folder that is missing is an error."""
-    path = data_dir / ADOPTED
-    if not path.is_file():
-        return []
-    names = json.loads(path.read_text(encoding="utf-8"))["sets"]
-    dirs = [data_dir.parent / str(name) for name in names]
-    missing = [d.name for d in dirs if not d.is_dir()]
-    if missing:
-        raise FileNotFoundError(f"{path} names sets that are not there: {missing}")
-    return dirs
 
 
 def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:

@@ -26,7 +26,9 @@ from core.reference import ReferenceData
 from nlp import features
 from nlp.linear import LinearTextModel
 from nlp.linear_training import (
+    ADOPTED,
     Example,
+    adopted_sets,
     evaluate,
     load_examples,
     split_held_out,
@@ -115,8 +117,11 @@ def train_router_files(
 ) -> dict[str, Any]:
     """Train, save, evaluate on the held-out parts, write the card. Returns the metrics."""
     data = router_data(load_examples(seed_dir), corrections)
+    adopted = {d.name: load_examples(d) for d in adopted_sets(seed_dir)}
     version = datetime.now(UTC).strftime("router-%Y%m%d%H%M")
-    model, info = train_linear(data.train, reference.category_codes, version)
+    extra = [e for rows in adopted.values() for e in rows]
+    model, info = train_linear(data.train + extra, reference.category_codes, version)
+    info["adopted_sets"] = {name: len(rows) for name, rows in adopted.items()}
     info["held_out_examples"] = len(data.held_out)
     info["analyzer"] = features.ANALYZER
     if corrections:
@@ -145,6 +150,20 @@ def _corrections_parts(info: dict[str, Any], metrics: dict[str, Any]) -> tuple[s
     row = (f"\n| staff corrections | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
            f"{m['ece']:.3f} |")  # fmt: skip
     return sentence, row
+
+
+def _adopted(info: dict[str, Any]) -> str:
+    """The card's sentence about blind sets adopted into the training data ("" without any)."""
+    adopted: dict[str, int] = info.get("adopted_sets", {})
+    if not adopted:
+        return ""
+    names = ", ".join(f"`{name}`" for name in adopted)
+    return (
+        f"\nThe training examples also include the {sum(adopted.values()):,} texts of "
+        f"{len(adopted)} blind sets ({names}; named in `eval/data/router_seed/{ADOPTED}`), adopted "
+        "after their first runs were recorded; the later blind sets are never trained on and "
+        "measure the router on new text (`eval/router_eval.py`)."
+    )
 
 
 def confusion_rows(metrics: dict[str, Any]) -> str:
@@ -194,7 +213,7 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out. The held-out
 fifth is chosen by a hash of each text (`nlp.linear_training.is_held_out`) and never trained on.
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
-Facebook-style posts, long and very short messages about the area's 12 wards.{staff}
+Facebook-style posts, long and very short messages about the area's 12 wards.{staff}{_adopted(info)}
 
 ## Metrics on the held-out part
 | set | n | accuracy | macro-F1 | ECE |
