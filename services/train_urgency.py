@@ -24,7 +24,6 @@ import numpy as np
 
 from nlp import features
 from nlp.linear_training import (
-    ADOPTED,
     Example,
     adopted_sets,
     evaluate,
@@ -36,7 +35,7 @@ from nlp.linear_training import (
 from nlp.normalize import for_model
 from nlp.urgency import STEM, Urgency, UrgencyClassifier, load_urgency_model
 from nlp.urgency_rules import LEVELS, RuleVerdict, UrgencyRules
-from services.training import confusion_rows
+from services.training import adopted_text, confusion_rows
 
 log = logging.getLogger(__name__)
 
@@ -171,18 +170,6 @@ def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     return {"info": info, "metrics": metrics}
 
 
-def _adopted_text(adopted: dict[str, int]) -> str:
-    if not adopted:
-        return ""
-    names = ", ".join(f"`{name}`" for name in adopted)
-    return (
-        f"The training examples include {sum(adopted.values()):,} texts of {len(adopted)} blind "
-        f"sets written for evaluation ({names}; named in `eval/data/urgency/{ADOPTED}`), "
-        "adopted after their first runs were recorded; the later blind sets are never trained "
-        "on and measure the model on new text (`eval/urgency_eval.py`)."
-    )
-
-
 def _row(name: str, m: dict[str, Any]) -> str:
     c = m["critical"]
     return (
@@ -246,7 +233,7 @@ over, past, a drill, nobody hurt). Rules version `{rules.version}`.
 ## Data
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out (the fifth
 chosen by a hash of each text, `nlp.linear_training.is_held_out`, never trained on).
-{_adopted_text(info.get("adopted_sets", {}))} Styles:
+{adopted_text(info.get("adopted_sets", {}), "eval/data/urgency", "eval/urgency_eval.py")} Styles:
 formal letters, casual messages, no diacritics, teencode, Facebook posts, very short messages,
 about streets and wards of the area. Hard negatives are included on purpose: fires already out,
 fire drills, past events, untidy (not live) wires, false alarms, questions about fire-safety rules.

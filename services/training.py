@@ -152,17 +152,17 @@ def _corrections_parts(info: dict[str, Any], metrics: dict[str, Any]) -> tuple[s
     return sentence, row
 
 
-def _adopted(info: dict[str, Any]) -> str:
-    """The card's sentence about blind sets adopted into the training data ("" without any)."""
-    adopted: dict[str, int] = info.get("adopted_sets", {})
+def adopted_text(adopted: dict[str, int], data_dir: str, evaluation: str) -> str:
+    """A card's sentence about the blind sets adopted into the training data ("" without any):
+    ``data_dir`` holds their ``adopted.json``, ``evaluation`` scores the sets not adopted."""
     if not adopted:
         return ""
     names = ", ".join(f"`{name}`" for name in adopted)
     return (
-        f"\nThe training examples also include the {sum(adopted.values()):,} texts of "
-        f"{len(adopted)} blind sets ({names}; named in `eval/data/router_seed/{ADOPTED}`), adopted "
-        "after their first runs were recorded; the later blind sets are never trained on and "
-        "measure the router on new text (`eval/router_eval.py`)."
+        f"The training examples include {sum(adopted.values()):,} texts of {len(adopted)} blind "
+        f"sets written for evaluation ({names}; named in `{data_dir}/{ADOPTED}`), "
+        "adopted after their first runs were recorded; the later blind sets are never trained "
+        f"on and measure the model on new text (`{evaluation}`)."
     )
 
 
@@ -213,7 +213,8 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
 {info["train_examples"]} training examples, {info["held_out_examples"]} held out. The held-out
 fifth is chosen by a hash of each text (`nlp.linear_training.is_held_out`) and never trained on.
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
-Facebook-style posts, long and very short messages about the area's 12 wards.{staff}{_adopted(info)}
+Facebook-style posts, long and very short messages about the area's 12 wards.{staff}
+{adopted_text(info.get("adopted_sets", {}), "eval/data/router_seed", "eval/router_eval.py")}
 
 ## Metrics on the held-out part
 | set | n | accuracy | macro-F1 | ECE |

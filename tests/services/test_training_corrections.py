@@ -94,3 +94,45 @@ def test_train_router_with_corrections_from_the_database(
         len(list(seed.glob("*.jsonl"))) * 8 + 30)  # fmt: skip
     card = (out / "CARD.md").read_text(encoding="utf-8")
     assert "30 staff corrections" in card and "| staff corrections |" in card
+
+
+def test_adopted_blind_router_sets_join_the_training_data(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    from services.training import train_router_files
+
+    seed, blind = tmp_path / "router_seed", tmp_path / "router_fresh9"
+    seed.mkdir()
+    blind.mkdir()
+    for path in sorted(SEED.glob("*.jsonl")):  # a small seed keeps this test quick
+        lines = path.read_text(encoding="utf-8").splitlines()[:8]
+        (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = [
+        {"text": "Cống trước nhà bốc mùi, nước đen tràn lên", "category": "thoat_nuoc"},
+        {"text": "Karaoke hát tới 1 giờ sáng không ai ngủ được", "category": "tieng_on"},
+    ]
+    (blind / "fresh.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    alone = train_router_files(seed, tmp_path / "alone", reference)["info"]
+    assert alone["adopted_sets"] == {}
+    (seed / "adopted.json").write_text(json.dumps({"sets": ["router_fresh9"]}), "utf-8")
+    info = train_router_files(seed, tmp_path / "router", reference)["info"]
+    assert info["adopted_sets"] == {"router_fresh9": 2}
+    assert info["train_examples"] == alone["train_examples"] + 2
+    assert (
+        info["held_out_examples"] == alone["held_out_examples"]
+    )  # adopted rows are never held out
+    card = (tmp_path / "router" / "CARD.md").read_text(encoding="utf-8")
+    assert "`router_fresh9`" in card and "eval/data/router_seed/adopted.json" in card
+
+
+def test_the_router_evaluation_leaves_out_the_sets_it_trains_on() -> None:
+    import eval.router_eval as router_eval
+    from eval.blind_sets import blind_sets
+    from nlp.linear_training import adopted_sets
+
+    adopted = {d.name for d in adopted_sets(SEED)}
+    assert adopted == router_eval.ADOPTED_SETS == {"router_fresh", "router_fresh2"}
+    evaluated = [d for d in blind_sets("router") if d.name not in router_eval.ADOPTED_SETS]
+    assert {d.name for d in evaluated} >= {"router_fresh3", "router_fresh4"}
