@@ -26,6 +26,7 @@ from services.training import evaluate_router
 
 # blind sets the router now trains on (``eval/data/router_seed/adopted.json``): no test of it
 ADOPTED_SETS = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "router_seed")}
+FRESH_DIRS = [d for d in blind_sets("router") if d.name not in ADOPTED_SETS]
 
 
 def main() -> None:
@@ -36,7 +37,7 @@ def main() -> None:
         "--fresh-dir",
         type=Path,
         nargs="*",
-        default=[d for d in blind_sets("router") if d.name not in ADOPTED_SETS],
+        default=FRESH_DIRS,
     )
     args = ap.parse_args()
     reference = ReferenceData.load()

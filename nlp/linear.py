@@ -22,6 +22,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -154,15 +155,18 @@ class LinearTextModel:
     vocabulary: dict[str, int] = field(init=False, repr=False)
     coef_by_feature: np.ndarray = field(init=False, repr=False)
     local_of_shared: np.ndarray = field(init=False, repr=False)
-    word_level: np.ndarray = field(init=False, repr=False)  # features a reader can read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", {f: i for i, f in enumerate(self.names)})
-        readable = np.array([features.readable(f, {}) is not None for f in self.names], bool)
-        object.__setattr__(self, "word_level", readable)
         # features × classes, contiguous: one row gather per text instead of a column gather
         object.__setattr__(self, "coef_by_feature", np.ascontiguousarray(self.coef.T))
         object.__setattr__(self, "local_of_shared", _SPACE.bind(self.names))
+
+    @cached_property
+    def word_level(self) -> np.ndarray:
+        """Which features a reader can read (words, not character n-grams), for explanations;
+        worked out on first use, so models that explain nothing never pay for it."""
+        return np.array([features.readable(f, {}) is not None for f in self.names], bool)
 
     def vectorize(
         self, feats: list[str], extra: list[str] | None = None

@@ -32,9 +32,12 @@ _PET_BEFORE = {
     True: re.compile(rf"(?<!\w)(?:con cho|con meo|be cho|be meo|cun|thu cung|{_PETS})(?!\w)"),
 }
 # people of a place, not a person: "bà con Tăng Nhơn Phú", "anh chị em Linh Xuân"
+_GROUPS = ("bà con", "anh chị em", "anh chị", "ông bà", "cô chú", "cô bác")
 _GROUP_BEFORE = {
-    False: re.compile(r"(?<!\w)(?:bà con|anh chị em|anh chị|ông bà|cô chú|cô bác)\s*$"),
-    True: re.compile(r"(?<!\w)(?:ba con|anh chi em|anh chi|ong ba|co chu|co bac)\s*$"),
+    ascii: re.compile(
+        rf"(?<!\w)(?:{'|'.join(map(strip_diacritics, _GROUPS) if ascii else _GROUPS)})\s*$"
+    )
+    for ascii in (False, True)
 }
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")

@@ -73,6 +73,7 @@ _PLACE_WORD_BEFORE = re.compile(
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _PH_AS_F = re.compile(r"(?<!\w)ph")
+_TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 _CLUB_AFTER = re.compile(r" (?:FC|F\.C\.?)(?!\w)")  # "Hiệp Phú FC": a football team
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
@@ -464,7 +465,7 @@ class _TextRules(_StreetRules):
     def _after_surname(self, t: _Text, start: int) -> bool:
         """A capitalised family name right before, or before "Thị"/"Văn": a person ("Ông
         Nguyễn Trường Thọ", "Nguyễn Thị An Khánh")."""
-        m = re.search(r"(?:([^\W\d_]+) )?([^\W\d_]+) $", t.orig[max(0, start - 16) : start])
+        m = _TWO_WORDS_BEFORE.search(t.orig[max(0, start - 16) : start])
         if not m or not m.group(2)[:1].isupper():
             return False
         word = m.group(2).lower()

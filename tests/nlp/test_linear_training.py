@@ -12,6 +12,7 @@ from core.reference import ReferenceData
 from nlp.linear_training import Example, fit_temperature, is_held_out, load_examples
 from nlp.router import load_router
 from services.training import train_router_files
+from tests.seed_files import copy_heads
 
 SEED = PROJECT_DIR / "eval" / "data" / "router_seed"
 
@@ -49,11 +50,7 @@ def test_train_router_writes_a_loadable_model_and_its_card(
     tmp_path: Path, reference: ReferenceData
 ) -> None:
     seed = tmp_path / "seed"
-    seed.mkdir()
-    files = sorted(SEED.glob("*.jsonl"))
-    for path in files:  # a smaller seed keeps this test quick
-        lines = path.read_text(encoding="utf-8").splitlines()[:30]
-        (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = copy_heads(SEED, seed, lines=30)  # a smaller seed keeps this test quick
     out = tmp_path / "router"
     result = train_router_files(seed, out, reference)
     model = load_router(out)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed_files import copy_heads
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,8 +69,5 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own encoder sets, cut to a few lines each (the corpora are cut by limit)."""
     out = tmp_path_factory.mktemp("data")
     for name in ("civic_sentiment", "router_seed", "toxicity"):
-        (out / name).mkdir()
-        for path in sorted((ROOT / "eval" / "data" / name).glob("*.jsonl"))[:4]:
-            lines = path.read_text(encoding="utf-8").splitlines()[:12]
-            (out / name / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        copy_heads(ROOT / "eval" / "data" / name, out / name, lines=12, files=4)
     return out

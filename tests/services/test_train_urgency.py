@@ -16,6 +16,7 @@ from services.train_urgency import (
     rule_counts,
     train_urgency_files,
 )
+from tests.seed_files import copy_heads, write_jsonl
 
 DATA = PROJECT_DIR / "eval" / "data" / "urgency"
 
@@ -52,11 +53,7 @@ def test_rule_counts_say_what_fired_on_which_level(text: str) -> None:
 @pytest.mark.slow
 def test_train_urgency_writes_a_loadable_model_and_its_card(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    data.mkdir()
-    files = sorted(DATA.glob("*.jsonl"))
-    for path in files:  # a smaller set keeps this test quick
-        lines = path.read_text(encoding="utf-8").splitlines()[:30]
-        (data / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = copy_heads(DATA, data, lines=30)  # a smaller set keeps this test quick
     out = tmp_path / "urgency"
     result = train_urgency_files(data, out)
     model = load_urgency_model(out)
@@ -81,18 +78,12 @@ def test_train_urgency_writes_a_loadable_model_and_its_card(tmp_path: Path) -> N
 
 def test_adopted_blind_sets_join_the_training_data(tmp_path: Path) -> None:
     data, blind = tmp_path / "urgency", tmp_path / "urgency_fresh9"
-    data.mkdir()
-    blind.mkdir()
-    for path in sorted(DATA.glob("*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()[:30]
-        (data / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copy_heads(DATA, data, lines=30)
     rows = [
         {"text": "Có người té xuống kênh, ai biết bơi ra cứu giùm", "category": "critical"},
         {"text": "Cảm ơn phường đã dọn rác đầu hẻm", "category": "low"},
     ]
-    (blind / "fresh.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
+    write_jsonl(blind / "fresh.jsonl", rows)
     assert adopted_sets(data) == []  # no adopted.json: the training part alone
     alone = train_urgency_files(data, tmp_path / "alone")["info"]["train_examples"]
     (data / "adopted.json").write_text(json.dumps({"sets": ["urgency_fresh9"]}), "utf-8")

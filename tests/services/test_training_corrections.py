@@ -20,6 +20,7 @@ from stores.sql.case_store import SqlCaseStore
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from tests.case_factories import add_case
+from tests.seed_files import copy_heads, write_jsonl
 
 SEED = PROJECT_DIR / "eval" / "data" / "router_seed"
 T0 = datetime(2026, 11, 20, tzinfo=UTC)
@@ -70,10 +71,7 @@ def test_train_router_with_corrections_from_the_database(
     tmp_path: Path, sqlite_db: Database, reference: ReferenceData
 ) -> None:
     seed = tmp_path / "seed"
-    seed.mkdir()
-    for path in sorted(SEED.glob("*.jsonl")):  # a small seed keeps this test quick
-        lines = path.read_text(encoding="utf-8").splitlines()[:8]
-        (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copy_heads(SEED, seed, lines=8)  # a small seed keeps this test quick
     fb = add_case(SqlFeedbackStore(sqlite_db), "a")
     cases = SqlCaseStore(sqlite_db)
     for i in range(30):
@@ -102,18 +100,12 @@ def test_adopted_blind_router_sets_join_the_training_data(
     from services.training import train_router_files
 
     seed, blind = tmp_path / "router_seed", tmp_path / "router_fresh9"
-    seed.mkdir()
-    blind.mkdir()
-    for path in sorted(SEED.glob("*.jsonl")):  # a small seed keeps this test quick
-        lines = path.read_text(encoding="utf-8").splitlines()[:8]
-        (seed / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copy_heads(SEED, seed, lines=8)  # a small seed keeps this test quick
     rows = [
         {"text": "Cống trước nhà bốc mùi, nước đen tràn lên", "category": "thoat_nuoc"},
         {"text": "Karaoke hát tới 1 giờ sáng không ai ngủ được", "category": "tieng_on"},
     ]
-    (blind / "fresh.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
+    write_jsonl(blind / "fresh.jsonl", rows)
     alone = train_router_files(seed, tmp_path / "alone", reference)["info"]
     assert alone["adopted_sets"] == {}
     (seed / "adopted.json").write_text(json.dumps({"sets": ["router_fresh9"]}), "utf-8")
@@ -128,11 +120,9 @@ def test_adopted_blind_router_sets_join_the_training_data(
 
 
 def test_the_router_evaluation_leaves_out_the_sets_it_trains_on() -> None:
-    import eval.router_eval as router_eval
-    from eval.blind_sets import blind_sets
+    from eval.router_eval import ADOPTED_SETS, FRESH_DIRS
     from nlp.linear_training import adopted_sets
 
-    adopted = {d.name for d in adopted_sets(SEED)}
-    assert adopted == router_eval.ADOPTED_SETS == {"router_fresh", "router_fresh2"}
-    evaluated = [d for d in blind_sets("router") if d.name not in router_eval.ADOPTED_SETS]
-    assert {d.name for d in evaluated} >= {"router_fresh3", "router_fresh4"}
+    assert {d.name for d in adopted_sets(SEED)} == ADOPTED_SETS == {"router_fresh", "router_fresh2"}
+    assert not ADOPTED_SETS & {d.name for d in FRESH_DIRS}
+    assert {d.name for d in FRESH_DIRS} >= {"router_fresh3", "router_fresh4"}
