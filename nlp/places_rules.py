@@ -56,12 +56,35 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 
 # the writer's own place before a ward's name: "nhà tôi ở", "mình ở", "tôi làm ở phường"
 _WRITER_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|minh|chung toi|gia dinh toi)"
+    r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|t|minh|chung toi|gia dinh toi)"
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
     r"|di lam|di hoc|song tai|lam tai|lam viec tai|(?:cu|thuong|tam) tru(?: o| tai)?)"
-    r"(?: (?:ben|khu|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
+    r"(?: (?:ben|khu|tai|tan))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
+    r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
+# the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
+# mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"
+_AWAY_AFTER = re.compile(
+    r"(?<!\w)(?:di (?:lam|hoc|cong tac)|(?:cho|dua|don) (?:con|be|chau)(?: \w+)? di hoc"
+    r"|chay xe)(?: \w+){0,2}? (?:qua|ngang|sang|thay)(?!\w)"
+    r"|(?<!\w)qua pha sang(?!\w)|(?<!\w)di (?:qua|ngang)(?: \w+){1,5}? thay(?!\w)"
+    r"|(?<!\w)(?:duong|tren duong) (?:(?:toi|tui|em|minh|e) )?(?:di lam|di hoc)(?!\w)"
+)
+# … unless it is at home after all: "đi làm thấy đầu hẻm nhà em ngập"
+_HOME_AFTER = re.compile(
+    r"(?<!\w)(?:(?:truoc|gan|canh|sau|hem) nha|dau hem|khu pho|xom"
+    r"|nha (?:toi|tui|em|minh|e|t))(?!\w)"
+)
+# a place elsewhere that is not where the problem is: said not to be the one ("chớ không phải
+# Biên Hòa", "không phải Long Phước bên Long Thành, Đồng Nai"), the writer's home town ("quê
+# Đồng Nai"), or where the writer is now ("Tôi đang kẹt ở chỗ làm bên Bình Dương")
+_NOT_THERE_BEFORE = re.compile(
+    r"(?<!\w)(?:khong|ko|k) phai[^.!?;\n]{0,30}$"
+    r"|(?<!\w)(?:que|que quan|nguyen quan)(?: (?:o|tai))?\s*$"
+    r"|(?<!\w)(?:toi|tui|em|minh|t|e)(?: \w+){0,4} (?:o|ben|tai)(?: \w+){0,3}\s*$"
+)
+_LIST_COMMA = re.compile(r"\s*,\s*")
 _NOW_IN_BEFORE = re.compile(
     r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
 )
@@ -171,8 +194,16 @@ class _TextRules(_StreetRules):
         others = "|".join(re.escape(fold(p)) for p in _OTHER_PLACES)
         self.elsewhere_after = re.compile(
             r"\s*[,\-–(]?\s*(?:(?:o|thuoc|tai|ben)\s+)?(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])(?!\w)"
-            rf"|(?:(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|tx)\s*\.?\s*)?(?:{others})(?!\w))"
+            r"|(?:(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|tx)\s*\.?\s*)?"
+            rf"(?P<place>{others})(?!\w))"
         )
+        self.other_places = frozenset(p.lower() for p in _OTHER_PLACES)
+        self.other_place_re = re.compile(
+            rf"(?<!\w)(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])|(?P<place>{others}))(?!\w)"
+        )
+        # folded, a ward's name can begin like a place elsewhere: "Long Thạnh Mỹ", "Long Thành"
+        by_length = sorted(map(re.escape, names), key=len, reverse=True)
+        self.ward_name_at = re.compile("|".join(by_length))
         # after a comma, a named district, town or province that is not this area ("phường An
         # Khánh, quận Ninh Kiều"); folded, "quan"/"tinh" are also "quán"/"tình", so where the
         # text has diacritics the word must be typed with them, and where it has none the name
@@ -294,7 +325,10 @@ class _TextRules(_StreetRules):
         Where the text names two wards, the problem is in the one that is not the writer's home
         or work ("Nhà tôi ở Phước Bình nhưng … ngang Hiệp Phú, vỉa hè …"), and a former ward
         split between two wards yields to the ward it is said to belong to."""
-        found = [*self._named(t, blocked, local_context), *self._abbreviated(t, blocked)]
+        found = [
+            *self._named(t, blocked, local_context),
+            *self._abbreviated(t, blocked, local_context),
+        ]
         if len({c.ward for c in found}) > 1:
             # a split former ward yields to the ward it is said to be in now ("… mà giờ về
             # p.Tăng Nhơn Phú", "… nhập về tăng nhơn phú")
@@ -302,6 +336,12 @@ class _TextRules(_StreetRules):
                 found = [c for c in found if not c.split]
             mine = [c for c in found if self._writer_before(t, c.span[0])]
             found = [c for c in found if c not in mine] or found
+        elif (
+            found
+            and all(self._writer_before(t, c.span[0]) for c in found)
+            and self._away(t, max(c.span[1] for c in found))
+        ):
+            return None, None  # only the writer's own ward, and the problem elsewhere
         marked = [c for c in found if c.marked]
         best = min(marked or found, default=None, key=lambda c: c.span)
         return (best.ward, best.span) if best else (None, None)
@@ -309,15 +349,26 @@ class _TextRules(_StreetRules):
     def _named(self, t: _Text, blocked: list[_Span], local_context: bool) -> Iterator[_Mention]:
         """The ward names of the text that count, with or without "phường" before them."""
         mentions = self._mentions(t)
+        starts = {m[0]: m[1] for m in mentions}
+
+        def elsewhere(end: int, depth: int = 0) -> bool:
+            """Placed elsewhere, or listed before a name that is: "Phước Bình, Phước Long,
+            Bình Phước" (a commune and a town of Bình Phước)."""
+            if self._elsewhere(t, end):
+                return True
+            after = _LIST_COMMA.match(t.folded, end)
+            following = starts.get(after.end()) if after and after.group() else None
+            return following is not None and depth < 3 and elsewhere(following, depth + 1)
+
         for start, end, ward, marked in self._misspelt(t, [m[:2] for m in mentions]):
-            if not (_inside(start, end, blocked) or self._elsewhere(t, end)):
+            if not (_inside(start, end, blocked) or elsewhere(end)):
                 yield _Mention(ward, (start, end), marked, False)
         for start, end, ward, key, spelled in mentions:
             before = t.folded[max(0, start - 24) : start]
             if (
                 _inside(start, end, blocked)
                 or _ADMIN_BEFORE.search(before)
-                or self._elsewhere(t, end)
+                or elsewhere(end)
                 or (key in self.need_context and not local_context)
             ):
                 continue
@@ -386,16 +437,19 @@ class _TextRules(_StreetRules):
                     yield start, end, wards.pop(), marked
                     break
 
-    def _abbreviated(self, t: _Text, blocked: list[_Span]) -> Iterator[_Mention]:
+    def _abbreviated(
+        self, t: _Text, blocked: list[_Span], local_context: bool
+    ) -> Iterator[_Mention]:
         """Reviewed initials: after "phường/P." ("P.HBC"); bare after a word of place ("ai ở
-        TNPB", "khúc hbc") or before a district of this area ("hbp q.tđ"), which "BTĐ" always
-        needs (it is also Bình Trị Đông, elsewhere in the city)."""
+        TNPB", "khúc hbc") or before a district of this area ("hbp q.tđ"). "BTĐ" is also Bình
+        Trị Đông, elsewhere in the city: it needs a district of this area after it, or
+        "phường/P." before it in a text that names this area ("P.BTĐ cũ … Điện lực Thủ Đức")."""
         for m in self.abbreviation_re.finditer(t.folded):
             start, end = m.span(2)
             if _inside(start, end, blocked):
                 continue
             ward, marked = self.abbreviations[m.group(2)], m.group(1) is not None
-            hinted = self._hinted_after(t, end)
+            hinted = self._hinted_after(t, end) or (marked and local_context)
             if m.group(2) in _ABBREVIATIONS_NEED_HINT and not hinted:
                 continue
             if marked or self._placed(t, start, end):
@@ -439,7 +493,8 @@ class _TextRules(_StreetRules):
 
     def _elsewhere(self, t: _Text, end: int) -> bool:
         """The name is placed elsewhere: "phường Long Bình, Biên Hòa", "…, quận Ninh Kiều"."""
-        if self.elsewhere_after.match(t.folded, end):
+        after = self.elsewhere_after.match(t.folded, end)
+        if after and not self._ward_named_at(t, after):
             return True
         m = self.named_elsewhere.match(t.folded, end)
         if not m:
@@ -447,6 +502,38 @@ class _TextRules(_StreetRules):
         if t.plain:  # "quan bar" is a bar ("quán"), "quan Ninh Kieu" a district
             return t.capital(m.start(2))
         return t.orig[m.start(1) : m.end(1)].lower() in _ADMIN_WORDS
+
+    def _away(self, t: _Text, end: int) -> bool:
+        """After the writer's own ward, the problem is elsewhere: on the way ("đi làm ngang Võ
+        Nguyên Giáp thấy", "qua phà sang Nhơn Trạch") or in a place outside this area ("làm bên
+        Dĩ An", "một trường tư bên Gò Vấp"), and not back at home ("… đầu hẻm nhà em")."""
+        away = _AWAY_AFTER.search(t.folded, end)
+        if away and not _HOME_AFTER.search(t.folded, away.end()):
+            return True
+        for m in self.other_place_re.finditer(t.folded, end):
+            start = m.start()
+            ward = self.ward_name_at.match(t.folded, start)
+            if ward is not None and ward.end() >= m.end():
+                continue  # also a ward's name: "Tân Phú", "Long Thạnh Mỹ" (not "Long Thành")
+            if m.group("place") and (
+                not t.capital(start)
+                if t.plain
+                else t.orig[start : m.end()].lower() not in self.other_places
+            ):
+                continue  # "chị Huệ" is no "Huế"
+            before = t.folded[max(0, start - 40) : start]
+            if _NOT_THERE_BEFORE.search(before) or _WRITER_BEFORE.search(before):
+                continue
+            if not _HOME_AFTER.search(t.folded, m.end()):
+                return True
+        return False
+
+    def _ward_named_at(self, t: _Text, after: re.Match[str]) -> bool:
+        """Folded, the place elsewhere is the start of a ward's name: "Long Thạnh Mỹ" is not
+        "Long Thành" (Đồng Nai)."""
+        place = after.start("place")
+        ward = self.ward_name_at.match(t.folded, place) if place >= 0 else None
+        return ward is not None and ward.end() > after.end()
 
     def _placed(self, t: _Text, start: int, end: int) -> bool:
         """A word of place right before ("ai ở", "nhà em ở", "khu", "bên") or a district of this
