@@ -89,6 +89,9 @@ _UNIT_AFTER = re.compile(
 )
 _SENTENCE_BREAK = re.compile(r"[!?;\n]|\.\s")
 _LISTED_NUMBER = re.compile(r"\d\s*[,;]")
+_ANY_DIGIT = re.compile(r"\d")
+_NUMBER_THEN_BANK = re.compile(r"\d\s*[)\]]?\s*(?:[-–(:]|tai|o)?\s*$")
+_ANNOUNCES_ACCOUNT = re.compile(r"(?<![a-z])(?:stk|tk|tai khoan|chuyen khoan|ck)$")
 
 
 class PiiDetector:
@@ -224,6 +227,10 @@ class PiiDetector:
         if digits.startswith(self.lexicon.public_prefixes) and n <= 10:
             return None
         cue = cue or self._cue_before(view, start) or self._bank_after(view, end)
+        if cue == "short_code":
+            if n <= 8:
+                return None  # "mã OTP 482913"
+            cue = None  # longer than a one-time code: "nhận mã OTP từ 0394 021 568 sang …"
         if cue == "not_pii" and not (
             _citizen_id_shape(digits) and self._cue_before(view, start, only="citizen_id")
         ):
@@ -250,14 +257,24 @@ class PiiDetector:
     ) -> str | None:
         """The nearest cue before ``start`` in the same sentence (of kind ``only`` if given)."""
         best: str | None = None
-        for _, cue_end, kind in view.cues(self.lexicon):
+        for cue_start, cue_end, kind in view.cues(self.lexicon):
             if cue_end > start:
                 break
             if only is not None and kind != only:
                 continue
             # a "no personal data" cue names one number, not the next of a list ("hồ sơ 40,
-            # 090-518-3746")
-            listed = kind == "not_pii" and _LISTED_NUMBER.search(view.text, cue_end, start)
+            # 090-518-3746"); an account cue names one number, and a bank right after a number
+            # is that number's ("tài khoản 1014882593 tại Vietcombank hoặc … qua số 0986 …")
+            listed = (kind == "not_pii" and _LISTED_NUMBER.search(view.text, cue_end, start)) or (
+                kind == "bank_account"
+                and (
+                    _ANY_DIGIT.search(view.text, cue_end, start)
+                    or (
+                        not _ANNOUNCES_ACCOUNT.search(view.plain, cue_start, cue_end)
+                        and _NUMBER_THEN_BANK.search(view.plain, max(0, cue_start - 12), cue_start)
+                    )
+                )
+            )
             near = start - cue_end <= window
             if near and not listed and not _SENTENCE_BREAK.search(view.text, cue_end, start):
                 best = kind

@@ -54,6 +54,7 @@ class PiiLexicon:
     titles: dict[bool, _Forms]
     markers: dict[bool, _Forms]
     surnames: frozenset[str]
+    written_surnames: frozenset[str]  # lowercased as written, diacritics kept
     lowercase_surnames: frozenset[str]
     stopwords: frozenset[str]
     not_names: frozenset[str]
@@ -89,6 +90,7 @@ class PiiLexicon:
                 True: _Forms.of(map(strip_diacritics, doc["place_markers"])),
             },
             surnames=frozenset(_plain_words(s) for s in doc["surnames"]),
+            written_surnames=frozenset(_words(s.lower()) for s in doc["surnames"]),
             lowercase_surnames=frozenset(doc["lowercase_surnames"]),
             stopwords=frozenset(doc["name_stopwords"]),
             not_names=frozenset(w.lower() for w in doc["not_names"]),

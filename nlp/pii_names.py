@@ -24,6 +24,7 @@ _THING_NAMED = re.compile(r"(?:mang|dat|doi|lay) $")
 _NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
 _MAX_NER_WINDOWS = 4  # NER calls per text at most
 _MIDDLE_NAMES = frozenset({"van", "thi"})  # plain, lowercase
+_MIDDLE_NAMES_WRITTEN = frozenset({"văn", "thị"})
 # an animal named just before a name cue: the name is a pet's ("con chó poodle nâu tên Bông");
 # typed without diacritics "cho" is also "for", so there only "con cho", "be cho"
 _PETS = "poodle|corgi|husky|con chim|con ga"
@@ -39,6 +40,24 @@ _GROUP_BEFORE = {
     )
     for ascii in (False, True)
 }
+# a shop or a dish named with a capitalised title: "bánh mì Cô Ba", "hủ tiếu Nam Vang Chú Hai"
+_SHOPS = (
+    "bánh mì|xôi|bún|hủ tiếu|hủ tíu|cơm tấm|cà phê|cafe|quán|tiệm|tạp hóa|nhà hàng|bánh canh"
+    "|bánh cuốn"
+)
+_SHOPS_WRITTEN_ONLY = "phở|lẩu|chè|cháo"  # without diacritics: "phố", "lâu", "che", "chào"
+_SHOP_BEFORE = {
+    ascii: re.compile(
+        rf"(?<!\w)(?:{strip_diacritics(_SHOPS) if ascii else f'{_SHOPS}|{_SHOPS_WRITTEN_ONLY}'})"
+        r"(?: \w+){0,2} $"
+    )
+    for ascii in (False, True)
+}
+# a vehicle's model after its make: "Kia Seltos", "Mitsubishi Attrage", "Honda Vision"
+_MAKE_BEFORE = re.compile(
+    r"(?<!\w)(honda|yamaha|toyota|vinfast|kia|hyundai|mazda|ford|suzuki|mitsubishi|chevrolet"
+    r"|nissan|thaco|peugeot|isuzu|lexus|mercedes|piaggio|sym|xpander) $"
+)
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
@@ -70,6 +89,7 @@ class NameFinder:
             elif verdict == "unknown":
                 unexplained.append((self.words[run[0]][0], self.words[run[-1]][1]))
         found.extend(self._lowercase_names())
+        found.extend(self._capital_full_names())
         if unexplained:
             found.extend(self._ner_names(unexplained))
         return found
@@ -219,12 +239,17 @@ class NameFinder:
             if word in markers.single and not titled and self._leading_marker(word):
                 return "place"
             if word in titles.single and not (titled and len(run) == 1):
+                if _SHOP_BEFORE[self.view.ascii].search(self._before(run[0], 30)):
+                    return "none"  # "bánh mì Cô Ba": a shop's name
                 titled = True
             elif word not in self.lex.not_names or (
                 word not in markers.single and self._full_name_from(run, 0)
             ):
                 break
             run.pop(0)
+        make = _MAKE_BEFORE.search(self._before(run[0], 15)) if run else None
+        if make and (make.group(1) != "kia" or self._before_text(run[0], 15)[make.start()] == "K"):
+            return "none"  # a model after its make; "Kia" capitalised (not "kìa")
         # a full name keeps its family, middle and two given names; after a name cue, two words
         # ("e là Bảo Trân")
         named = bool(run) and self._named_here(run[0])
@@ -269,6 +294,11 @@ class NameFinder:
     def _before(self, k: int, width: int) -> str:
         start = self.words[k][0]
         return self.view.cmp[max(0, start - width) : start]
+
+    def _before_text(self, k: int, width: int) -> str:
+        """``_before`` as written (same length: the views keep one character for one)."""
+        start = self.words[k][0]
+        return self.view.text[max(0, start - width) : start]
 
     def _leading_marker(self, word: str) -> bool:
         """'Đường' opening a run marks a place; typed without diacritics, 'Duong' may be a name."""
@@ -315,6 +345,39 @@ class NameFinder:
             if len(taken) >= 2:
                 span = self.view.span("person", taken[0].start(), taken[-1].end(), "rule")
                 yield Candidate(span, 2)
+
+    def _capital_full_names(self) -> Iterable[Candidate]:
+        """A full name in capitals inside text that is not: a family name, "VĂN"/"THỊ" and one
+        to three given names ("STK … Vietcombank (PHAM THI NGOC HAN)", "ông PHÙNG VĂN TẤN"),
+        with no capitals on either side (a shouted sentence is no name: "TIỀN LẠI VẪN …") and
+        no known place in it ("HẺM 12 ĐẶNG VĂN BI")."""
+        text, words, ascii = self.view.text, self.words, self.view.ascii
+        middle = _MIDDLE_NAMES if ascii else _MIDDLE_NAMES_WRITTEN
+        surnames = self.lex.surnames if ascii else self.lex.written_surnames
+
+        def capitals(k: int) -> bool:
+            a, b = words[k]
+            return b - a > 1 and text[a:b].isupper()
+
+        k = 0
+        while k < len(words):
+            run = [k]
+            while capitals(run[-1]) and run[-1] + 1 < len(words):
+                a = words[run[-1] + 1][0]
+                if text[words[run[-1]][1] : a] != " " or not capitals(run[-1] + 1):
+                    break
+                run.append(run[-1] + 1)
+            form = self._word if ascii else self._cmp
+            if (
+                3 <= len(run) <= 5
+                and capitals(k)
+                and form(k) in surnames
+                and form(k + 1) in middle
+                and not (k > 0 and capitals(k - 1))
+                and not any(self.place[j] for j in run)
+            ):
+                yield self._candidate(run, "rule")
+            k = run[-1] + 1
 
     def _ner_names(self, unexplained: list[tuple[int, int]]) -> Iterable[Candidate]:
         windows = self._ner_windows(unexplained)

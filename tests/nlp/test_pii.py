@@ -213,6 +213,35 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("trả giúp mình nha, sdt0396105287nha", [("phone", "0396105287")]),
         ("Người báo tin: hồ sơ 40, 090-518-3746.", [("phone", "090-518-3746")]),
         ("Nguoi bao tin: ho so 40, 090-518-3746.", [("phone", "090-518-3746")]),
+        # a one-time code has at most 8 digits: longer numbers after "mã OTP" are read as usual
+        (
+            "đổi số điện thoại nhận mã OTP từ 0394 021 568 sang 0987 315 640",
+            [("phone", "0394 021 568"), ("phone", "0987 315 640")],
+        ),
+        (
+            "doi so dien thoai nhan ma OTP tu 0394 021 568 sang 0987 315 640",
+            [("phone", "0394 021 568"), ("phone", "0987 315 640")],
+        ),
+        # a bank named after an account number is that number's, not the next one's
+        (
+            "chuyển vào tài khoản 1014882593 tại Vietcombank hoặc báo qua số 0986 327 105.",
+            [("bank_account", "1014882593"), ("phone", "0986 327 105")],
+        ),
+        (
+            "chuyen vao tai khoan 1014882593 tai Vietcombank hoac bao qua so 0986 327 105.",
+            [("bank_account", "1014882593"), ("phone", "0986 327 105")],
+        ),
+        (
+            "CMND 020 416 738, số tài khoản nhận trợ cấp 4311 0000 58723 Agribank.",
+            [("old_id", "020 416 738"), ("bank_account", "4311 0000 58723")],
+        ),
+        # a full name in capitals in lowercase text, without a cue; a manager; "con nhỏ"
+        ("STK Vietcombank (PHẠM THỊ NGỌC HÂN) nhé", [("person", "PHẠM THỊ NGỌC HÂN")]),
+        ("STK Vietcombank (PHAM THI NGOC HAN) nhe", [("person", "PHAM THI NGOC HAN")]),
+        ("Hỏi thăm gia đình ông PHÙNG VĂN TẤN ở hẻm 64", [("person", "PHÙNG VĂN TẤN")]),
+        ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
+        ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
+        ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
@@ -267,6 +296,13 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Tin vui cho bà con Tăng Nhơn Phú: tuyến xe buýt số 141 đổi lộ trình",  # people of a ward
         "Đồng hồ nước số seri 21KT083147 chạy cả khi khóa van",  # a serial, not a plate
         "Có chuyển khoản qua Vietinbank được không ạ",
+        "Mã OTP 48291375 không về máy",
+        # shops named with a title, a dish, vehicles, shouted streets and sentences in capitals
+        "bánh mì Cô Ba đầu hẻm 12, xôi Bà Tư cạnh nhà thuốc, cà phê Ông Bầu mới mở",
+        "hủ tiếu Nam Vang Chú Hai giá 35k",
+        "Bán xe Toyota Innova 2018, hoặc mua Kia Morning, Mitsubishi Attrage cho rẻ",
+        "CỐNG HẺM 12 VÕ VĂN HÁT BỊ VỠ NẮP, XE MÁY SỤP BÁNH",
+        "ĐÃ KHIẾU NẠI NHƯNG TIỀN LẠI VẪN THANH TOÁN CHO SHOP",
         "",
     ],
 )
