@@ -82,7 +82,8 @@ _HOME_AFTER = re.compile(
 _NOT_THERE_BEFORE = re.compile(
     r"(?<!\w)(?:khong|ko|k) phai[^.!?;\n]{0,30}$"
     r"|(?<!\w)(?:que|que quan|nguyen quan)(?: (?:o|tai))?\s*$"
-    r"|(?<!\w)(?:toi|tui|em|minh|t|e)(?: \w+){0,4} (?:o|ben|tai)(?: \w+){0,3}\s*$"
+    r"|(?<!\w)(?<!con )(?<!vo )(?<!chong )(?:toi|tui|em|minh|t|e)(?: \w+){0,4} (?:o|ben|tai)"
+    r"(?: \w+){0,3}\s*$"
 )
 _LIST_COMMA = re.compile(r"\s*,\s*")
 _NOW_IN_BEFORE = re.compile(
@@ -94,6 +95,9 @@ _PLACE_WORD_BEFORE = re.compile(
 )
 # "Ở …" opening the text or a sentence
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
+# a ward's name opening a chat with "nè"/"đây" after it: "Bình Chiểu nè ae, đèn đường …"
+_TEXT_OPENING = re.compile(r"\W*(?:alo\W+)?")
+_HERE_AFTER = re.compile(r"\s*[,.!]*\s*(?:ne|day)(?!\w)")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _PH_AS_F = re.compile(r"(?<!\w)ph")
 _TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
@@ -414,7 +418,10 @@ class _TextRules(_StreetRules):
             placed = (
                 len(caps) >= i + 2
                 and all(caps[i : i + 2])
-                and _PLACE_WORD_BEFORE.search(t.folded[max(0, start - 8) : start]) is not None
+                and (
+                    _PLACE_WORD_BEFORE.search(t.folded[max(0, start - 8) : start]) is not None
+                    or _opening_here(t, start, words[i + 1][1])
+                )
             )
             if not (marked or three or placed):
                 continue
@@ -449,7 +456,10 @@ class _TextRules(_StreetRules):
             if _inside(start, end, blocked):
                 continue
             ward, marked = self.abbreviations[m.group(2)], m.group(1) is not None
-            hinted = self._hinted_after(t, end) or (marked and local_context)
+            # "P.BTĐ" in a text naming this area or one of its streets ("p.BTĐ, đg Nguyễn Duy
+            # Trinh ngập")
+            here = local_context or bool(self.streets.find(t))
+            hinted = self._hinted_after(t, end) or (marked and here)
             if m.group(2) in _ABBREVIATIONS_NEED_HINT and not hinted:
                 continue
             if marked or self._placed(t, start, end):
@@ -543,6 +553,7 @@ class _TextRules(_StreetRules):
             bool(_PLACE_WORD_BEFORE.search(before))
             or _OPENING_AT.search(t.folded[max(0, start - 5) : start]) is not None
             or self._hinted_after(t, end)
+            or _opening_here(t, start, end)
         )
 
     def _hinted_after(self, t: _Text, end: int) -> bool:
@@ -559,3 +570,14 @@ class _TextRules(_StreetRules):
         if fold(word) in ("thi", "van") and m.group(1) and m.group(1)[:1].isupper():
             word = m.group(1).lower()  # "Nguyễn Thị An Khánh": a family name and Thị/Văn
         return word in self.surnames or (t.plain and word in self.plain_surnames)
+
+
+def _opening_here(t: _Text, start: int, end: int) -> bool:
+    """The name opens the text and "nè"/"đây" follows it: the writer says where they are
+    ("Bình Chiểu nè ae, …", "alo cát lái nè")."""
+    opening = _TEXT_OPENING.match(t.folded, 0, start)
+    return (
+        opening is not None
+        and opening.end() == start
+        and _HERE_AFTER.match(t.folded, end) is not None
+    )

@@ -163,6 +163,11 @@ def both_ways(text: str) -> list[str]:
         ("Tuyến xe buýt qua Phước Bình, Long Thạnh Mỹ bị bỏ chuyến", "Phước Long"),
         # "BTĐ" after "P." in a text that names this area
         ("Vị trí: hẻm 103 Nguyễn Duy Trinh, P.BTĐ cũ. Chuyển: Điện lực Thủ Đức", "Bình Trưng"),
+        ("p.BTĐ nha mn, đường Nguyễn Duy Trinh ngập tới đầu gối", "Bình Trưng"),  # a local street
+        # a ward's name opening a chat, "nè" after it: misspelt, a wrong mark, an everyday word
+        ("Thảo Điềm nè ae, đường Xuân Thủy ngập sau mưa", "An Khánh"),
+        ("Bình Chiễu nè ae, đèn đường Cây Keng hư nguyên dãy", "Tam Bình"),
+        ("cát lái nè ae, hẻm 12 có con chó dữ thả rông", "Cát Lái"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -258,6 +263,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "t ở p.Tam Bình nè mà làm bên Dĩ An, sáng nào cầu vượt cũng kẹt cứng",
         "Tôi ở phường Linh Xuân, con tôi học ở một trường tư bên Gò Vấp, trường thu thêm tiền",
         "nhà t ở p.Phước Long nè, chiều nay đi qua cầu Rạch Chiếc thấy khe co giãn bị bung",
+        "phường mình ở Linh Tây, con tôi học trường ở quận Bình Thạnh, trước cổng kẹt xe quá",
+        "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
+        "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
         "Về quê ở Phước Bình, Phước Long, Bình Phước thấy đường ổ gà khắp nơi",
         "Nhà hàng tiệc cưới Phước Long mở nhạc tới 11 giờ đêm",
