@@ -220,7 +220,11 @@ class PiiDetector:
         digits = re.sub(r"\D", "", raw)
         n = len(digits)
         if raw[0] not in "0+(" and (
-            (_THOUSANDS.fullmatch(raw) and not self._identity_number(view, start, n))
+            (
+                _THOUSANDS.fullmatch(raw)
+                and not self._identity_number(view, start, n)
+                and not self._phone_cued(view, start, digits)
+            )
             or _UNIT_AFTER.match(view.plain, end)
         ):
             return None
@@ -247,6 +251,11 @@ class PiiDetector:
         if n == 9 and digits[0] == "0" and not merged:
             return "old_id"
         return None
+
+    def _phone_cued(self, view: TextView, start: int, digits: str) -> bool:
+        """A phone number grouped by dots like an amount, after a phone cue ("liên hệ e
+        84.977.316.204")."""
+        return _is_phone(digits) and self._cue_before(view, start) == "phone"
 
     def _identity_number(self, view: TextView, start: int, n: int) -> bool:
         """A CMND/CCCD grouped by dots like an amount ("CMND số 271.385.604")."""

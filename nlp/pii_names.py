@@ -351,9 +351,7 @@ class NameFinder:
         to three given names ("STK … Vietcombank (PHAM THI NGOC HAN)", "ông PHÙNG VĂN TẤN"),
         with no capitals on either side (a shouted sentence is no name: "TIỀN LẠI VẪN …") and
         no known place in it ("HẺM 12 ĐẶNG VĂN BI")."""
-        text, words, ascii = self.view.text, self.words, self.view.ascii
-        middle = _MIDDLE_NAMES if ascii else _MIDDLE_NAMES_WRITTEN
-        surnames = self.lex.surnames if ascii else self.lex.written_surnames
+        text, words = self.view.text, self.words
 
         def capitals(k: int) -> bool:
             a, b = words[k]
@@ -367,11 +365,14 @@ class NameFinder:
                 if text[words[run[-1]][1] : a] != " " or not capitals(run[-1] + 1):
                     break
                 run.append(run[-1] + 1)
-            form = self._word if ascii else self._cmp
+            # typed without marks (in any text: "vcb NGUYEN THI TUYET MAI"), or with them
+            plain = text[words[k][0] : words[run[-1]][1]].isascii()
+            form = self._word if plain else self._cmp
+            middle = _MIDDLE_NAMES if plain else _MIDDLE_NAMES_WRITTEN
             if (
                 3 <= len(run) <= 5
                 and capitals(k)
-                and form(k) in surnames
+                and form(k) in (self.lex.surnames if plain else self.lex.written_surnames)
                 and form(k + 1) in middle
                 and not (k > 0 and capitals(k - 1))
                 and not any(self.place[j] for j in run)

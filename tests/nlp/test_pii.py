@@ -239,9 +239,18 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("STK Vietcombank (PHẠM THỊ NGỌC HÂN) nhé", [("person", "PHẠM THỊ NGỌC HÂN")]),
         ("STK Vietcombank (PHAM THI NGOC HAN) nhe", [("person", "PHAM THI NGOC HAN")]),
         ("Hỏi thăm gia đình ông PHÙNG VĂN TẤN ở hẻm 64", [("person", "PHÙNG VĂN TẤN")]),
+        (
+            "ck trước vô stk 0451 0003 82917 vcb NGUYEN THI TUYET MAI rồi gửi bill",
+            [("bank_account", "0451 0003 82917"), ("person", "NGUYEN THI TUYET MAI")],
+        ),
         ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
+        # a phone after its cue, dotted like an amount; the letter l opening a group
+        ("liên hệ e 84.977.316.204 nha, hậu tạ 500k", [("phone", "84.977.316.204")]),
+        ("lien he e 84.977.316.204 nha, hau ta 500k", [("phone", "84.977.316.204")]),
+        ("SĐT: 0388 l05 926. Nội dung: cây gãy", [("phone", "0388 l05 926")]),
+        ("SDT: 0388 l05 926. Noi dung: cay gay", [("phone", "0388 l05 926")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
@@ -297,6 +306,7 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Đồng hồ nước số seri 21KT083147 chạy cả khi khóa van",  # a serial, not a plate
         "Có chuyển khoản qua Vietinbank được không ạ",
         "Mã OTP 48291375 không về máy",
+        "Tổng vốn 84.977.316.204 đồng, lô 12 l05",  # an amount without a phone cue
         # shops named with a title, a dish, vehicles, shouted streets and sentences in capitals
         "bánh mì Cô Ba đầu hẻm 12, xôi Bà Tư cạnh nhà thuốc, cà phê Ông Bầu mới mở",
         "hủ tiếu Nam Vang Chú Hai giá 35k",
