@@ -69,6 +69,7 @@ _AWAY_AFTER = re.compile(
     r"(?<!\w)(?:di (?:lam|hoc|cong tac)|(?:cho|dua|don) (?:con|be|chau)(?: \w+)? di hoc"
     r"|chay xe)(?: \w+){0,2}? (?:qua|ngang|sang|thay)(?!\w)"
     r"|(?<!\w)qua pha sang(?!\w)|(?<!\w)di (?:qua|ngang)(?: \w+){1,5}? thay(?!\w)"
+    r"|(?<!\w)(?:qua|ngang) (?:\w+ ){1,4}di (?:lam|hoc)(?!\w)"  # "qua hầm Thủ Thiêm đi làm"
     r"|(?<!\w)(?:duong|tren duong) (?:(?:toi|tui|em|minh|e) )?(?:di lam|di hoc)(?!\w)"
 )
 # … unless it is at home after all: "đi làm thấy đầu hẻm nhà em ngập"
@@ -95,9 +96,10 @@ _PLACE_WORD_BEFORE = re.compile(
 )
 # "Ở …" opening the text or a sentence
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
-# a ward's name opening a chat with "nè"/"đây" after it: "Bình Chiểu nè ae, đèn đường …"
+# a ward's name opening a chat with "nè"/"đây"/"nha" after it: "Bình Chiểu nè ae, đèn đường …"
 _TEXT_OPENING = re.compile(r"\W*(?:alo\W+)?")
-_HERE_AFTER = re.compile(r"\s*[,.!]*\s*(?:ne|day)(?!\w)")
+# ("Cát Lài nha mọi người, …"), or a word of place ("Phú Hửu đường Võ Chí Công …")
+_HERE_AFTER = re.compile(r"\s*(?:[,.!]*\s*(?:ne|day|nha)|\s(?:duong|dg|hem|kp|khu pho))(?!\w)")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _PH_AS_F = re.compile(r"(?<!\w)ph")
 _TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
@@ -573,8 +575,8 @@ class _TextRules(_StreetRules):
 
 
 def _opening_here(t: _Text, start: int, end: int) -> bool:
-    """The name opens the text and "nè"/"đây" follows it: the writer says where they are
-    ("Bình Chiểu nè ae, …", "alo cát lái nè")."""
+    """The name opens the text and "nè"/"đây"/"nha" or a word of place follows it: the writer
+    says where they are ("Bình Chiểu nè ae, …", "alo cát lái nè", "Phú Hửu đường Võ Chí Công")."""
     opening = _TEXT_OPENING.match(t.folded, 0, start)
     return (
         opening is not None

@@ -168,6 +168,8 @@ def both_ways(text: str) -> list[str]:
         ("Thảo Điềm nè ae, đường Xuân Thủy ngập sau mưa", "An Khánh"),
         ("Bình Chiễu nè ae, đèn đường Cây Keng hư nguyên dãy", "Tam Bình"),
         ("cát lái nè ae, hẻm 12 có con chó dữ thả rông", "Cát Lái"),
+        ("Cát Lài nha mọi người, đường Nguyễn Thị Định có ổ gà sâu", "Cát Lái"),
+        ("Phú Hửu đường Võ Chí Công dưới chân cầu có người đổ trộm bùn", "Long Trường"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -264,6 +266,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "Tôi ở phường Linh Xuân, con tôi học ở một trường tư bên Gò Vấp, trường thu thêm tiền",
         "nhà t ở p.Phước Long nè, chiều nay đi qua cầu Rạch Chiếc thấy khe co giãn bị bung",
         "phường mình ở Linh Tây, con tôi học trường ở quận Bình Thạnh, trước cổng kẹt xe quá",
+        "nhà t ở p.Hiệp Bình mà sáng nào qua hầm Thủ Thiêm đi làm cũng kẹt 30p",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
