@@ -492,6 +492,9 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ("Trong xưởng có người ngã gục vì khói độc", "unconscious"),
         ("Cả dãy trọ ăn cỗ xong đau bụng, có người ngất rồi", "unconscious"),
         ("Chị dâu tôi có bầu 7 tháng tự nhiên chảy máu nhiều", "medical"),
+        # someone lying there who does not answer, or cold to the touch (rules 2026-11-28.38)
+        ("ông cụ nằm úp mặt cạnh đống rác, gọi không trả lời", "unconscious"),
+        ("Có người nằm cạnh bãi xe từ chiều, người lạnh ngắt", "unconscious"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -734,6 +737,7 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Ha ha, ông hàng xóm la làng cứu tôi với, hóa ra con gà tre bị mèo rượt",
         "Tối qua tôi mơ thấy nhà bị ngập tới nóc, sáng dậy hú hồn",
         "Hôm qua ba tôi bị xe máy tông gãy chân, đang nằm viện, đã qua cơn nguy hiểm",
+        "Mẹ tôi nằm viện mấy hôm nay, gọi không trả lời chắc đang ngủ",
         "Bà con nhớ khóa van bình gas trước khi về quê, năm nào cũng có vụ cháy do quên",
         "A dead snake is lying on the road near the market, not moving",
         "Con chó lạ sùi bọt mép hôm qua cắn hai người, hai người đã đi chích ngừa",
