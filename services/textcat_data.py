@@ -173,11 +173,18 @@ def _own(data_dir: Path, name: str, source: str, data: TaskData, classes: Sequen
     data.evals["held_out_without_diacritics"] = EvalSet(
         without_diacritics(held), tuple(classes), "the same, diacritics removed"
     )
-    fresh = data_dir / f"{name}_fresh"
-    if fresh.is_dir():  # written blind, never trained on: its README tells its history
-        data.evals["fresh"] = EvalSet(
-            load_examples(fresh), tuple(classes), f"blind test set eval/data/{name}_fresh"
+    # written blind, never trained on, each README telling its history: "fresh", "fresh2", …
+    for fresh in sorted(data_dir.glob(f"{name}_fresh*/"), key=lambda d: _set_number(d, name)):
+        key = "fresh" + fresh.name.removeprefix(f"{name}_fresh")
+        data.evals[key] = EvalSet(
+            load_examples(fresh), tuple(classes), f"blind test set eval/data/{fresh.name}"
         )
+
+
+def _set_number(folder: Path, name: str) -> int:
+    """1 for ``{name}_fresh``, n for ``{name}_fresh{n}``; other folders last."""
+    suffix = folder.name.removeprefix(f"{name}_fresh")
+    return 1 if not suffix else int(suffix) if suffix.isdigit() else 10**6
 
 
 #: How a model's toxicity labels count on a set that only tells toxic from clean.
@@ -231,9 +238,10 @@ def task_data(task: str, data_dir: Path, shared: Path, limit: int | None = None)
             "kept clean)",
         )
         _own(data_dir, "toxicity", "civic_toxicity", data, TASKS[task])
-        if "fresh" in data.evals:  # what hiding uses: offensive and hate alike
-            data.evals["fresh_toxic"] = _toxic_or_clean(
-                data.evals["fresh"].examples, "the blind set"
+        for key in [k for k in data.evals if k.startswith("fresh")]:
+            # what hiding uses: offensive and hate alike
+            data.evals[f"{key}_toxic"] = _toxic_or_clean(
+                data.evals[key].examples, data.evals[key].note.removeprefix("blind test set ")
             )
     elif task == "spam":
         _own(data_dir, "spam", "spam_seed", data, TASKS[task])

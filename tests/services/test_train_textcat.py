@@ -22,6 +22,7 @@ from services.textcat_data import (
 )
 from services.textcat_evaluation import FeatureCache
 from services.train_textcat import OneVsRestCandidate, train_textcat_files
+from tests.seed_files import copy_heads, write_jsonl
 
 DATA = PROJECT_DIR / "eval" / "data"
 
@@ -78,6 +79,27 @@ def test_blind_sets_are_scored_as_fresh_and_never_trained_on(
     assert {e.label for e in fresh.examples} <= set(TASKS[task])
     trained = {e.text for e in data.train}
     assert not [e.text for e in fresh.examples if e.text in trained]
+
+
+def test_every_blind_set_of_a_task_is_scored_in_the_order_written(
+    tmp_path: Path, shared: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    copy_heads(DATA / "spam", data_dir / "spam", lines=20)
+    copy_heads(DATA / "router_seed", data_dir / "router_seed", lines=3, files=2)
+    for n, folder in enumerate(["spam_fresh", "spam_fresh10", "spam_fresh2"]):
+        write_jsonl(
+            data_dir / folder / "fresh.jsonl",
+            [{"text": f"quảng cáo số {n}", "category": "spam", "style": "casual"}],
+        )
+    data = task_data("spam", data_dir, shared)
+    fresh = [(k, v.note) for k, v in data.evals.items() if k.startswith("fresh")]
+    assert fresh == [
+        ("fresh", "blind test set eval/data/spam_fresh"),
+        ("fresh2", "blind test set eval/data/spam_fresh2"),
+        ("fresh10", "blind test set eval/data/spam_fresh10"),
+    ]
+    assert not {e.text for e in data.train} & {"quảng cáo số 0", "quảng cáo số 1", "quảng cáo số 2"}
 
 
 def test_the_blind_toxicity_set_is_also_scored_as_toxic_or_clean(shared: Path) -> None:
