@@ -246,6 +246,8 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
+        ("hồ sơ gửi Ms Hằng phòng nhân sự", [("person", "Hằng")]),  # the title is no name
+        ("ho so gui Ms Hang phong nhan su", [("person", "Hang")]),
         # a phone after its cue, dotted like an amount; the letter l opening a group
         ("liên hệ e 84.977.316.204 nha, hậu tạ 500k", [("phone", "84.977.316.204")]),
         ("lien he e 84.977.316.204 nha, hau ta 500k", [("phone", "84.977.316.204")]),
