@@ -18,6 +18,7 @@ from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
 from nlp.pipeline import AnnotationPipeline
 from nlp.places import PlaceExtractor
+from nlp.profanity import ProfanityLexicon
 from nlp.router import CategoryRouter
 from nlp.textcat import textcat_for
 from nlp.urgency import UrgencyClassifier
@@ -68,6 +69,7 @@ class PipelineWiring:
             embedder=self.embedder,
             encoder=self._encoder(),
             encoder_below=self.settings.encoder_below,
+            profanity=ProfanityLexicon.load(),
         )
 
     def _encoder(self) -> TunedEncoder | None:

@@ -29,6 +29,7 @@ from eval.textcat_eval import print_metrics
 from nlp import segment
 from nlp.encoder import ENCODER_BELOW, TunedEncoder
 from nlp.normalize import for_model
+from nlp.profanity import ProfanityLexicon
 from nlp.textcat import TextCategorizer
 from services.encoder_eval import (
     ACCURACY_HEADS,
@@ -62,8 +63,10 @@ def main() -> None:
     encoder = TunedEncoder(args.model_dir / "encoder")
     encoder.warm_up()
     cache = FeatureCache()
+    profanity = ProfanityLexicon.load()
     print(f"model {encoder.version}; the pipeline blends where the linear answer is below "
-          f"{ENCODER_BELOW}\n")  # fmt: skip
+          f"{ENCODER_BELOW}, then calls a profane text at least offensive (profanity lexicon "
+          f"{profanity.version})\n")  # fmt: skip
     print("| head | set | n | linear | encoder | pipeline (blend if unsure) | blend every text |")
     print("|---|---|---|---|---|---|---|")
     pipeline_metrics: dict[tuple[str, str], dict] = {}
@@ -74,8 +77,8 @@ def main() -> None:
         kinds = {
             "linear": predictor(linear, cache),
             "encoder": encoder_predictor(encoder, head),
-            "pipeline": blend_predictor(encoder, head, linear, cache),
-            "all": blend_predictor(encoder, head, linear, cache, below=1.01),
+            "pipeline": blend_predictor(encoder, head, linear, cache, profanity=profanity),
+            "all": blend_predictor(encoder, head, linear, cache, below=1.01, profanity=profanity),
         }
         evals = task_data(task, args.data_dir, args.shared_dir).evals
         measured = {kind: evaluate_sets(predict, evals) for kind, predict in kinds.items()}

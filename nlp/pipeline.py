@@ -4,8 +4,9 @@ Each text is normalised once and its sparse features computed once (``features.a
 every linear model reads those same features. Where a linear sentiment or toxicity answer is
 unsure, the tuned encoder (``nlp.encoder``) reads the text too, once for all its heads and in
 one batch, and the two answers are blended: the encoder costs 10–20 ms of CPU a text, so sure
-answers skip it. Embeddings are computed for the whole batch at the end, from the redacted
-text, so personal data never shapes similarity.
+answers skip it. A profane message is then at least ``offensive`` (``nlp.profanity``).
+Embeddings are computed for the whole batch at the end, from the redacted text, so personal
+data never shapes similarity.
 
     >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
     >>> pipeline.warm_up()
@@ -33,6 +34,7 @@ from nlp.linear import FeatureBatch
 from nlp.normalize import for_model, normalize
 from nlp.pii import PiiDetector
 from nlp.places import PlaceExtractor
+from nlp.profanity import ProfanityLexicon, at_least_offensive
 from nlp.router import CategoryRouter
 
 #: Texts annotated before their unsure ones go to the encoder, in the background.
@@ -80,6 +82,7 @@ class AnnotationPipeline:
         embedder: Embedder | None = None,
         encoder: Encoder | None = None,
         encoder_below: float = ENCODER_BELOW,
+        profanity: ProfanityLexicon | None = None,
     ) -> None:
         self._router = router
         self._places = places
@@ -89,6 +92,7 @@ class AnnotationPipeline:
         self._embedder = embedder
         self._encoder = encoder
         self._encoder_below = encoder_below
+        self._profanity = profanity
         self._timings: dict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
         self._encoder_thread: ThreadPoolExecutor | None = None
@@ -113,10 +117,10 @@ class AnnotationPipeline:
         the background (ONNX Runtime leaves Python's lock free), this thread annotates the next,
         so a two-core machine runs both at once (``eval/bench_pipeline.py``)."""
         if self._encoder is None or len(items) <= CHUNK:
-            return self._refine(self._embedded(self._annotate(items)))
+            return self._finish(self._embedded(self._annotate(items)))
         pending = [
             self._background().submit(
-                self._refine, self._embedded(self._annotate(items[i : i + CHUNK]))
+                self._finish, self._embedded(self._annotate(items[i : i + CHUNK]))
             )
             for i in range(0, len(items), CHUNK)
         ]
@@ -200,6 +204,18 @@ class AnnotationPipeline:
                 )
             )
         return out
+
+    def _finish(self, out: list[Annotation]) -> list[Annotation]:
+        """The encoder's blend, then the profanity floor on the final toxicity answer."""
+        out = self._refine(out)
+        if self._profanity is None:
+            return out
+        lexicon = self._profanity
+        floored = [at_least_offensive(a.toxicity, a.normalized_text, lexicon) for a in out]
+        return [
+            a if new is a.toxicity else replace(a, toxicity=new)
+            for a, new in zip(out, floored, strict=True)
+        ]
 
     def _refine(self, out: list[Annotation]) -> list[Annotation]:
         """Blend the encoder into the linear answers that are below ``encoder_below``."""

@@ -18,6 +18,7 @@ import numpy as np
 from core.types import Label
 from nlp.encoder import BLEND_WEIGHT, ENCODER_BELOW, EncoderFiles, TunedEncoder, blend, refine
 from nlp.normalize import for_model
+from nlp.profanity import ProfanityLexicon, at_least_offensive
 from nlp.textcat import TextCategorizer
 from services.textcat_card import metrics_section, table
 from services.textcat_data import EvalSet
@@ -40,8 +41,10 @@ def blend_predictor(
     linear: Any,
     cache: FeatureCache | None = None,
     below: float = ENCODER_BELOW,
+    profanity: ProfanityLexicon | None = None,
 ) -> Predict:
-    """The pipeline's answer: the linear categorizer's, blended with the head's when unsure.
+    """The pipeline's answer: the linear categorizer's, blended with the head's when unsure,
+    then (toxicity, given ``profanity``) at least ``offensive`` where the text is profane.
 
     The pipeline also asks the encoder when the *other* head is unsure, so it blends a few
     more texts than this; ``below=1.01`` blends every text.
@@ -52,6 +55,9 @@ def blend_predictor(
         answers = [{head: linear.classify(*cache.analyzed(t))} for t in texts]
         refined = refine(encoder, [for_model(t) for t in texts], answers, below)
         labels = [cast(Label, row[head]) for row in refined]  # a linear model always answers
+        if profanity is not None and head == "toxicity":
+            pairs = zip(labels, texts, strict=True)
+            labels = [cast(Label, at_least_offensive(a, t, profanity)) for a, t in pairs]
         return [(a.label, a.score) for a in labels]
 
     return predict

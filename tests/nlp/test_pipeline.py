@@ -13,6 +13,7 @@ from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
 from nlp.pipeline import CHUNK, AnnotationPipeline
 from nlp.places import PlaceExtractor
+from nlp.profanity import ProfanityLexicon
 from nlp.router import CategoryRouter
 from nlp.textcat import TASKS, textcat_for
 from nlp.urgency import UrgencyClassifier
@@ -153,3 +154,18 @@ def test_a_batch_of_linear_answers_equals_each_text_alone(reference: ReferenceDa
     assert batch[-2].urgency is not None and batch[-2].urgency.level == "critical"
     assert batch[-1].spam is not None and batch[-1].spam.label == "spam"
     assert {a.routing.category for a in batch[:2]} >= {"thoat_nuoc"}
+
+
+def test_a_profane_message_is_never_shown_as_clean(reference: ReferenceData) -> None:
+    texts = ["vcl đường Võ Văn Ngân ngập hoài", "Đường Võ Văn Ngân ngập sâu sau cơn mưa"]
+    plain = _pipeline(reference, None, 0.0).annotate_batch([TextInput(t) for t in texts])
+    floored = AnnotationPipeline(
+        CategoryRouter(MODELS / "router", reference.routing),
+        PlaceExtractor.from_reference(reference),
+        PiiDetector.from_reference(reference),
+        classifiers={t: textcat_for(MODELS, t) for t in ("sentiment", "toxicity")},
+        profanity=ProfanityLexicon.load(),
+    ).annotate_batch([TextInput(t) for t in texts])
+    assert [a.toxicity.label for a in floored if a.toxicity] == ["offensive", "clean"]
+    assert floored[1] == plain[1]
+    assert plain[0].toxicity is not None and floored[0].sentiment == plain[0].sentiment

@@ -11,6 +11,7 @@ import pytest
 
 from core.types import Label
 from nlp.encoder import TunedEncoder
+from nlp.profanity import ProfanityLexicon
 from nlp.textcat import TextCategorizer
 from services.encoder_eval import (
     accuracy_predictor,
@@ -69,6 +70,23 @@ def test_a_skewed_prior_turns_a_slight_lean_to_the_rare_class_into_the_common_on
     # linear 0.4·0.9 / (0.36 + 0.06) and encoder 0.45·0.949 / (0.427 + 0.174), averaged
     expected = 0.5 * (0.36 / 0.42) + 0.5 * (0.45 * 0.9**0.5 / (0.45 * 0.9**0.5 + 0.55 * 0.1**0.5))
     assert decided[0][1] == pytest.approx(expected)
+
+
+def test_the_pipeline_answer_for_toxicity_includes_the_profanity_floor() -> None:
+    classes = ("clean", "offensive", "hate")
+    encoder: Any = SimpleNamespace(
+        probabilities=lambda texts: {"toxicity": np.tile([0.9, 0.05, 0.05], (len(texts), 1))},
+        classes={"toxicity": classes},
+    )
+    linear: Any = SimpleNamespace(
+        classify=lambda *_: Label("clean", 0.6, {"clean": 0.6, "offensive": 0.3, "hate": 0.1})
+    )
+    texts, lexicon = ["vcl đường ngập hoài", "đường ngập hoài"], ProfanityLexicon.load()
+    floored = blend_predictor(encoder, "toxicity", linear, profanity=lexicon)(texts)
+    plain = blend_predictor(encoder, "toxicity", linear)(texts)
+    assert [label for label, _ in floored] == ["offensive", "clean"]
+    assert [label for label, _ in plain] == ["clean", "clean"]
+    assert floored[1] == plain[1]
 
 
 def test_no_texts_give_no_answers() -> None:
