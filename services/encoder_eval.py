@@ -176,6 +176,8 @@ toxicity ({classes["toxicity"]}) and the UIT-VSFC topic ({classes["topic"]}; a b
 The pipeline asks it when a linear sentiment or toxicity answer is less sure than
 {ENCODER_BELOW} and then averages the two answers (`nlp.encoder.blend`, weight
 {BLEND_WEIGHT}); the `blend` rows below are what it answers, the `encoder` rows the heads alone.
+After the blend, a profane message is at least `offensive` (`nlp.profanity`); the `blend` rows
+leave that out, `eval/encoder_eval.py`'s pipeline column has it.
 The topic benchmark is scored by accuracy, so its `{ACCURACY_KIND}` row answers the most
 probable class under the training prior: both models were trained to count rare classes more
 (balanced class weights for the linear one, their square root for the encoder), and that row
