@@ -17,7 +17,8 @@ from nlp.normalize import strip_diacritics
 from nlp.pii_lexicon import PiiLexicon, squash
 
 _O_FOR_ZERO = re.compile(r"(?<=\d)[oO]|[oO](?=\d)")
-_L_FOR_ONE = re.compile(r"(?<=\d)l(?=\d)|(?<=\d[ .])l(?=\d\d)")  # "09l8", "0388 l05 926"
+# "09l8", "0388 l05 926", "O34 8886 12l"
+_L_FOR_ONE = re.compile(r"(?<=\d)l(?=\d)|(?<=\d[ .])l(?=\d\d)|(?<=\d\d)l(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)

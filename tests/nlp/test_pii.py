@@ -253,6 +253,8 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("lien he e 84.977.316.204 nha, hau ta 500k", [("phone", "84.977.316.204")]),
         ("SĐT: 0388 l05 926. Nội dung: cây gãy", [("phone", "0388 l05 926")]),
         ("SDT: 0388 l05 926. Noi dung: cay gay", [("phone", "0388 l05 926")]),
+        ("ship free Q9 📦 sđt/zalo: O34 8886 12l", [("phone", "O34 8886 12l")]),
+        ("ship free Q9 📦 sdt/zalo: O34 8886 12l", [("phone", "O34 8886 12l")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
@@ -308,7 +310,7 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Đồng hồ nước số seri 21KT083147 chạy cả khi khóa van",  # a serial, not a plate
         "Có chuyển khoản qua Vietinbank được không ạ",
         "Mã OTP 48291375 không về máy",
-        "Tổng vốn 84.977.316.204 đồng, lô 12 l05",  # an amount without a phone cue
+        "Tổng vốn 84.977.316.204 đồng, lô 12 l05, mua 12l nước mắm",  # no phone cue, litres
         # shops named with a title, a dish, vehicles, shouted streets and sentences in capitals
         "bánh mì Cô Ba đầu hẻm 12, xôi Bà Tư cạnh nhà thuốc, cà phê Ông Bầu mới mở",
         "hủ tiếu Nam Vang Chú Hai giá 35k",
