@@ -68,7 +68,7 @@ _WRITER_BEFORE = re.compile(
 _AWAY_AFTER = re.compile(
     r"(?<!\w)(?:di (?:lam|hoc|cong tac)|(?:cho|dua|don) (?:con|be|chau)(?: \w+)? di hoc"
     r"|chay xe)(?: \w+){0,2}? (?:qua|ngang|sang|thay)(?!\w)"
-    r"|(?<!\w)qua pha sang(?!\w)|(?<!\w)di (?:qua|ngang)(?: \w+){1,5}? thay(?!\w)"
+    r"|(?<!\w)qua pha sang(?!\w)|(?<!\w)(?:di|chay) (?:qua|ngang)(?: \w+){1,5}? thay(?!\w)"
     r"|(?<!\w)(?:qua|ngang) (?:\w+ ){1,4}di (?:lam|hoc)(?!\w)"  # "qua hầm Thủ Thiêm đi làm"
     r"|(?<!\w)(?:duong|tren duong) (?:(?:toi|tui|em|minh|e) )?(?:di lam|di hoc)(?!\w)"
 )

@@ -267,6 +267,8 @@ def test_ward_from_text_with_and_without_diacritics(
         "nhà t ở p.Phước Long nè, chiều nay đi qua cầu Rạch Chiếc thấy khe co giãn bị bung",
         "phường mình ở Linh Tây, con tôi học trường ở quận Bình Thạnh, trước cổng kẹt xe quá",
         "nhà t ở p.Hiệp Bình mà sáng nào qua hầm Thủ Thiêm đi làm cũng kẹt 30p",
+        "Tôi ở phường Long Trường, hôm qua chạy qua cầu Sài Gòn thấy khe co giãn bị bung",
+        "Mua bánh trung thu hiệu An Khánh ở tiệm tạp hóa thì bị mốc",  # a brand
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
