@@ -458,11 +458,12 @@ class _TextRules(_StreetRules):
             if _inside(start, end, blocked):
                 continue
             ward, marked = self.abbreviations[m.group(2)], m.group(1) is not None
-            # "P.BTĐ" in a text naming this area or one of its streets ("p.BTĐ, đg Nguyễn Duy
-            # Trinh ngập")
-            here = local_context or bool(self.streets.find(t))
-            hinted = self._hinted_after(t, end) or (marked and here)
-            if m.group(2) in _ABBREVIATIONS_NEED_HINT and not hinted:
+            if m.group(2) in _ABBREVIATIONS_NEED_HINT and not (
+                self._hinted_after(t, end)
+                # "P.BTĐ" in a text naming this area or one of its streets ("p.BTĐ, đg Nguyễn
+                # Duy Trinh ngập")
+                or (marked and (local_context or bool(self.streets.find(t))))
+            ):
                 continue
             if marked or self._placed(t, start, end):
                 yield _Mention(ward, (start, end), marked, False)
