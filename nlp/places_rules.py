@@ -58,9 +58,11 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 _WRITER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|t|minh|chung toi|gia dinh toi)"
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
-    r"|di lam|di hoc|song tai|lam tai|lam viec tai|(?:cu|thuong|tam) tru(?: o| tai)?)"
+    r"|di lam|di hoc|song tai|lam tai|lam viec tai|ngu|ngu tai|ngu o"
+    r"|(?:cu|thuong|tam) tru(?: o| tai)?)"
     r"(?: (?:ben|khu|tai|tan))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
+    r"|(?<!\w)nha (?:toi|tui|em|e|t|minh)(?: (?:phuong|p))\s*[.:]?\s*$"  # "nhà mình p.an khánh"
     r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
@@ -83,7 +85,8 @@ _HOME_AFTER = re.compile(
 _NOT_THERE_BEFORE = re.compile(
     r"(?<!\w)(?:khong|ko|k) phai[^.!?;\n]{0,30}$"
     r"|(?<!\w)(?:que|que quan|nguyen quan)(?: (?:o|tai))?\s*$"
-    r"|(?<!\w)(?<!con )(?<!vo )(?<!chong )(?:toi|tui|em|minh|t|e)(?: \w+){0,4} (?:o|ben|tai)"
+    r"|(?<!\w)(?<!con )(?<!vo )(?<!chong )(?<!ty )(?<!xuong )(?:toi|tui|em|minh|t|e)"
+    r"(?: \w+){0,4} (?:o|ben|tai)"
     r"(?: \w+){0,3}\s*$"
 )
 _LIST_COMMA = re.compile(r"\s*,\s*")
@@ -204,6 +207,7 @@ class _TextRules(_StreetRules):
             rf"(?P<place>{others})(?!\w))"
         )
         self.other_places = frozenset(p.lower() for p in _OTHER_PLACES)
+        self.other_places_folded = frozenset(fold(p) for p in _OTHER_PLACES)
         self.other_place_re = re.compile(
             rf"(?<!\w)(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])|(?P<place>{others}))(?!\w)"
         )
@@ -341,7 +345,9 @@ class _TextRules(_StreetRules):
             if any(not c.split and (c.marked or self._now_in(t, c.span[0])) for c in found):
                 found = [c for c in found if not c.split]
             mine = [c for c in found if self._writer_before(t, c.span[0])]
-            found = [c for c in found if c not in mine] or found
+            # every one the writer's (home, then work): the problem is at the last named ("Nhà
+            # tôi ở phường Tam Bình nhưng tôi làm ở P. Thủ Đức: ngay trước cổng …")
+            found = [c for c in found if c not in mine] or [max(found, key=lambda c: c.span)]
         elif (
             found
             and all(self._writer_before(t, c.span[0]) for c in found)
@@ -435,6 +441,8 @@ class _TextRules(_StreetRules):
                 text = t.folded[start:end]
                 if any(c.isdigit() for c in text) or " ".join(text.split()) != text:
                     continue
+                if text in self.other_places_folded:
+                    break  # spelled right, a place elsewhere: "bên Tân Bình" is no "Tam Bình"
                 close = set().union(*(self.near.get(k, ()) for k in (text, *_deletions(text))))
                 wards = {self.names[c] for c in close if _one_edit(text, c)}
                 short = len(text) < 8 and not marked  # "P.Cat Lay": seven letters need "phường"

@@ -169,6 +169,11 @@ def both_ways(text: str) -> list[str]:
         ("Bình Chiễu nè ae, đèn đường Cây Keng hư nguyên dãy", "Tam Bình"),
         ("cát lái nè ae, hẻm 12 có con chó dữ thả rông", "Cát Lái"),
         ("Cát Lài nha mọi người, đường Nguyễn Thị Định có ổ gà sâu", "Cát Lái"),
+        # both wards the writer's, home then work: the problem at the last ("… làm ở P. X: …")
+        (
+            "Nhà tôi ở phường Tam Bình nhưng tôi làm ở P. Thủ Đức: trước cổng trường hố ga hở",
+            "Thủ Đức",
+        ),
         ("Phú Hửu đường Võ Chí Công dưới chân cầu có người đổ trộm bùn", "Long Trường"),
     ],
 )
@@ -269,6 +274,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "nhà t ở p.Hiệp Bình mà sáng nào qua hầm Thủ Thiêm đi làm cũng kẹt 30p",
         "Tôi ở phường Long Trường, hôm qua chạy qua cầu Sài Gòn thấy khe co giãn bị bung",
         "Mua bánh trung thu hiệu An Khánh ở tiệm tạp hóa thì bị mốc",  # a brand
+        "Tôi ngụ tại phường Phước Long, hằng ngày đi làm qua cầu Sài Gòn thấy đèn hỏng",
+        "nhà mình p.an khánh nha, mà công ty mình bên KCN Tân Bình cứ xả khói đen",
+        "Nhà tôi ở phường Hiệp Bình, chỗ muốn phản ánh là đường Cộng Hòa bên Tân Bình",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
