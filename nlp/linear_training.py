@@ -58,6 +58,16 @@ def adopted_sets(data_dir: Path) -> list[Path]:
     return dirs
 
 
+def set_number(name: str, kind: str) -> int:
+    """``router_fresh`` → 1, ``router_fresh2`` → 2: the order the blind sets were written in."""
+    return int(name.removeprefix(f"{kind}_fresh") or 1)
+
+
+def blind_set_dirs(data_dir: Path, kind: str) -> list[Path]:
+    """The blind test sets of ``kind`` in ``data_dir`` (``<kind>_fresh*/``), oldest first."""
+    return sorted(data_dir.glob(f"{kind}_fresh*/"), key=lambda d: set_number(d.name, kind))
+
+
 def load_examples(directory: Path) -> list[Example]:
     """Every ``*.jsonl`` file of ``directory``; a malformed line is an error, not a skip."""
     out: list[Example] = []

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import InvalidInput
-from nlp.linear_training import Example, load_examples, split_held_out, without_diacritics
+from nlp.linear_training import (
+    Example,
+    blind_set_dirs,
+    load_examples,
+    split_held_out,
+    without_diacritics,
+)
 from nlp.normalize import for_model
 from nlp.textcat import TASKS, rebuild_command
 
@@ -174,17 +180,11 @@ def _own(data_dir: Path, name: str, source: str, data: TaskData, classes: Sequen
         without_diacritics(held), tuple(classes), "the same, diacritics removed"
     )
     # written blind, never trained on, each README telling its history: "fresh", "fresh2", …
-    for fresh in sorted(data_dir.glob(f"{name}_fresh*/"), key=lambda d: _set_number(d, name)):
+    for fresh in blind_set_dirs(data_dir, name):
         key = "fresh" + fresh.name.removeprefix(f"{name}_fresh")
         data.evals[key] = EvalSet(
             load_examples(fresh), tuple(classes), f"blind test set eval/data/{fresh.name}"
         )
-
-
-def _set_number(folder: Path, name: str) -> int:
-    """1 for ``{name}_fresh``, n for ``{name}_fresh{n}``; other folders last."""
-    suffix = folder.name.removeprefix(f"{name}_fresh")
-    return 1 if not suffix else int(suffix) if suffix.isdigit() else 10**6
 
 
 #: How a model's toxicity labels count on a set that only tells toxic from clean.
