@@ -2,8 +2,44 @@
 
 These lexicons are reference data: ``nlp.places_rules`` compiles them into the matchers of
 ``_TextRules``. They are kept here for now but belong in ``nlp/data/places.json``. Names are
-written as a citizen would type them with diacritics; ``nlp.places_text`` folds them.
+written as a citizen would type them with diacritics; ``nlp.places_text`` folds them. The places
+outside the area (other wards of the city, landmarks elsewhere) are already data:
+``data/places_elsewhere.json``, read by ``load_elsewhere``.
 """
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import ModelUnavailable
+
+ELSEWHERE_FILE = Path(__file__).resolve().parent / "data" / "places_elsewhere.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Places outside the area: the city's other wards and communes, and landmarks."""
+
+    version: str
+    wards: tuple[str, ...]
+    landmarks: tuple[str, ...]
+
+
+def load_elsewhere(path: Path = ELSEWHERE_FILE) -> Elsewhere:
+    """``data/places_elsewhere.json``; missing or broken, a ``ModelUnavailable`` naming it."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        wards, landmarks = doc["wards"], doc["landmarks"]
+        if not all(isinstance(n, str) and n.strip() for n in [*wards, *landmarks]):
+            raise ValueError("every name must be a non-empty string")
+        return Elsewhere(str(doc["version"]), tuple(wards), tuple(landmarks))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelUnavailable(
+            f"place list {path} is missing or broken ({exc}); restore it from git"
+        ) from exc
+
 
 # Streets of the former Thủ Đức City, also matched without "đường" before them.
 _STREETS = (

@@ -34,6 +34,7 @@ from nlp.places_lexicon import (
     _STREET_HEADS,
     _STREETS,
     _SURNAMES,
+    load_elsewhere,
 )
 from nlp.places_patterns import (
     _ADMIN_BEFORE,
@@ -89,6 +90,8 @@ _NOT_THERE_BEFORE = re.compile(
     r"(?: \w+){0,4} (?:o|ben|tai)"
     r"(?: \w+){0,3}\s*$"
 )
+# the writer came back from the place: "vừa đi Đà Lạt về thì thấy …"
+_BACK_AFTER = re.compile(r"\s+(?:(?:moi|vua|thi|choi|xong) )?ve(?!\w)")
 _LIST_COMMA = re.compile(r"\s*,\s*")
 _NOW_IN_BEFORE = re.compile(
     r"(?<!\w)(?:ve|thuoc|nay la|gio la|nhap vao|sap nhap vao)\s+(?:(?:phuong|p)\s*\.?\s*)?$"
@@ -210,6 +213,18 @@ class _TextRules(_StreetRules):
         self.other_places_folded = frozenset(fold(p) for p in _OTHER_PLACES)
         self.other_place_re = re.compile(
             rf"(?<!\w)(?:(?:quan|q)\s*\.?\s*(?:1[0-2]|[13-8])|(?P<place>{others}))(?!\w)"
+        )
+        # the city's other wards after "phường/p./xã" ("phường Bình Lợi Trung") and landmarks
+        # elsewhere ("Chợ Rẫy", "KCN Tân Tạo"): away from the writer's own ward of this area
+        far = load_elsewhere()
+        self.far_wards = frozenset(normalize(n).lower() for n in far.wards)
+        self.far_landmarks = frozenset(normalize(n).lower() for n in far.landmarks)
+        self.far_re = re.compile(
+            r"(?<!\w)(?:(?:phuong|p|xa)\s*\.?\s*(?P<ward>"
+            + "|".join(sorted((re.escape(fold(n)) for n in far.wards), key=len, reverse=True))
+            + r")|(?P<mark>"
+            + "|".join(sorted((re.escape(fold(n)) for n in far.landmarks), key=len, reverse=True))
+            + r"))(?!\w)"
         )
         # folded, a ward's name can begin like a place elsewhere: "Long Thạnh Mỹ", "Long Thành"
         by_length = sorted(map(re.escape, names), key=len, reverse=True)
@@ -547,7 +562,27 @@ class _TextRules(_StreetRules):
                 continue
             if not _HOME_AFTER.search(t.folded, m.end()):
                 return True
-        return False
+        return any(self._far(t, m) for m in self.far_re.finditer(t.folded, end))
+
+    def _far(self, t: _Text, m: re.Match[str]) -> bool:
+        """A place outside this area where the problem is: another ward of the city ("làm ở
+        phường Bình Lợi Trung") or a landmark elsewhere ("vào Chợ Rẫy thăm mẹ thấy …"), named
+        capitalised, as spelled where the text has diacritics, and not the writer's place, home
+        town or trip they came back from ("vừa đi Đà Lạt về thì …")."""
+        group = "ward" if m.group("ward") else "mark"
+        start, stop = m.start(group), m.end(group)
+        if not t.capital(start) or self.ward_name_at.match(t.folded, start) is not None:
+            return False
+        names = self.far_wards if group == "ward" else self.far_landmarks
+        if not t.plain and t.orig[start:stop].lower() not in names:
+            return False
+        before = t.folded[max(0, m.start() - 40) : m.start()]
+        return not (
+            _NOT_THERE_BEFORE.search(before)
+            or _WRITER_BEFORE.search(before)
+            or _BACK_AFTER.match(t.folded, stop)
+            or _HOME_AFTER.search(t.folded, stop)
+        )
 
     def _ward_named_at(self, t: _Text, after: re.Match[str]) -> bool:
         """Folded, the place elsewhere is the start of a ward's name: "Long Thạnh Mỹ" is not

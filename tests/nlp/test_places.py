@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, ModelUnavailable
 from core.reference import ReferenceData
 from core.types import Place
 from nlp.normalize import for_model, strip_diacritics
 from nlp.places import PlaceExtractor, WardGazetteer
+from nlp.places_lexicon import load_elsewhere
 from nlp.places_text import fold
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
@@ -157,6 +158,8 @@ def both_ways(text: str) -> list[str]:
             "Linh Xuân",
         ),
         ("Em ở phường Cát Lái, đi làm ở Quận 1 về thì thấy hẻm nhà em ngập", "Cát Lái"),
+        ("Tôi ở phường Linh Xuân, vừa đi Đà Lạt về thì thấy đường Kha Vạn Cân ngập", "Linh Xuân"),
+        ("Nhà tôi ở phường Tam Bình, hôm qua vào Chợ Rẫy về thấy trước nhà cây ngã", "Tam Bình"),
         ("Mình ở phường Thủ Đức, ngày nào cũng đi ngang chợ Thủ Đức, nắp cống bể", "Thủ Đức"),
         # "Long Thạnh Mỹ" folds like "Long Thành" (Đồng Nai) at its start
         ("Ưu tiên ứng viên ở Hiệp Phú, Tăng Nhơn Phú, Long Thạnh Mỹ", "Tăng Nhơn Phú"),
@@ -277,6 +280,11 @@ def test_ward_from_text_with_and_without_diacritics(
         "Tôi ngụ tại phường Phước Long, hằng ngày đi làm qua cầu Sài Gòn thấy đèn hỏng",
         "nhà mình p.an khánh nha, mà công ty mình bên KCN Tân Bình cứ xả khói đen",
         "Nhà tôi ở phường Hiệp Bình, chỗ muốn phản ánh là đường Cộng Hòa bên Tân Bình",
+        # … another ward of the city, or a landmark elsewhere (nlp/data/places_elsewhere.json)
+        "Nhà em ở Linh Trung, sáng nay vào Chợ Rẫy thăm mẹ thấy cống bể nước tràn ra đường",
+        "Tôi ở phường Linh Xuân, hôm qua làm ở phường Bình Lợi Trung thấy đường ngập sâu",
+        "Mình ở Hiệp Bình, làm ở KCN Tân Tạo, trong khu đó rác ngập",
+        "Tôi ở phường Cát Lái, đưa mẹ đi khám ở bệnh viện Chợ Rẫy, bãi xe thu 20 ngàn",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
@@ -581,3 +589,14 @@ def test_gazetteer_finds_ward_in_model_text(gazetteer: WardGazetteer, text: str,
 def test_gazetteer_invents_no_ward(gazetteer: WardGazetteer, text: str) -> None:
     assert gazetteer.find(for_model(text)) is None
     assert gazetteer.find(for_model(strip_diacritics(text))) is None
+
+
+def test_a_missing_or_broken_list_of_places_elsewhere_says_how_to_restore_it(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "places_elsewhere.json"
+    broken.write_text('{"version": "1", "wards": ["Bến Thành", ""], "landmarks": []}')
+    for path in (tmp_path / "missing.json", broken):
+        with pytest.raises(ModelUnavailable, match="restore it from git"):
+            load_elsewhere(path)
+    assert "Chợ Rẫy" in load_elsewhere().landmarks
