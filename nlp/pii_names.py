@@ -349,9 +349,12 @@ class NameFinder:
     def _capital_full_names(self) -> Iterable[Candidate]:
         """A full name in capitals inside text that is not: a family name, "VĂN"/"THỊ" and one
         to three given names ("STK … Vietcombank (PHAM THI NGOC HAN)", "ông PHÙNG VĂN TẤN"),
-        with no capitals on either side (a shouted sentence is no name: "TIỀN LẠI VẪN …") and
-        no known place in it ("HẺM 12 ĐẶNG VĂN BI")."""
+        or after a title or a name cue a family name and one to three given names ("Bà LÂM
+        NGỌC HÀ", "ÔNG TRẦN QUỐC BẢO", "Người gửi: HỨA MINH TÂM"), with no capitals on either
+        side (a shouted sentence is no name: "TIỀN LẠI VẪN …") and no known place in it ("HẺM
+        12 ĐẶNG VĂN BI")."""
         text, words = self.view.text, self.words
+        titles = self.lex.titles[self.view.ascii]
 
         def capitals(k: int) -> bool:
             a, b = words[k]
@@ -369,15 +372,26 @@ class NameFinder:
             plain = text[words[k][0] : words[run[-1]][1]].isascii()
             form = self._word if plain else self._cmp
             middle = _MIDDLE_NAMES if plain else _MIDDLE_NAMES_WRITTEN
+            surnames = self.lex.surnames if plain else self.lex.written_surnames
+            name = run
+            # a title in capitals opening the run: "ÔNG TRẦN QUỐC BẢO"
+            if len(run) >= 3 and self._cmp(k) in titles.single and form(k + 1) in surnames:
+                name = run[1:]
+            first = name[0]
+            titled = name is not run or bool(
+                titles.before.search(self._before(k, 30)) or self._named(words[k][0])
+            )
             if (
-                3 <= len(run) <= 5
-                and capitals(k)
-                and form(k) in (self.lex.surnames if plain else self.lex.written_surnames)
-                and form(k + 1) in middle
+                capitals(k)
+                and form(first) in surnames
+                and (
+                    (3 <= len(name) <= 5 and form(first + 1) in middle)
+                    or (titled and 2 <= len(name) <= 4)
+                )
                 and not (k > 0 and capitals(k - 1))
-                and not any(self.place[j] for j in run)
+                and not any(self.place[j] for j in name)
             ):
-                yield self._candidate(run, "rule")
+                yield self._candidate(name, "rule")
             k = run[-1] + 1
 
     def _ner_names(self, unexplained: list[tuple[int, int]]) -> Iterable[Candidate]:

@@ -243,6 +243,14 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             "ck trước vô stk 0451 0003 82917 vcb NGUYEN THI TUYET MAI rồi gửi bill",
             [("bank_account", "0451 0003 82917"), ("person", "NGUYEN THI TUYET MAI")],
         ),
+        # after a title or a name cue, a family name and given names in capitals, no VĂN/THỊ
+        ("Bà LÂM NGỌC HÀ nộp đơn xin trợ cấp", [("person", "LÂM NGỌC HÀ")]),
+        ("Ba LAM NGOC HA nop don xin tro cap", [("person", "LAM NGOC HA")]),
+        ("ÔNG TRẦN QUỐC BẢO đã nộp hồ sơ", [("person", "TRẦN QUỐC BẢO")]),
+        ("ONG TRAN QUOC BAO da nop ho so", [("person", "TRAN QUOC BAO")]),
+        ("Người làm đơn: HỨA MINH TÂM, tổ 3", [("person", "HỨA MINH TÂM")]),
+        ("Nguoi lam don: HUA MINH TAM, to 3", [("person", "HUA MINH TAM")]),
+        ("chị HÀ NỘI gì đó", []),  # a place, not a name
         ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
