@@ -65,7 +65,11 @@ _WRITER_BEFORE = re.compile(
     r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
     r"|(?<!\w)nha (?:toi|tui|em|e|t|minh)(?: (?:phuong|p))\s*[.:]?\s*$"  # "nhà mình p.an khánh"
     r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
+    # a caller's or writer's address in a note: "Bà Nguyễn Thị Thu, trú tại phường Cát Lái"
+    r"|(?<!\w)(?:cu tru|tru|ngu) (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
+# "Nhà ở …" opening the text or a sentence: the writer's home
+_HOME_OPENING = re.compile(r"(?:^|[.!?\n]\s*)nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$")
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
 # mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"
 _AWAY_AFTER = re.compile(
@@ -85,11 +89,14 @@ _HOME_AFTER = re.compile(
 # Đồng Nai"), or where the writer is now ("Tôi đang kẹt ở chỗ làm bên Bình Dương")
 _NOT_THERE_BEFORE = re.compile(
     r"(?<!\w)(?:khong|ko|k) phai[^.!?;\n]{0,30}$"
-    r"|(?<!\w)(?:que|que quan|nguyen quan)(?: (?:o|tai))?\s*$"
-    r"|(?<!\w)(?<!con )(?<!vo )(?<!chong )(?<!ty )(?<!xuong )(?:toi|tui|em|minh|t|e)"
+    r"|(?<!\w)(?<!ve )(?<!di )(?:que|que quan|nguyen quan)(?: (?:o|tai))?\s*$"
+    r"|(?<!\w)(?<!con )(?<!vo )(?<!chong )(?<!ty )(?<!xuong )(?<!me )(?<!ba )(?<!bo )(?<!ong )"
+    r"(?<!anh )(?<!chi )(?<!em )(?<!co )(?<!chu )(?<!bac )(?<!di )(?<!cau )(?:toi|tui|em|minh|t|e)"
     r"(?: \w+){0,4} (?:o|ben|tai)"
     r"(?: \w+){0,3}\s*$"
 )
+# words that head a place named after a ward: "bệnh viện …", "chợ …", "KCN …"
+_FAR_HEADS = r"(?:benh vien|bv|cho|kcn|khu cong nghiep|san bay|ben xe)"
 # the writer came back from the place: "vừa đi Đà Lạt về thì thấy …"
 _BACK_AFTER = re.compile(r"\s+(?:(?:moi|vua|thi|choi|xong) )?ve(?!\w)")
 _LIST_COMMA = re.compile(r"\s*,\s*")
@@ -219,10 +226,12 @@ class _TextRules(_StreetRules):
         far = load_elsewhere()
         self.far_wards = frozenset(normalize(n).lower() for n in far.wards)
         self.far_landmarks = frozenset(normalize(n).lower() for n in far.landmarks)
+        far_wards = "|".join(sorted((re.escape(fold(n)) for n in far.wards), key=len, reverse=True))
         self.far_re = re.compile(
-            r"(?<!\w)(?:(?:phuong|p|xa)\s*\.?\s*(?P<ward>"
-            + "|".join(sorted((re.escape(fold(n)) for n in far.wards), key=len, reverse=True))
-            + r")|(?P<mark>"
+            rf"(?<!\w)(?:(?:phuong|p|xa)\s*\.?\s*(?P<ward>{far_wards})"
+            # a hospital, market or park named after one: "Bệnh viện Nhân dân Gia Định"
+            rf"|{_FAR_HEADS}(?: \w+){{0,2}}? (?P<named>{far_wards})"
+            + r"|(?P<mark>"
             + "|".join(sorted((re.escape(fold(n)) for n in far.landmarks), key=len, reverse=True))
             + r"))(?!\w)"
         )
@@ -505,7 +514,10 @@ class _TextRules(_StreetRules):
 
     def _writer_before(self, t: _Text, start: int) -> bool:
         """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …"."""
-        return _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
+        return (
+            _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
+            or _HOME_OPENING.search(t.folded, 0, start) is not None
+        )
 
     def _mentions(self, t: _Text) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, ward, squashed folded name, spelled as listed) of every ward name.
@@ -569,11 +581,11 @@ class _TextRules(_StreetRules):
         phường Bình Lợi Trung") or a landmark elsewhere ("vào Chợ Rẫy thăm mẹ thấy …"), named
         capitalised, as spelled where the text has diacritics, and not the writer's place, home
         town or trip they came back from ("vừa đi Đà Lạt về thì …")."""
-        group = "ward" if m.group("ward") else "mark"
+        group = next(g for g in ("ward", "named", "mark") if m.group(g))
         start, stop = m.start(group), m.end(group)
         if not t.capital(start) or self.ward_name_at.match(t.folded, start) is not None:
             return False
-        names = self.far_wards if group == "ward" else self.far_landmarks
+        names = self.far_landmarks if group == "mark" else self.far_wards
         if not t.plain and t.orig[start:stop].lower() not in names:
             return False
         before = t.folded[max(0, m.start() - 40) : m.start()]

@@ -159,6 +159,13 @@ def both_ways(text: str) -> list[str]:
         ),
         ("Em ở phường Cát Lái, đi làm ở Quận 1 về thì thấy hẻm nhà em ngập", "Cát Lái"),
         ("Tôi ở phường Linh Xuân, vừa đi Đà Lạt về thì thấy đường Kha Vạn Cân ngập", "Linh Xuân"),
+        ("Nhà ở Phước Long bị ngập tới gối", "Phước Long"),
+        # a caller's address in an operator's note, then the problem in another ward
+        (
+            "Ông Trần Văn Tư, trú tại phường Linh Xuân, gọi báo: đi ngang phường Tam Bình thấy"
+            " cột điện nghiêng",
+            "Tam Bình",
+        ),
         ("Nhà tôi ở phường Tam Bình, hôm qua vào Chợ Rẫy về thấy trước nhà cây ngã", "Tam Bình"),
         ("Mình ở phường Thủ Đức, ngày nào cũng đi ngang chợ Thủ Đức, nắp cống bể", "Thủ Đức"),
         # "Long Thạnh Mỹ" folds like "Long Thành" (Đồng Nai) at its start
@@ -285,6 +292,10 @@ def test_ward_from_text_with_and_without_diacritics(
         "Tôi ở phường Linh Xuân, hôm qua làm ở phường Bình Lợi Trung thấy đường ngập sâu",
         "Mình ở Hiệp Bình, làm ở KCN Tân Tạo, trong khu đó rác ngập",
         "Tôi ở phường Cát Lái, đưa mẹ đi khám ở bệnh viện Chợ Rẫy, bãi xe thu 20 ngàn",
+        "Em ở Linh Xuân, hôm qua đi chợ Tân Định thấy rác ngập lối đi",  # named after a ward
+        "Tôi ở Long Bình. Ba tôi nằm ở Bệnh viện Nhân dân Gia Định, căng tin bán đắt",
+        "Tôi ở phường Tam Bình, tuần rồi về quê ở Tiền Giang thấy cầu khỉ gãy",  # a trip home
+        "Nhà ở Hiệp Bình mà đi làm bên Bình Dương, công ty bắt tăng ca",  # "Nhà ở …" opening
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
