@@ -76,6 +76,8 @@ _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
 _SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})[/–-]({_PHONE_SHAPE})(?![\w/])")
 # a mobile number typed straight before a word: "0898222417nha", "0768 391 254nhé"
 _GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .-]?\d){7}(?=[^\W\d_])")
+# a mobile number grouped by slashes: "0327/184/905"
+_SLASH_GROUPED = re.compile(r"(?<![\w/.])0[35789]\d{1,2}(?:/\d{2,4}){2,3}(?![\w/])")
 # a mobile number straight before a dash and a word: "0901.223.574-Hùng"
 _DASH_WORD_AFTER = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .]?\d){7}(?=[-–][^\W\d_])")
 # what may separate the groups of one number: a space, or a dash or dot between spaces; a line
@@ -88,6 +90,8 @@ _UNIT_AFTER = re.compile(
     r"(?![a-z0-9])"
 )
 _SENTENCE_BREAK = re.compile(r"[!?;\n]|\.\s")
+# the bare cue "hồ sơ" with two words or more between it and the number
+_LOOSE_DOSSIER = re.compile(r"ho so(?:\W+(?!so\W)[^\W\d_]+){2,}\W*")
 _LISTED_NUMBER = re.compile(r"\d\s*[,;]")
 _ANY_DIGIT = re.compile(r"\d")
 _NUMBER_THEN_BANK = re.compile(r"\d\s*[)\]]?\s*(?:[-–(:]|tai|o)?\s*$")
@@ -168,7 +172,8 @@ class PiiDetector:
         i = 0
         while i < len(tokens):
             taken = 1
-            for j in range(min(len(tokens), i + 10), i, -1):
+            # up to twelve groups: a CCCD typed digit by digit ("0 7 9 1 6 2 0 0 3 8 1 5")
+            for j in range(min(len(tokens), i + 12), i, -1):
                 group = tokens[i:j]
                 gaps = (view.text[a.end() : b.start()] for a, b in pairwise(group))
                 if not all(_GROUP_GAP.fullmatch(gap) for gap in gaps):
@@ -191,7 +196,7 @@ class PiiDetector:
             kind = self._classify_number(view, start, end, merged=False, cue=cue)
             if kind is not None:
                 yield Candidate(view.span(kind, start, end, "rule"), 4)
-        for pattern in (_GLUED_BEFORE, _DASH_WORD_AFTER):
+        for pattern in (_GLUED_BEFORE, _DASH_WORD_AFTER, _SLASH_GROUPED):
             for m in pattern.finditer(view.numeric):
                 if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
                     yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)
@@ -284,6 +289,8 @@ class PiiDetector:
                     )
                 )
             )
+            if kind == "not_pii" and _LOOSE_DOSSIER.fullmatch(view.plain, cue_start, start):
+                continue  # "liên hệ hồ sơ đất đai: 0827 …" names no dossier code
             near = start - cue_end <= window
             if near and not listed and not _SENTENCE_BREAK.search(view.text, cue_end, start):
                 best = kind

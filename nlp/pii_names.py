@@ -58,6 +58,8 @@ _MAKE_BEFORE = re.compile(
     r"(?<!\w)(honda|yamaha|toyota|vinfast|kia|hyundai|mazda|ford|suzuki|mitsubishi|chevrolet"
     r"|nissan|thaco|peugeot|isuzu|lexus|mercedes|piaggio|sym|xpander) $"
 )
+# family names that are also titles ("Ông", "Phó"): a family name only before "Văn"/"Thị"
+_TITLE_SURNAMES = frozenset({"ong", "pho"})
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
@@ -153,6 +155,11 @@ class NameFinder:
                     and not _GROUP_BEFORE[self.view.ascii].search(before)
                 )
                 or (person_like and self._named(start))
+                or (
+                    text[start].islower()
+                    and self._cmp(first) in titles.single
+                    and self._extends(last + 1, last, flags)
+                )
             ):
                 flags[first : last + 1] = [False] * (last + 1 - first)
         return flags
@@ -238,6 +245,8 @@ class NameFinder:
             word = self._cmp(run[0])
             if word in markers.single and not titled and self._leading_marker(word):
                 return "place"
+            if self._full_name_from(run, 0):
+                break  # a family name that is also a title: "Ông Văn Thanh", "Phó Thị Hạnh"
             if word in titles.single and not (titled and len(run) == 1):
                 if _SHOP_BEFORE[self.view.ascii].search(self._before(run[0], 30)):
                     return "none"  # "bánh mì Cô Ba": a shop's name
@@ -255,6 +264,8 @@ class NameFinder:
         named = bool(run) and self._named_here(run[0])
         cued = named and self._name_cue(self.words[run[0]][0]) is not None
         full = 4 if self._full_name_from(run, 0) else 2 if cued else 0
+        if titled and run and self._word(run[0]) in self.lex.surnames and len(run) <= 4:
+            full = len(run)  # "bác sĩ Lam Chi Thanh": "Chi" is no "chị" here
         cut = next(
             (i for i, k in enumerate(run) if i >= full and self._cmp(k) in self.lex.not_names),
             len(run),
@@ -287,7 +298,7 @@ class NameFinder:
         Chi")."""
         return (
             i + 2 < len(run)
-            and self._word(run[i]) in self.lex.surnames
+            and self._word(run[i]) in self.lex.surnames | _TITLE_SURNAMES
             and self._word(run[i + 1]) in _MIDDLE_NAMES
         )
 

@@ -251,6 +251,31 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("Người làm đơn: HỨA MINH TÂM, tổ 3", [("person", "HỨA MINH TÂM")]),
         ("Nguoi lam don: HUA MINH TAM, to 3", [("person", "HUA MINH TAM")]),
         ("chị HÀ NỘI gì đó", []),  # a place, not a name
+        # a family name that is also a title, before "Thị"/"Văn"; "ông Tạ …" is no "chợ Ông Tạ"
+        (
+            "Liên hệ cô Phó Thị Hạnh: 0903 71 44 28",
+            [("person", "Phó Thị Hạnh"), ("phone", "0903 71 44 28")],
+        ),
+        (
+            "Lien he co Pho Thi Hanh: 0903 71 44 28",
+            [("person", "Pho Thi Hanh"), ("phone", "0903 71 44 28")],
+        ),
+        ("chủ nhà là ông Tạ Quang Vinh nhưng ổng không nghe", [("person", "Tạ Quang Vinh")]),
+        ("chu nha la ong Ta Quang Vinh nhung ong khong nghe", [("person", "Ta Quang Vinh")]),
+        ("đi chợ Ông Tạ mua đồ", []),
+        ("di cho Ong Ta mua do", []),
+        # after a title, a run opened by a family name is whole ("Chi" is no "chị" there)
+        ("Bác sĩ Lâm Chi Thanh khám rất kỹ", [("person", "Lâm Chi Thanh")]),
+        ("Bac si Lam Chi Thanh kham rat ky", [("person", "Lam Chi Thanh")]),
+        ("vào khoa cấp cứu gặp điều dưỡng Nhung nhé", [("person", "Nhung")]),  # job titles
+        ("vao khoa cap cuu gap dieu duong Nhung nhe", [("person", "Nhung")]),
+        ("Gọi ngay thợ Hải: 0901 558 324", [("person", "Hải"), ("phone", "0901 558 324")]),
+        # a phone grouped by slashes; a CCCD typed digit by digit; "hồ sơ" far from the number
+        ("Em tên Tâm, đt 0327/184/905.", [("person", "Tâm"), ("phone", "0327/184/905")]),
+        ("Em ten Tam, dt 0327/184/905.", [("person", "Tam"), ("phone", "0327/184/905")]),
+        ("CCCD 0 7 9 1 6 2 0 0 3 8 1 5 nha chị", [("citizen_id", "0 7 9 1 6 2 0 0 3 8 1 5")]),
+        ("bà con liên hệ hồ sơ đất đai: 0827 364 519", [("phone", "0827 364 519")]),
+        ("ba con lien he ho so dat dai: 0827 364 519", [("phone", "0827 364 519")]),
         ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
