@@ -66,8 +66,13 @@ _WRITER_BEFORE = re.compile(
     r"|(?<!\w)nha (?:toi|tui|em|e|t|minh)(?: (?:phuong|p))\s*[.:]?\s*$"  # "nhà mình p.an khánh"
     r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     # a caller's or writer's address in a note: "Bà Nguyễn Thị Thu, trú tại phường Cát Lái"
-    r"|(?<!\w)(?:cu tru|tru|ngu) (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"
+    r"|(?<!\w)(?:cu tru|tru|ngu)(?: (?:o|tai)(?: (?:phuong|p))?| (?:phuong|p))\s*[.:]?\s*$"
 )
+# the writer's address given as a field: "Người viết: …, địa chỉ: 112 Nguyễn Thị Định, P. Bình
+# Trưng. Nội dung: … thuộc phường Cát Lái"
+_ADDRESS_FIELD_BEFORE = re.compile(r"(?<!\w)dia chi\s*:[^.;!?\n:()]{0,45}?(?:phuong|p)\s*\.?\s*$")
+# a ward said not to be the one: "không phải Long Bình Q9 đâu"
+_DENIED_BEFORE = re.compile(r"(?<!\w)(?:khong|ko|k) phai(?: (?:o|la|phuong|p))?\s*\.?\s*$")
 # "Nhà ở …" opening the text or a sentence: the writer's home
 _HOME_OPENING = re.compile(r"(?:^|[.!?\n]\s*)nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$")
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
@@ -368,13 +373,15 @@ class _TextRules(_StreetRules):
             # p.Tăng Nhơn Phú", "… nhập về tăng nhơn phú")
             if any(not c.split and (c.marked or self._now_in(t, c.span[0])) for c in found):
                 found = [c for c in found if not c.split]
-            mine = [c for c in found if self._writer_before(t, c.span[0])]
+            # the writer's ward however often named: "ngụ P. Thủ Đức (Linh Chiểu cũ)"
+            homes = {c.ward for c in found if self._writer_before(t, c.span[0])}
+            mine = [c for c in found if c.ward in homes]
             # every one the writer's (home, then work): the problem is at the last named ("Nhà
             # tôi ở phường Tam Bình nhưng tôi làm ở P. Thủ Đức: ngay trước cổng …")
             found = [c for c in found if c not in mine] or [max(found, key=lambda c: c.span)]
         elif (
             found
-            and all(self._writer_before(t, c.span[0]) for c in found)
+            and any(self._writer_before(t, c.span[0]) for c in found)
             and self._away(t, max(c.span[1] for c in found))
         ):
             return None, None  # only the writer's own ward, and the problem elsewhere
@@ -404,6 +411,7 @@ class _TextRules(_StreetRules):
             if (
                 _inside(start, end, blocked)
                 or _ADMIN_BEFORE.search(before)
+                or _DENIED_BEFORE.search(before)
                 or elsewhere(end)
                 or (key in self.need_context and not local_context)
             ):
@@ -517,6 +525,7 @@ class _TextRules(_StreetRules):
         return (
             _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
             or _HOME_OPENING.search(t.folded, 0, start) is not None
+            or _ADDRESS_FIELD_BEFORE.search(t.folded[max(0, start - 70) : start]) is not None
         )
 
     def _mentions(self, t: _Text) -> list[tuple[int, int, str, str, bool]]:

@@ -160,6 +160,23 @@ def both_ways(text: str) -> list[str]:
         ("Em ở phường Cát Lái, đi làm ở Quận 1 về thì thấy hẻm nhà em ngập", "Cát Lái"),
         ("Tôi ở phường Linh Xuân, vừa đi Đà Lạt về thì thấy đường Kha Vạn Cân ngập", "Linh Xuân"),
         ("Nhà ở Phước Long bị ngập tới gối", "Phước Long"),
+        # a caller's or writer's address in a note or a form, then the problem in another ward
+        (
+            "Người gọi: anh Lê Văn Bảy, ngụ P. Long Trường. Phản ánh: đường Lò Lu, phường Long"
+            " Phước có cây đổ",
+            "Long Phước",
+        ),
+        (
+            "Người viết: bà Mai, địa chỉ: 15 Đỗ Xuân Hợp, P. Phước Long. Nội dung: bãi rác tự"
+            " phát ở phường Tăng Nhơn Phú",
+            "Tăng Nhơn Phú",
+        ),
+        (
+            "Người gọi: chị Hoa, ngụ P. Thủ Đức (Linh Chiểu cũ). Phản ánh: đèn đường ở phường"
+            " Linh Xuân tắt",
+            "Linh Xuân",
+        ),
+        ("Công dân ngụ phường Bình Trưng phản ánh quán bar ở phường An Khánh mở nhạc", "An Khánh"),
         # a caller's address in an operator's note, then the problem in another ward
         (
             "Ông Trần Văn Tư, trú tại phường Linh Xuân, gọi báo: đi ngang phường Tam Bình thấy"
@@ -296,6 +313,11 @@ def test_ward_from_text_with_and_without_diacritics(
         "Tôi ở Long Bình. Ba tôi nằm ở Bệnh viện Nhân dân Gia Định, căng tin bán đắt",
         "Tôi ở phường Tam Bình, tuần rồi về quê ở Tiền Giang thấy cầu khỉ gãy",  # a trip home
         "Nhà ở Hiệp Bình mà đi làm bên Bình Dương, công ty bắt tăng ca",  # "Nhà ở …" opening
+        "Người gọi: ông Tâm, ngụ P. Phước Long (Phước Bình cũ). Con ông bị đánh ở quán nhậu bên"
+        " Phú Nhuận",
+        # a ward said not to be the one; a blessing
+        "Mình ở phường Long Bình bên Biên Hòa nha, không phải Long Bình Q9 đâu, đường kẹt cứng",
+        "Cầu cho mọi nhà phước bình an",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
