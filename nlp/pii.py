@@ -76,6 +76,9 @@ _PHONE_SHAPE = r"\+?\d{2,4}(?:[ .]?\d{2,4}){2,4}"
 _SLASHED = re.compile(rf"(?<![\w/.])({_PHONE_SHAPE})[/–-]({_PHONE_SHAPE})(?![\w/])")
 # a mobile number typed straight before a word: "0898222417nha", "0768 391 254nhé"
 _GLUED_BEFORE = re.compile(r"(?<![\w+.,/-])0[35789]\d(?:[ .-]?\d){7}(?=[^\W\d_])")
+# a mobile number typed straight after a name: "gọi e Ngân0901386447" (a lowercase letter before
+# it, so no code in capitals: "SPXVN0579214386")
+_GLUED_AFTER_NAME = re.compile(r"(?<=[a-zà-ỹđ])0[35789]\d{8}(?!\d)")
 # a mobile number grouped by slashes: "0327/184/905"
 _SLASH_GROUPED = re.compile(r"(?<![\w/.])0[35789]\d{1,2}(?:/\d{2,4}){2,3}(?![\w/])")
 # a mobile number straight before a dash and a word: "0901.223.574-Hùng"
@@ -133,8 +136,15 @@ class PiiDetector:
         view = TextView(text)
         found = [*self._emails(view), *self._plates(view), *self._numbers(view)]
         if names:
-            phone_ends = frozenset(c.span.end for c in found if c.span.kind == "phone")
-            found.extend(NameFinder(self, view, phone_ends).find())
+            phones = [c.span for c in found if c.span.kind == "phone"]
+            found.extend(
+                NameFinder(
+                    self,
+                    view,
+                    frozenset(s.end for s in phones),
+                    frozenset(s.start for s in phones),
+                ).find()
+            )
         return resolve(found)
 
     def redact(self, text: str, spans: Sequence[PiiSpan] | None = None) -> str:
@@ -196,7 +206,7 @@ class PiiDetector:
             kind = self._classify_number(view, start, end, merged=False, cue=cue)
             if kind is not None:
                 yield Candidate(view.span(kind, start, end, "rule"), 4)
-        for pattern in (_GLUED_BEFORE, _DASH_WORD_AFTER, _SLASH_GROUPED):
+        for pattern in (_GLUED_BEFORE, _DASH_WORD_AFTER, _SLASH_GROUPED, _GLUED_AFTER_NAME):
             for m in pattern.finditer(view.numeric):
                 if self._classify_number(view, m.start(), m.end(), merged=False) == "phone":
                     yield Candidate(view.span("phone", m.start(), m.end(), "rule"), 4)

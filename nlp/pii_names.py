@@ -60,6 +60,11 @@ _MAKE_BEFORE = re.compile(
 )
 # family names that are also titles ("Ông", "Phó"): a family name only before "Văn"/"Thị"
 _TITLE_SURNAMES = frozenset({"ong", "pho"})
+# between a name and the phone number after it: "Quân 0367 …", "Đạt: 0924 …", "Hùng - 09…"
+_TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:\(\s*)?")
+# between a contact word and a name: at most three lowercase words ("liên hệ môi giới Thúy Tiên"),
+# no number and no other name ("DT: 0283… - Fax: …", "liên hệ bạn ấy là Rơ Châm H'Yơn")
+_LOWERCASE_GAP = re.compile(r"[\s:,\-–]*(?:[a-zà-ỹđ]+[\s:,\-–]+){0,3}")
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
@@ -72,10 +77,15 @@ class NameFinder:
     """Person names in one text: rules first, NER for the capitalised runs rules cannot explain."""
 
     def __init__(
-        self, detector: PiiDetector, view: TextView, phone_ends: frozenset[int] = frozenset()
+        self,
+        detector: PiiDetector,
+        view: TextView,
+        phone_ends: frozenset[int] = frozenset(),
+        phone_starts: frozenset[int] = frozenset(),
     ) -> None:
         self.detector = detector
         self.phone_ends = phone_ends
+        self.phone_starts = phone_starts
         self.lex = detector.lexicon
         self.view = view
         self.words = [(m.start(), m.end()) for m in WORD.finditer(view.text)]
@@ -187,6 +197,20 @@ class NameFinder:
             start - 2 in self.phone_ends and text[start - 2 : start] == " ("
         )
 
+    def _contact_before_phone(self, run: list[int]) -> bool:
+        """One or two words between a contact word and a phone number: "liên hệ Quân 0367 …",
+        "LH CHỦ NHÀ: ANH KHƯƠNG 0979 …", "add zalo Heo 07 99 …"."""
+        start, end = self.words[run[0]][0], self.words[run[-1]][1]
+        gap = _TO_PHONE.match(self.view.text, end)
+        if len(run) > 2 or gap is None or gap.end() not in self.phone_starts:
+            return False
+        return any(
+            kind == "phone"
+            and 0 <= start - cue_end <= 24
+            and _LOWERCASE_GAP.fullmatch(self.view.text, cue_end, start) is not None
+            for _, cue_end, kind in self.view.cues(self.lex)
+        )
+
     def _name_cue(self, start: int) -> re.Match[str] | None:
         """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
         return self.lex.name_cue.search(self.view.plain, max(0, start - 40), start)
@@ -261,7 +285,7 @@ class NameFinder:
             return "none"  # a model after its make; "Kia" capitalised (not "kìa")
         # a full name keeps its family, middle and two given names; after a name cue, two words
         # ("e là Bảo Trân")
-        named = bool(run) and self._named_here(run[0])
+        named = bool(run) and (self._named_here(run[0]) or self._contact_before_phone(run))
         cued = named and self._name_cue(self.words[run[0]][0]) is not None
         full = 4 if self._full_name_from(run, 0) else 2 if cued else 0
         if titled and run and self._word(run[0]) in self.lex.surnames and len(run) <= 4:

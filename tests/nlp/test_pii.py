@@ -276,6 +276,19 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("CCCD 0 7 9 1 6 2 0 0 3 8 1 5 nha chị", [("citizen_id", "0 7 9 1 6 2 0 0 3 8 1 5")]),
         ("bà con liên hệ hồ sơ đất đai: 0827 364 519", [("phone", "0827 364 519")]),
         ("ba con lien he ho so dat dai: 0827 364 519", [("phone", "0827 364 519")]),
+        # a name glued to a phone number; a name between a contact word and a phone; a wallet
+        ("ib hoặc gọi e Ngân0901386447 nha", [("person", "Ngân"), ("phone", "0901386447")]),
+        ("ib hoac goi e Ngan0901386447 nha", [("person", "Ngan"), ("phone", "0901386447")]),
+        ("Mã vận đơn SPXVN0579214386.", []),  # a code in capitals
+        ("Liên hệ Quân 0367 904 512.", [("person", "Quân"), ("phone", "0367 904 512")]),
+        ("Lien he Quan 0367 904 512.", [("person", "Quan"), ("phone", "0367 904 512")]),
+        (
+            "DT: 0283.724.1111 - Fax: 0283.724.2222",
+            [("phone", "0283.724.1111"), ("phone", "0283.724.2222")],
+        ),
+        ("c ck vô Momo 0898 771 235 nha", [("phone", "0898 771 235")]),
+        ("c ck vo Momo 0898 771 235 nha", [("phone", "0898 771 235")]),
+        ("Dia chi: 9/2 duong Linh Trung", []),  # a form's field
         ("nhắn Zalo quản lý Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("nhan Zalo quan ly Quang: 0352 960 417", [("person", "Quang"), ("phone", "0352 960 417")]),
         ("trùi ui con nhỏ Ngân lớp em bị giật điện thoại", [("person", "Ngân")]),
