@@ -159,7 +159,7 @@ _EVERYDAY_WORDS = frozenset({"trưởng thành", "linh động", "cắt lại", 
 # vase), not Bình Trưng
 _NAME_THEN_WORD = {
     "binh trung": ("bay",),  # bình trưng bày
-    "tam binh": ("thuong",),  # tạm bình thường
+    "tam binh": ("thuong", "tinh"),  # tạm bình thường, tạm bình tĩnh
     "phuoc binh": ("an",),  # (cầu cho) phước bình an
     "an khanh": ("thanh",),  # ăn khánh thành
     "linh trung": ("doan", "si", "uy", "ta"),  # lính trung đoàn, trung sĩ, trung úy, trung tá

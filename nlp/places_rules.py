@@ -57,7 +57,7 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 
 # the writer's own place before a ward's name: "nhà tôi ở", "mình ở", "tôi làm ở phường"
 _WRITER_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|t|minh|chung toi|gia dinh toi)"
+    r"(?<!\w)(?<!mot )(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|t|minh|chung toi|gia dinh toi)"
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
     r"|di lam|di hoc|song tai|lam tai|lam viec tai|ngu|ngu tai|ngu o"
     r"|(?:cu|thuong|tam) tru(?: o| tai)?)"
@@ -70,11 +70,24 @@ _WRITER_BEFORE = re.compile(
 )
 # the writer's address given as a field: "Người viết: …, địa chỉ: 112 Nguyễn Thị Định, P. Bình
 # Trưng. Nội dung: … thuộc phường Cát Lái"
-_ADDRESS_FIELD_BEFORE = re.compile(r"(?<!\w)dia chi\s*:[^.;!?\n:()]{0,45}?(?:phuong|p)\s*\.?\s*$")
+_ADDRESS_FIELD_BEFORE = re.compile(
+    r"(?<!\w)(?:dia chi(?! (?:su|xay|noi))(?: \w+){0,5}|noi o|cho o)\s*:[^.;!?\n:()|/]{0,45}?"
+    r"(?:(?:phuong|p)\s*\.?\s*)?$"
+)
+# a field saying where the problem is, or a ward said to be where it is
+_PROBLEM_FIELD_BEFORE = re.compile(
+    r"(?<!\w)(?:noi xay ra|vi tri|dia diem|khu vuc xay ra|dia chi (?:su co|xay ra|noi xay ra))"
+    r"(?: \w+){0,4}\s*:[^\n|:]{0,90}$"
+    r"|(?<!\w)thuoc dia ban(?: (?:phuong|p))?\s*\.?\s*$"
+)
+# the problem is by the writer's home
+_NEAR_HOME_AFTER = re.compile(
+    r"(?<!\w)(?:gan|truoc|canh|sau|hem|trong hem) nha(?: (?:toi|tui|em|minh|t|e))?(?!\w)"
+)
 # a ward said not to be the one: "không phải Long Bình Q9 đâu"
 _DENIED_BEFORE = re.compile(r"(?<!\w)(?:khong|ko|k) phai(?: (?:o|la|phuong|p))?\s*\.?\s*$")
 # "Nhà ở …" opening the text or a sentence: the writer's home
-_HOME_OPENING = re.compile(r"(?:^|[.!?\n]\s*)nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$")
+_HOME_OPENING = re.compile(r"(?:^|[.!?\n,]\s*)nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$")
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
 # mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"
 _AWAY_AFTER = re.compile(
@@ -368,6 +381,11 @@ class _TextRules(_StreetRules):
             *self._named(t, blocked, local_context),
             *self._abbreviated(t, blocked, local_context),
         ]
+        # a ward in the field that says where the problem is ("Nơi xảy ra: …", "Vị trí sự cố:
+        # …") or said to be where it is ("vị trí thuộc địa bàn phường Tam Bình") wins
+        said = [c for c in found if self._problem_field_before(t, c.span[0])]
+        if said:
+            found = said
         if len({c.ward for c in found}) > 1:
             # a split former ward yields to the ward it is said to be in now ("… mà giờ về
             # p.Tăng Nhơn Phú", "… nhập về tăng nhơn phú")
@@ -376,6 +394,10 @@ class _TextRules(_StreetRules):
             # the writer's ward however often named: "ngụ P. Thủ Đức (Linh Chiểu cũ)"
             homes = {c.ward for c in found if self._writer_before(t, c.span[0])}
             mine = [c for c in found if c.ward in homes]
+            if mine and _NEAR_HOME_AFTER.search(t.folded, max(c.span[1] for c in found)):
+                # the problem is by the writer's home: "… cty thì bên Thảo Điền. Sáng nay khúc
+                # Đồng Văn Cống gần nhà ngập"
+                found = [min(mine, key=lambda c: c.span)]
             # every one the writer's (home, then work): the problem is at the last named ("Nhà
             # tôi ở phường Tam Bình nhưng tôi làm ở P. Thủ Đức: ngay trước cổng …")
             found = [c for c in found if c not in mine] or [max(found, key=lambda c: c.span)]
@@ -519,6 +541,10 @@ class _TextRules(_StreetRules):
 
     def _now_in(self, t: _Text, start: int) -> bool:
         return _NOW_IN_BEFORE.search(t.folded[max(0, start - 24) : start]) is not None
+
+    def _problem_field_before(self, t: _Text, start: int) -> bool:
+        """The name is in a field saying where the problem is, or said to be where it is."""
+        return _PROBLEM_FIELD_BEFORE.search(t.folded[max(0, start - 120) : start]) is not None
 
     def _writer_before(self, t: _Text, start: int) -> bool:
         """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …"."""

@@ -177,6 +177,36 @@ def both_ways(text: str) -> list[str]:
             "Linh Xuân",
         ),
         ("Công dân ngụ phường Bình Trưng phản ánh quán bar ở phường An Khánh mở nhạc", "An Khánh"),
+        (
+            "Ông Duy, nhà ở phường Phước Long, gọi thay cho mẹ ở chung cư phường An Khánh: thang"
+            " máy hư",
+            "An Khánh",
+        ),
+        # a form's fields: where the problem is wins over the sender's address
+        (
+            "Người gửi: Khoa / Nơi ở: P. Long Trường / Nơi xảy ra: trước cổng trường, phường Linh"
+            " Xuân / Nội dung: xe khách đón khách",
+            "Linh Xuân",
+        ),
+        (
+            "Địa chỉ người gửi: 15 Xuân Thủy, P. An Khánh\nNội dung: dây điện võng thấp ở phường"
+            " Bình Trưng",
+            "Bình Trưng",
+        ),
+        (
+            "Phường Hiệp Bình nhận phản ánh về xà bần đổ trộm; qua xác minh, vị trí thuộc địa bàn"
+            " phường Tam Bình",
+            "Tam Bình",
+        ),
+        # two wards, the problem by the writer's home
+        (
+            "t ở Thạnh Mỹ Lợi nè, cty thì bên Thảo Điền. Sáng nay khúc gần nhà ngập lút bánh",
+            "Cát Lái",
+        ),
+        (
+            "Ông ngoại sống một mình ở Phước Bình, tôi ở tận Gò Vấp, hàng xóm đổ rác qua sân",
+            "Phước Long",
+        ),
         # a caller's address in an operator's note, then the problem in another ward
         (
             "Ông Trần Văn Tư, trú tại phường Linh Xuân, gọi báo: đi ngang phường Tam Bình thấy"
@@ -318,6 +348,7 @@ def test_ward_from_text_with_and_without_diacritics(
         # a ward said not to be the one; a blessing
         "Mình ở phường Long Bình bên Biên Hòa nha, không phải Long Bình Q9 đâu, đường kẹt cứng",
         "Cầu cho mọi nhà phước bình an",
+        "thôi t tạm bình tĩnh lại r, mai tính tiếp",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
