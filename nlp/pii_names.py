@@ -65,6 +65,8 @@ _TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:\(\s*)?")
 # between a contact word and a name: at most three lowercase words ("liên hệ môi giới Thúy Tiên"),
 # no number and no other name ("DT: 0283… - Fax: …", "liên hệ bạn ấy là Rơ Châm H'Yơn")
 _LOWERCASE_GAP = re.compile(r"[\s:,\-–]*(?:[a-zà-ỹđ]+[\s:,\-–]+){0,3}")
+# a name opening a text with "ơi"/"nha" glued to it ("Vyơi", "Hưngnha")
+_GLUED_VOCATIVE = re.compile(r"[^\w]*([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,6})(?:ơi|nha)(?![^\W\d_])")
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
@@ -102,6 +104,7 @@ class NameFinder:
                 unexplained.append((self.words[run[0]][0], self.words[run[-1]][1]))
         found.extend(self._lowercase_names())
         found.extend(self._capital_full_names())
+        found.extend(self._glued_vocative())
         if unexplained:
             found.extend(self._ner_names(unexplained))
         return found
@@ -346,6 +349,24 @@ class NameFinder:
         ):
             end = tail.end()
         return Candidate(self.view.span("person", start, end, source), 2 if source == "rule" else 1)
+
+    def _glued_vocative(self) -> Iterable[Candidate]:
+        """A name opening a chat with "ơi"/"nha" typed onto it: "Vyơi mai t ghé", "Hưngnha
+        mai 7h qua rước t". The name has a vowel and does not end in "ư" ("Tươi" is a word)."""
+        m = _GLUED_VOCATIVE.match(self.view.text)
+        if m is None:
+            return
+        stem = m.group(1)
+        plain = strip_diacritics(stem.lower())
+        if not any(c in "aeiouy" for c in plain):
+            return  # "Chơi", "Bơi": a word
+        if (plain.endswith("u") and stem[-1] in "ưừứửữự") or stem.lower() in self.lex.not_names:
+            return
+        if plain == "troi":
+            return  # "Trờiơi": an exclamation
+        if stem.lower() in self.lex.titles[False].single or plain in self.lex.titles[True].single:
+            return
+        yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
 
     def _lowercase_names(self) -> Iterable[Candidate]:
         """'toi ten la nguyen van an', 'Họ tên: TRẦN THỊ BÍCH': a cue, a surname, up to 3 more."""
