@@ -36,7 +36,7 @@ _ADMIN_BEFORE = re.compile(
 # diacritics are missing ("chỉ", "có" stay words).
 _NOT_WHERE = r"(?!(?:ở|o|tại|tai|gần|gan|trên|tren|bên|ben|khu|phường|phuong)(?!\w))"
 _NAMED_AFTER = re.compile(
-    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|bé|be|thằng|thang"
+    r"(?<!\w)(?:anh|chị|chi|cô|co|chú|chu|bác|ông|ong|bà|ba|em|cậu|dì|thím|mợ|bé|be|thằng|thang|thầy|thay"
     r"|tên|ten"
     rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
     rf"|(?:công ty|cong ty|cty)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,4}}"

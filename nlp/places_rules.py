@@ -71,18 +71,41 @@ _WRITER_BEFORE = re.compile(
 # the writer's address given as a field: "Người viết: …, địa chỉ: 112 Nguyễn Thị Định, P. Bình
 # Trưng. Nội dung: … thuộc phường Cát Lái"
 _ADDRESS_FIELD_BEFORE = re.compile(
-    r"(?<!\w)(?:dia chi(?! (?:su|xay|noi))(?: \w+){0,5}|noi o|cho o)\s*:[^.;!?\n:()|/]{0,45}?"
+    r"(?<!\w)(?:dia chi(?! (?:su|xay|noi|phan))(?: \w+){0,5}|noi o|cho o)\s*:[^.;!?\n:()|/]{0,45}?"
     r"(?:(?:phuong|p)\s*\.?\s*)?$"
+    r"|(?<!\w)dia chi (?:lien he|thuong tru|nha)(?: (?:phuong|p))\s*\.?\s*$"
+)
+# the office that writes or forwards a note: "điểm trực P. Tăng Nhơn Phú", "từ UBND phường Linh
+# Xuân", "Trung tâm phục vụ hành chính công phường Hiệp Bình"
+_OFFICE_BEFORE = re.compile(
+    r"(?<!\w)(?:tu|diem truc|tru so|trung tam phuc vu hanh chinh cong"
+    r"|bo phan tiep nhan(?: phan anh)?(?:\s*[-–]\s*)?)"
+    r"(?: (?:ubnd|uy ban nhan dan|cong an))?\s+(?:phuong|p)\s*\.?\s*$"
+)
+_FORWARDS_AFTER = re.compile(r"\s*(?:kinh chuyen|chuyen tiep|chuyen den)(?!\w)")
+# work or school, not home: "tôi làm ở", "công ty thì ở", "con mình học ở"
+_WORK_BEFORE = re.compile(
+    r"(?<!\w)(?:lam|lam viec|di lam|hoc|di hoc|cong ty|cty)(?: (?:thi|o|ben|tai|khu))*"
+    r"(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
 # a field saying where the problem is, or a ward said to be where it is
 _PROBLEM_FIELD_BEFORE = re.compile(
-    r"(?<!\w)(?:noi xay ra|vi tri|dia diem|khu vuc xay ra|dia chi (?:su co|xay ra|noi xay ra))"
-    r"(?: \w+){0,4}\s*:[^\n|:]{0,90}$"
-    r"|(?<!\w)thuoc dia ban(?: (?:phuong|p))?\s*\.?\s*$"
+    r"(?<!\w)(?:noi xay ra|vi tri|dia diem|khu vuc xay ra|dia chi (?:su co|xay ra|noi xay ra)"
+    r"|noi dung|phan anh|viec ton|mo ta|su viec)(?: \w+){0,4}\s*:[^\n|:]{0,90}$"
+    r"|(?<!\w)(?<!khong )(?:thuoc dia ban|thuc te thuoc|doan (?:qua|thuoc)|vi tri (?:nay )?thuoc"
+    r"|bao (?:cho )?(?:ca|cong an|ubnd|uy ban))"
+    r"(?: (?:phuong|p))?\s*\.?\s*$"
 )
 # the problem is by the writer's home
-_NEAR_HOME_AFTER = re.compile(
-    r"(?<!\w)(?:gan|truoc|canh|sau|hem|trong hem) nha(?: (?:toi|tui|em|minh|t|e))?(?!\w)"
+_NEAR_HOME = re.compile(
+    r"(?<!\w)(?:(?:gan|truoc|canh|sau|hem|trong hem|dau hem|khu pho|xom) nha"
+    r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang))"
+    r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
+)
+# a relative's home, not the writer's: "Ông ngoại tôi ở Long Phước", "mẹ mình sống ở"
+_KIN_HOME_BEFORE = re.compile(
+    r"(?<!\w)(?:ong|ba|me|bo|ma|ngoai|noi|anh|chi|em|con|co|chu|bac|di|cau|vo|chong)"
+    r" (?:toi|tui|em|minh|t|e)(?: \w+)? (?:o|song o)(?: (?:phuong|p))?\s*\.?\s*$"
 )
 # a ward said not to be the one: "không phải Long Bình Q9 đâu"
 _DENIED_BEFORE = re.compile(r"(?<!\w)(?:khong|ko|k) phai(?: (?:o|la|phuong|p))?\s*\.?\s*$")
@@ -132,6 +155,9 @@ _TEXT_OPENING = re.compile(r"\W*(?:alo\W+)?")
 # ("Cát Lài nha mọi người, …"), or a word of place ("Phú Hửu đường Võ Chí Công …")
 _HERE_AFTER = re.compile(r"\s*(?:[,.!]*\s*(?:ne|day|nha)|\s(?:duong|dg|hem|kp|khu pho))(?!\w)")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
+_WORD_BEFORE = re.compile(r"(?<!\w)([a-z]+) $")
+# a word that makes an everyday word with the first of a name after it: "lung linh"
+_WORD_THEN_NAME = {"linh": ("lung",)}
 _PH_AS_F = re.compile(r"(?<!\w)ph")
 _TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 _CLUB_AFTER = re.compile(r" (?:FC|F\.C\.?)(?!\w)")  # "Hiệp Phú FC": a football team
@@ -383,7 +409,11 @@ class _TextRules(_StreetRules):
         ]
         # a ward in the field that says where the problem is ("Nơi xảy ra: …", "Vị trí sự cố:
         # …") or said to be where it is ("vị trí thuộc địa bàn phường Tam Bình") wins
-        said = [c for c in found if self._problem_field_before(t, c.span[0])]
+        said = [
+            c
+            for c in found
+            if self._problem_field_before(t, c.span[0]) and not self._writer_before(t, *c.span)
+        ]
         if said:
             found = said
         if len({c.ward for c in found}) > 1:
@@ -392,18 +422,20 @@ class _TextRules(_StreetRules):
             if any(not c.split and (c.marked or self._now_in(t, c.span[0])) for c in found):
                 found = [c for c in found if not c.split]
             # the writer's ward however often named: "ngụ P. Thủ Đức (Linh Chiểu cũ)"
-            homes = {c.ward for c in found if self._writer_before(t, c.span[0])}
+            homes = {c.ward for c in found if self._writer_before(t, *c.span)}
             mine = [c for c in found if c.ward in homes]
-            if mine and _NEAR_HOME_AFTER.search(t.folded, max(c.span[1] for c in found)):
-                # the problem is by the writer's home: "… cty thì bên Thảo Điền. Sáng nay khúc
+            home = [c for c in mine if self._home_before(t, c.span[0])]
+            if home and _NEAR_HOME.search(t.folded):
+                # the problem is by the writer's home, not at work: "Tôi làm ở Thảo Điền, nhà ở
+                # Phước Long B. Ngay đầu hẻm nhà tôi …", "… cty thì bên Thảo Điền. Sáng nay khúc
                 # Đồng Văn Cống gần nhà ngập"
-                found = [min(mine, key=lambda c: c.span)]
+                found = [min(home, key=lambda c: c.span)]
             # every one the writer's (home, then work): the problem is at the last named ("Nhà
             # tôi ở phường Tam Bình nhưng tôi làm ở P. Thủ Đức: ngay trước cổng …")
             found = [c for c in found if c not in mine] or [max(found, key=lambda c: c.span)]
         elif (
             found
-            and any(self._writer_before(t, c.span[0]) for c in found)
+            and any(self._writer_before(t, *c.span) for c in found)
             and self._away(t, max(c.span[1] for c in found))
         ):
             return None, None  # only the writer's own ward, and the problem elsewhere
@@ -531,27 +563,39 @@ class _TextRules(_StreetRules):
                 yield _Mention(ward, (start, end), marked, False)
 
     def _word_goes_on(self, t: _Text, start: int, end: int) -> bool:
-        """The name, in lowercase, ends an everyday word with the next ("bình trưng bày")."""
+        """The name, in lowercase, ends an everyday word with the next ("bình trưng bày") or
+        begins one with the word before ("lung linh xuân về": sparkling)."""
+        if not t.orig[start:end].islower():
+            return False
         after = _NEXT_WORD.match(t.folded, end)
-        return (
-            after is not None
-            and t.orig[start:end].islower()
-            and after.group(1) in _NAME_THEN_WORD.get(t.folded[start:end], ())
-        )
+        if after is not None and after.group(1) in _NAME_THEN_WORD.get(t.folded[start:end], ()):
+            return True
+        before = _WORD_BEFORE.search(t.folded, 0, start)
+        first = t.folded[start:end].split(" ", 1)[0]
+        return before is not None and before.group(1) in _WORD_THEN_NAME.get(first, ())
 
     def _now_in(self, t: _Text, start: int) -> bool:
         return _NOW_IN_BEFORE.search(t.folded[max(0, start - 24) : start]) is not None
+
+    def _home_before(self, t: _Text, start: int) -> bool:
+        """Of the writer's places, the home: not work or school, not a relative's."""
+        before = t.folded[max(0, start - 40) : start]
+        return not (_WORK_BEFORE.search(before) or _KIN_HOME_BEFORE.search(before))
 
     def _problem_field_before(self, t: _Text, start: int) -> bool:
         """The name is in a field saying where the problem is, or said to be where it is."""
         return _PROBLEM_FIELD_BEFORE.search(t.folded[max(0, start - 120) : start]) is not None
 
-    def _writer_before(self, t: _Text, start: int) -> bool:
-        """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …"."""
+    def _writer_before(self, t: _Text, start: int, end: int | None = None) -> bool:
+        """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …";
+        or the office that writes or forwards the text is there ("điểm trực P. …", "UBND
+        phường Phước Long kính chuyển …")."""
         return (
             _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
             or _HOME_OPENING.search(t.folded, 0, start) is not None
             or _ADDRESS_FIELD_BEFORE.search(t.folded[max(0, start - 70) : start]) is not None
+            or _OFFICE_BEFORE.search(t.folded[max(0, start - 60) : start]) is not None
+            or (end is not None and _FORWARDS_AFTER.match(t.folded, end) is not None)
         )
 
     def _mentions(self, t: _Text) -> list[tuple[int, int, str, str, bool]]:

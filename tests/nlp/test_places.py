@@ -207,6 +207,53 @@ def both_ways(text: str) -> list[str]:
             "Ông ngoại sống một mình ở Phước Bình, tôi ở tận Gò Vấp, hàng xóm đổ rác qua sân",
             "Phước Long",
         ),
+        # home and work: a problem by the home is at the writer's own home, not a relative's
+        (
+            "Tôi làm ở Thảo Điền, nhà ở Phước Long B. Ngay đầu hẻm nhà tôi rác chất đống",
+            "Phước Long",
+        ),
+        (
+            "Ông ngoại tôi ở Long Phước, qua thăm tôi ở Cát Lái thì bị giật túi ngay đầu hẻm nhà tôi",
+            "Cát Lái",
+        ),
+        (
+            "Nhà tôi ở Bình Trưng Tây, ngày nào cũng qua hầm. Ngay trước Nhà thờ Thủ Thiêm, phường"
+            " An Khánh, cống bể",
+            "An Khánh",
+        ),
+        # the office writing or forwarding a note is not where the problem is
+        (
+            "Người trực: Tâm (điểm trực P. Tăng Nhơn Phú)\nViệc tồn: dây điện võng thấp trên đường"
+            " Nguyễn Xiển, P. Long Bình",
+            "Long Bình",
+        ),
+        (
+            "UBND phường Phước Long kính chuyển UBND phường Tăng Nhơn Phú phản ánh về bãi xe",
+            "Tăng Nhơn Phú",
+        ),
+        (
+            "Chuyển tiếp từ UBND phường Linh Xuân: địa chỉ thực tế thuộc phường Thủ Đức, không thuộc"
+            " địa bàn Linh Xuân",
+            "Thủ Đức",
+        ),
+        (
+            "Trung tâm phục vụ hành chính công phường Hiệp Bình ghi nhận: xe tải làm rơi đất dọc Tô"
+            " Ngọc Vân, đoạn qua phường Tam Bình",
+            "Tam Bình",
+        ),
+        (
+            "Địa chỉ liên hệ P. Bình Trưng. Nội dung: xe container đậu gần cảng, phường Cát Lái",
+            "Cát Lái",
+        ),
+        (
+            "có thằng biến thái rình nhà tắm khu trọ, t báo CA phường Tam Bình r. t làm bên Linh Xuân",
+            "Tam Bình",
+        ),
+        (
+            "Nơi nhận: UBND phường Long Phước\nNội dung: ông Lộc (ngụ phường Phước Long) phản ánh"
+            " ghe hút cát gần bến đò Long Phước",
+            "Long Phước",
+        ),
         # a caller's address in an operator's note, then the problem in another ward
         (
             "Ông Trần Văn Tư, trú tại phường Linh Xuân, gọi báo: đi ngang phường Tam Bình thấy"
@@ -349,6 +396,8 @@ def test_ward_from_text_with_and_without_diacritics(
         "Mình ở phường Long Bình bên Biên Hòa nha, không phải Long Bình Q9 đâu, đường kẹt cứng",
         "Cầu cho mọi nhà phước bình an",
         "thôi t tạm bình tĩnh lại r, mai tính tiếp",
+        "Cả xóm treo đèn lung linh xuân về đẹp lắm",
+        "Thầy Long Bình dạy thêm tại nhà, phòng chật không có lối thoát hiểm",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
         # names listed before a place elsewhere, an organisation's name
