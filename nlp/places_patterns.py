@@ -40,7 +40,7 @@ _NAMED_AFTER = re.compile(
     r"|tên|ten"
     rf"|(?:quán|quan|tiệm|tiem)(?: {_NOT_WHERE}[^\W\d_]+){{1,3}}"
     rf"|(?:công ty|cong ty|cty)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,4}}"
-    r"|nhà thuốc|nha thuoc|cửa hàng|cua hang|điện lực|dien luc"
+    r"|nhà thuốc|nha thuoc|cửa hàng|cua hang|điện lực|dien luc|nước suối|nuoc suoi"
     r"|(?:nhãn |thương |nhan |thuong )?(?:hiệu|hieu)"  # a brand: "bánh trung thu hiệu An Khánh"
     # "nhà hàng tiệc cưới Phước Long", "nhóm Zalo Cư dân Thủ Thiêm Review"
     r"|(?:nhà hàng|nha hang)"

@@ -68,6 +68,10 @@ _WRITER_BEFORE = re.compile(
     # a caller's or writer's address in a note: "Bà Nguyễn Thị Thu, trú tại phường Cát Lái"
     r"|(?<!\w)(?:cu tru|tru|ngu)(?: (?:o|tai)(?: (?:phuong|p))?| (?:phuong|p))\s*[.:]?\s*$"
 )
+# a workplace in a note, without a pronoun: "…, làm việc tại phường Tăng Nhơn Phú, nhà ở …"
+_WORK_NOTE_BEFORE = re.compile(
+    r"(?:^|[,.;:\n]\s*)(?:lam viec|lam|cong tac) (?:tai|o)(?: (?:phuong|p))?\s*[.:]?\s*$"
+)
 # the writer's address given as a field: "Người viết: …, địa chỉ: 112 Nguyễn Thị Định, P. Bình
 # Trưng. Nội dung: … thuộc phường Cát Lái"
 _ADDRESS_FIELD_BEFORE = re.compile(
@@ -93,13 +97,14 @@ _PROBLEM_FIELD_BEFORE = re.compile(
     r"(?<!\w)(?:noi xay ra|vi tri|dia diem|khu vuc xay ra|dia chi (?:su co|xay ra|noi xay ra)"
     r"|noi dung|phan anh|viec ton|mo ta|su viec)(?: \w+){0,4}\s*:[^\n|:]{0,90}$"
     r"|(?<!\w)(?<!khong )(?:thuoc dia ban|thuc te thuoc|doan (?:qua|thuoc)|vi tri (?:nay )?thuoc"
-    r"|bao (?:cho )?(?:ca|cong an|ubnd|uy ban))"
+    r"|bao (?:cho )?(?:ca|cong an|ubnd|uy ban)|thuoc khu vuc)"
     r"(?: (?:phuong|p))?\s*\.?\s*$"
 )
 # the problem is by the writer's home
 _NEAR_HOME = re.compile(
-    r"(?<!\w)(?:(?:gan|truoc|canh|sau|hem|trong hem|dau hem|khu pho|xom) nha"
-    r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang))"
+    r"(?<!\w)(?:(?:gan|truoc|canh|sau|hem|trong hem|dau hem|khu pho|xom|doi dien) nha"
+    r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang"
+    r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban))"
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
 )
 # a relative's home, not the writer's: "Ông ngoại tôi ở Long Phước", "mẹ mình sống ở"
@@ -110,7 +115,12 @@ _KIN_HOME_BEFORE = re.compile(
 # a ward said not to be the one: "không phải Long Bình Q9 đâu"
 _DENIED_BEFORE = re.compile(r"(?<!\w)(?:khong|ko|k) phai(?: (?:o|la|phuong|p))?\s*\.?\s*$")
 # "Nhà ở …" opening the text or a sentence: the writer's home
-_HOME_OPENING = re.compile(r"(?:^|[.!?\n,]\s*)nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$")
+_HOME_OPENING = re.compile(
+    r"(?:^|[.!?\n,]\s*)nha(?: tro)? (?:o|tai)"
+    # an address before the ward: "nhà ở 112 Dương Đình Hội, khu phố 6, phường …"
+    r"(?: (?:so )?\d[^.;!?\n:()]{0,50}?| (?:hem|duong|khu pho|kp|to) [^.;!?\n:()]{0,50}?)?"
+    r"(?: (?:phuong|p))?\s*[.:]?\s*$"
+)
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
 # mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"
 _AWAY_AFTER = re.compile(
@@ -592,6 +602,7 @@ class _TextRules(_StreetRules):
         phường Phước Long kính chuyển …")."""
         return (
             _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
+            or _WORK_NOTE_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
             or _HOME_OPENING.search(t.folded, 0, start) is not None
             or _ADDRESS_FIELD_BEFORE.search(t.folded[max(0, start - 70) : start]) is not None
             or _OFFICE_BEFORE.search(t.folded[max(0, start - 60) : start]) is not None

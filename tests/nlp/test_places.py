@@ -250,6 +250,21 @@ def both_ways(text: str) -> list[str]:
             "Tam Bình",
         ),
         (
+            "Tôi tên Khoa, làm việc tại phường Tăng Nhơn Phú, nhà ở 112 Dương Đình Hội, phường Phước"
+            " Long. Quán karaoke đối diện nhà tôi hát tới 2 giờ",
+            "Phước Long",
+        ),
+        (
+            "Nhà trọ ở Bình Chiểu, hôm qua về ngang Linh Xuân thấy đèn đường tắt cả đoạn",
+            "Linh Xuân",
+        ),
+        ("Nhà tôi ở phường Hiệp Bình, mẹ ở phường Thủ Đức. Hẻm nhà mẹ tôi cống nghẹt", "Thủ Đức"),
+        (
+            "UBND phường Tăng Nhơn Phú báo cáo: đoạn đường ngập nằm ngoài địa giới, thuộc khu vực"
+            " phường Phước Long",
+            "Phước Long",
+        ),
+        (
             "Nơi nhận: UBND phường Long Phước\nNội dung: ông Lộc (ngụ phường Phước Long) phản ánh"
             " ghe hút cát gần bến đò Long Phước",
             "Long Phước",
@@ -397,6 +412,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "Cầu cho mọi nhà phước bình an",
         "thôi t tạm bình tĩnh lại r, mai tính tiếp",
         "Cả xóm treo đèn lung linh xuân về đẹp lắm",
+        "chai nước suối Bình Thọ này uống có vị lạ",
         "Thầy Long Bình dạy thêm tại nhà, phòng chật không có lối thoát hiểm",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
