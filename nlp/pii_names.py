@@ -429,26 +429,25 @@ class NameFinder:
             form = self._word if plain else self._cmp
             middle = _MIDDLE_NAMES if plain else _MIDDLE_NAMES_WRITTEN
             surnames = self.lex.surnames if plain else self.lex.written_surnames
+            k = run[-1] + 1
+            if len(run) < 2 or not capitals(run[0]) or (run[0] > 0 and capitals(run[0] - 1)):
+                continue
             name = run
             # a title in capitals opening the run: "ÔNG TRẦN QUỐC BẢO"
-            if len(run) >= 3 and self._cmp(k) in titles.single and form(k + 1) in surnames:
+            if len(run) >= 3 and self._cmp(run[0]) in titles.single and form(run[1]) in surnames:
                 name = run[1:]
             first = name[0]
-            titled = name is not run or bool(
-                titles.before.search(self._before(k, 30)) or self._named(words[k][0])
-            )
-            if (
-                capitals(k)
-                and form(first) in surnames
+            if form(first) not in surnames or any(self.place[j] for j in name):
+                continue
+            if (3 <= len(name) <= 5 and form(first + 1) in middle) or (
+                2 <= len(name) <= 4
                 and (
-                    (3 <= len(name) <= 5 and form(first + 1) in middle)
-                    or (titled and 2 <= len(name) <= 4)
+                    name is not run
+                    or titles.before.search(self._before(run[0], 30))
+                    or self._named(words[run[0]][0])
                 )
-                and not (k > 0 and capitals(k - 1))
-                and not any(self.place[j] for j in name)
             ):
                 yield self._candidate(name, "rule")
-            k = run[-1] + 1
 
     def _ner_names(self, unexplained: list[tuple[int, int]]) -> Iterable[Candidate]:
         windows = self._ner_windows(unexplained)
