@@ -73,8 +73,8 @@ _STREET_HEADS = ("đường", "đg", "đ.", "đại lộ")
 _ROAD_HEADS = ("quốc lộ", "ql", "tỉnh lộ", "tl", "hương lộ", "hl", "vành đai")  # keep the head
 _LANDMARK_HEADS = (
     "chợ", "ngã tư", "ngã ba", "ngã năm", "ngã sáu", "ngã 3", "ngã 4", "ngã 5", "ngã 6",
-    "vòng xoay", "bùng binh", "nút giao", "cầu", "hầm", "bến xe", "bến phà", "phà", "cảng",
-    "nhà ga", "ga", "trạm metro", "bệnh viện", "bv", "trường", "đại học", "đh", "công viên",
+    "vòng xoay", "bùng binh", "nút giao", "cầu vượt", "cầu", "hầm", "bến xe", "bến phà", "phà",
+    "cảng", "nhà ga", "ga", "trạm metro", "bệnh viện", "bv", "trường", "đại học", "đh", "công viên",
     "siêu thị", "chung cư", "khu đô thị", "kđt", "khu dân cư", "kdc", "khu công nghiệp", "kcn",
     "khu chế xuất", "kcx", "ký túc xá", "kí túc xá", "ktx", "nhà văn hóa", "nhà thờ", "chùa",
     "trạm y tế", "khu du lịch", "kdl",

@@ -97,8 +97,9 @@ _PROBLEM_FIELD_BEFORE = re.compile(
     r"(?<!\w)(?:noi xay ra|vi tri|dia diem|khu vuc xay ra|dia chi (?:su co|xay ra|noi xay ra)"
     r"|noi dung|phan anh|viec ton|mo ta|su viec)(?: \w+){0,4}\s*:[^\n|:]{0,90}$"
     r"|(?<!\w)(?<!khong )(?:thuoc dia ban|thuc te thuoc|doan (?:qua|thuoc)|vi tri (?:nay )?thuoc"
-    r"|bao (?:cho )?(?:ca|cong an|ubnd|uy ban)|thuoc khu vuc)"
-    r"(?: (?:phuong|p))?\s*\.?\s*$"
+    r"|bao (?:cho )?(?:ca|cong an|ubnd|uy ban)|thuoc khu vuc)(?: (?:phuong|p))?\s*\.?\s*$"
+    # "Tại phường Linh Đông cũ, …" opening a sentence
+    r"|(?:^|[.!?\n]\s*)tai (?:phuong|p)\s*\.?\s*$"
 )
 # the problem is by the writer's home
 _NEAR_HOME = re.compile(
@@ -106,6 +107,11 @@ _NEAR_HOME = re.compile(
     r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang"
     r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban))"
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
+)
+# by a relative's home: "trước nhà ba", "hẻm nhà mẹ tôi"
+_NEAR_KIN_HOME = re.compile(
+    r"(?<!\w)(?:gan|truoc|canh|sau|hem|dau hem|doi dien) nha"
+    r" (?:me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|con)(?!\w)"
 )
 # a relative's home, not the writer's: "Ông ngoại tôi ở Long Phước", "mẹ mình sống ở"
 _KIN_HOME_BEFORE = re.compile(
@@ -170,7 +176,10 @@ _WORD_BEFORE = re.compile(r"(?<!\w)([a-z]+) $")
 _WORD_THEN_NAME = {"linh": ("lung",)}
 _PH_AS_F = re.compile(r"(?<!\w)ph")
 _TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
-_CLUB_AFTER = re.compile(r" (?:FC|F\.C\.?)(?!\w)")  # "Hiệp Phú FC": a football team
+# "Hiệp Phú FC": a football team; "An Khánh Residence": a building
+_CLUB_AFTER = re.compile(
+    r" (?:FC|F\.C\.?|Residence|City|Tower|Garden|Riverside|Plaza|Apartment|Homes?)(?!\w)"
+)
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})
 
@@ -435,7 +444,11 @@ class _TextRules(_StreetRules):
             homes = {c.ward for c in found if self._writer_before(t, *c.span)}
             mine = [c for c in found if c.ward in homes]
             home = [c for c in mine if self._home_before(t, c.span[0])]
-            if home and _NEAR_HOME.search(t.folded):
+            kin = [c for c in found if _KIN_HOME_BEFORE.search(self._window(t, c.span[0]))]
+            if kin and _NEAR_KIN_HOME.search(t.folded):
+                # the problem is by a relative's home: "Ba tôi ở Phước Long A … trước nhà ba"
+                home = kin
+            if home and (_NEAR_HOME.search(t.folded) or home is kin):
                 # the problem is by the writer's home, not at work: "Tôi làm ở Thảo Điền, nhà ở
                 # Phước Long B. Ngay đầu hẻm nhà tôi …", "… cty thì bên Thảo Điền. Sáng nay khúc
                 # Đồng Văn Cống gần nhà ngập"
@@ -587,6 +600,9 @@ class _TextRules(_StreetRules):
     def _now_in(self, t: _Text, start: int) -> bool:
         return _NOW_IN_BEFORE.search(t.folded[max(0, start - 24) : start]) is not None
 
+    def _window(self, t: _Text, start: int) -> str:
+        return t.folded[max(0, start - 40) : start]
+
     def _home_before(self, t: _Text, start: int) -> bool:
         """Of the writer's places, the home: not work or school, not a relative's."""
         before = t.folded[max(0, start - 40) : start]
@@ -594,7 +610,7 @@ class _TextRules(_StreetRules):
 
     def _problem_field_before(self, t: _Text, start: int) -> bool:
         """The name is in a field saying where the problem is, or said to be where it is."""
-        return _PROBLEM_FIELD_BEFORE.search(t.folded[max(0, start - 120) : start]) is not None
+        return _PROBLEM_FIELD_BEFORE.search(t.folded, max(0, start - 120), start) is not None
 
     def _writer_before(self, t: _Text, start: int, end: int | None = None) -> bool:
         """The writer lives or works there: "nhà tôi ở …", "mình ở …", "tôi làm ở phường …";

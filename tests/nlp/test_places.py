@@ -260,6 +260,15 @@ def both_ways(text: str) -> list[str]:
         ),
         ("Nhà tôi ở phường Hiệp Bình, mẹ ở phường Thủ Đức. Hẻm nhà mẹ tôi cống nghẹt", "Thủ Đức"),
         (
+            "Ba tôi ở Phước Long A, tôi ở Bình Thọ. Tới trước nhà ba thì thấy nước cống tràn",
+            "Phước Long",
+        ),
+        (
+            "Kính gửi UBND phường Thủ Đức và UBND phường Hiệp Bình. Tại phường Linh Đông cũ, đường"
+            " Tô Ngọc Vân có hố sụt",
+            "Hiệp Bình",
+        ),
+        (
             "UBND phường Tăng Nhơn Phú báo cáo: đoạn đường ngập nằm ngoài địa giới, thuộc khu vực"
             " phường Phước Long",
             "Phước Long",
@@ -413,6 +422,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "thôi t tạm bình tĩnh lại r, mai tính tiếp",
         "Cả xóm treo đèn lung linh xuân về đẹp lắm",
         "chai nước suối Bình Thọ này uống có vị lạ",
+        "nước mắm Tam Bình mua về bị mốc nắp",
+        "Ban quản trị An Khánh Residence phản ánh chủ đầu tư chậm giao sổ",  # buildings, brands
+        "cầu vượt Linh Xuân kẹt cứng từ sáng",  # a landmark alone
         "Thầy Long Bình dạy thêm tại nhà, phòng chật không có lối thoát hiểm",
         "p.BTĐ quận Bình Tân, đường Tên Lửa ngập",  # Bình Trị Đông
         "xe chở cát lái ẩu quá nè",
