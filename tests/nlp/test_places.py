@@ -213,7 +213,8 @@ def both_ways(text: str) -> list[str]:
             "Phước Long",
         ),
         (
-            "Ông ngoại tôi ở Long Phước, qua thăm tôi ở Cát Lái thì bị giật túi ngay đầu hẻm nhà tôi",
+            "Ông ngoại tôi ở Long Phước, qua thăm tôi ở Cát Lái thì bị giật túi ngay đầu hẻm"
+            " nhà tôi",
             "Cát Lái",
         ),
         (
@@ -232,8 +233,8 @@ def both_ways(text: str) -> list[str]:
             "Tăng Nhơn Phú",
         ),
         (
-            "Chuyển tiếp từ UBND phường Linh Xuân: địa chỉ thực tế thuộc phường Thủ Đức, không thuộc"
-            " địa bàn Linh Xuân",
+            "Chuyển tiếp từ UBND phường Linh Xuân: địa chỉ thực tế thuộc phường Thủ Đức, không"
+            " thuộc địa bàn Linh Xuân",
             "Thủ Đức",
         ),
         (
@@ -246,12 +247,13 @@ def both_ways(text: str) -> list[str]:
             "Cát Lái",
         ),
         (
-            "có thằng biến thái rình nhà tắm khu trọ, t báo CA phường Tam Bình r. t làm bên Linh Xuân",
+            "có thằng biến thái rình nhà tắm khu trọ, t báo CA phường Tam Bình r. t làm bên Linh"
+            " Xuân",
             "Tam Bình",
         ),
         (
-            "Tôi tên Khoa, làm việc tại phường Tăng Nhơn Phú, nhà ở 112 Dương Đình Hội, phường Phước"
-            " Long. Quán karaoke đối diện nhà tôi hát tới 2 giờ",
+            "Tôi tên Khoa, làm việc tại phường Tăng Nhơn Phú, nhà ở 112 Dương Đình Hội, phường"
+            " Phước Long. Quán karaoke đối diện nhà tôi hát tới 2 giờ",
             "Phước Long",
         ),
         (
