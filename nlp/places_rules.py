@@ -605,7 +605,7 @@ class _TextRules(_StreetRules):
 
     def _home_before(self, t: _Text, start: int) -> bool:
         """Of the writer's places, the home: not work or school, not a relative's."""
-        before = t.folded[max(0, start - 40) : start]
+        before = self._window(t, start)
         return not (_WORK_BEFORE.search(before) or _KIN_HOME_BEFORE.search(before))
 
     def _problem_field_before(self, t: _Text, start: int) -> bool:
@@ -617,8 +617,9 @@ class _TextRules(_StreetRules):
         or the office that writes or forwards the text is there ("điểm trực P. …", "UBND
         phường Phước Long kính chuyển …")."""
         return (
-            _WRITER_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
-            or _WORK_NOTE_BEFORE.search(t.folded[max(0, start - 40) : start]) is not None
+            _WRITER_BEFORE.search(self._window(t, start)) is not None
+            # searched in place, so that "^" is the text's start, not the window's
+            or _WORK_NOTE_BEFORE.search(t.folded, max(0, start - 40), start) is not None
             or _HOME_OPENING.search(t.folded, 0, start) is not None
             or _ADDRESS_FIELD_BEFORE.search(t.folded[max(0, start - 70) : start]) is not None
             or _OFFICE_BEFORE.search(t.folded[max(0, start - 60) : start]) is not None
