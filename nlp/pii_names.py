@@ -201,8 +201,8 @@ class NameFinder:
         )
 
     def _contact_before_phone(self, run: list[int]) -> bool:
-        """One or two words between a contact word and a phone number: "liên hệ Quân 0367 …",
-        "LH CHỦ NHÀ: ANH KHƯƠNG 0979 …", "add zalo Heo 07 99 …"."""
+        """One or two capitalised words between a contact word and a phone number: "liên hệ
+        Quân 0367 …", "Liên hệ môi giới Thúy Tiên 0896 …", "add zalo Heo 07 99 …"."""
         start, end = self.words[run[0]][0], self.words[run[-1]][1]
         gap = _TO_PHONE.match(self.view.text, end)
         if len(run) > 2 or gap is None or gap.end() not in self.phone_starts:
@@ -325,7 +325,7 @@ class NameFinder:
         Chi")."""
         return (
             i + 2 < len(run)
-            and self._word(run[i]) in self.lex.surnames | _TITLE_SURNAMES
+            and (self._word(run[i]) in self.lex.surnames or self._word(run[i]) in _TITLE_SURNAMES)
             and self._word(run[i + 1]) in _MIDDLE_NAMES
         )
 
