@@ -360,7 +360,7 @@ class NameFinder:
         plain = strip_diacritics(stem.lower())
         if not any(c in "aeiouy" for c in plain):
             return  # "Chơi", "Bơi": a word
-        if (plain.endswith("u") and stem[-1] in "ưừứửữự") or stem.lower() in self.lex.not_names:
+        if stem[-1] in "ưừứửữự" or stem.lower() in self.lex.not_names:
             return
         if plain == "troi":
             return  # "Trờiơi": an exclamation

@@ -443,12 +443,12 @@ class _TextRules(_StreetRules):
             # the writer's ward however often named: "ngụ P. Thủ Đức (Linh Chiểu cũ)"
             homes = {c.ward for c in found if self._writer_before(t, *c.span)}
             mine = [c for c in found if c.ward in homes]
-            home = [c for c in mine if self._home_before(t, c.span[0])]
             kin = [c for c in found if _KIN_HOME_BEFORE.search(self._window(t, c.span[0]))]
+            home = [c for c in mine if self._home_before(t, c.span[0])]
             if kin and _NEAR_KIN_HOME.search(t.folded):
                 # the problem is by a relative's home: "Ba tôi ở Phước Long A … trước nhà ba"
-                home = kin
-            if home and (_NEAR_HOME.search(t.folded) or home is kin):
+                found = [min(kin, key=lambda c: c.span)]
+            elif home and _NEAR_HOME.search(t.folded):
                 # the problem is by the writer's home, not at work: "Tôi làm ở Thảo Điền, nhà ở
                 # Phước Long B. Ngay đầu hẻm nhà tôi …", "… cty thì bên Thảo Điền. Sáng nay khúc
                 # Đồng Văn Cống gần nhà ngập"
