@@ -59,8 +59,10 @@ def adopted_sets(data_dir: Path) -> list[Path]:
 
 
 def set_number(name: str, kind: str) -> int:
-    """``router_fresh`` → 1, ``router_fresh2`` → 2: the order the blind sets were written in."""
-    return int(name.removeprefix(f"{kind}_fresh") or 1)
+    """``router_fresh`` → 1, ``router_fresh2`` → 2: the order the blind sets were written in; a
+    folder with some other suffix ("router_fresh_old") last, rather than an error."""
+    suffix = name.removeprefix(f"{kind}_fresh")
+    return 1 if not suffix else int(suffix) if suffix.isdigit() else 10**6
 
 
 def blind_set_dirs(data_dir: Path, kind: str) -> list[Path]:

@@ -13,3 +13,8 @@ def test_a_file_inside_each_set() -> None:
     assert [f.parent.name for f in files[:2]] == ["pii_fresh", "pii_fresh2"]
     assert all(f.name == "fresh.jsonl" and f.is_file() for f in files)
     assert blind_sets("no_such_kind") == []
+
+
+def test_a_folder_with_another_suffix_comes_last_instead_of_failing() -> None:
+    assert set_number("urgency_fresh", "urgency") == 1
+    assert set_number("urgency_fresh_old", "urgency") > set_number("urgency_fresh46", "urgency")
