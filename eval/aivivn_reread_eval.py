@@ -12,6 +12,8 @@ put on the ``aivivn2019_dev`` target.
 
 A second table asks whether the encoder could learn more from AIVIVN itself: the shipped
 encoder alone, a logistic head refit on its features from the AIVIVN training rows alone, and
+a word and character n-gram model fit on those rows, alone and averaged with the encoder (at
+the weight that scores best on dev itself, so an upper bound on what such a blend adds), and
 the fine-tuning runs that ``eval/aivivn_ceiling_fit.py`` made on a GPU machine, recorded in
 ``eval/data/aivivn_ceiling/runs.json`` (this host cannot repeat them in useful time).
 """
@@ -27,11 +29,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp import segment
-from nlp.encoder import TunedEncoder
+from nlp.encoder import TunedEncoder, softmax
 from nlp.linear_training import Example, evaluate
 from nlp.normalize import for_model
 from nlp.textcat import TextCategorizer
@@ -118,6 +122,16 @@ def print_ceiling(encoder: TunedEncoder, shared: Path) -> None:
     def f1(guess: Sequence[str]) -> str:
         return f"{f1_score(gold, guess, labels=list(CLASSES), average='macro'):.3f}"
 
+    grams, grams_p = ngram_probabilities(train, dev)
+    positive = list(classes).index("positive")
+    encoder_p = softmax(dev_x @ weight.T + bias)
+    encoder_p = encoder_p[:, positive] / (encoder_p[:, positive] + encoder_p[:, 0])
+    blends = {
+        w: f1(["positive" if p > 0.5 else "negative" for p in w * encoder_p + (1 - w) * grams_p])
+        for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    }
+    best = max(blends, key=lambda w: blends[w])
+
     runs = json.loads(RUNS.read_text(encoding="utf-8"))
     print(f"\nWhat the encoder learns from AIVIVN (dev tenth, n={len(dev)}, macro-F1):\n")
     print("| model | layers, epochs, learning rate | trained on | dev macro-F1 |")
@@ -126,6 +140,11 @@ def print_ceiling(encoder: TunedEncoder, shared: Path) -> None:
           f"| {f1(shipped)} |")  # fmt: skip
     print(f"| logistic head on the shipped encoder's features | (refit here, C=0.01) "
           f"| AIVIVN training rows only | {f1(list(head.predict(dev_x)))} |")  # fmt: skip
+    print(f"| word and character n-gram logistic model (TF-IDF), no encoder | – "
+          f"| AIVIVN training rows only | {f1(grams)} |")  # fmt: skip
+    print(f"| shipped encoder and the n-gram model averaged, the best of 9 weights "
+          f"chosen on dev itself (encoder {best:g}: an upper bound) | – | as above "
+          f"| {blends[best]} |")  # fmt: skip
     for run in runs["runs"]:
         tune, epochs, rate = run["candidate"].split(":")
         factor = run["aivivn_factor"]
@@ -136,6 +155,27 @@ def print_ceiling(encoder: TunedEncoder, shared: Path) -> None:
         print(f"| fine-tuned on a GPU ({run['seconds']} s) | {tune}, {epochs}, {rate} "
               f"| {trained} | {score} |")  # fmt: skip
     print(f"\n_{runs['what']}_")
+
+
+def ngram_probabilities(
+    train: Sequence[Example], dev: Sequence[Example]
+) -> tuple[list[str], np.ndarray]:
+    """A word 1–3 and character 1–5 gram TF-IDF logistic model fit on the AIVIVN training
+    rows: its dev answers and probabilities of positive (what n-grams add to the encoder)."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    words = TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, 5), min_df=2, sublinear_tf=True, max_features=300_000
+    )
+    train_t, dev_t = [for_model(e.text) for e in train], [for_model(e.text) for e in dev]
+    train_x = hstack([words.fit_transform(train_t), chars.fit_transform(train_t)]).tocsr()
+    dev_x = hstack([words.transform(dev_t), chars.transform(dev_t)]).tocsr()
+    model = LogisticRegression(C=3.0, max_iter=2000).fit(train_x, [e.label for e in train])
+    p = model.predict_proba(dev_x)[:, list(model.classes_).index("positive")]
+    return ["positive" if x > 0.5 else "negative" for x in p], p
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from eval.aivivn_ceiling_fit import _rows_for, dev_scores
-from eval.aivivn_reread_eval import LABELS, RUNS, text_id, wilson
+from eval.aivivn_reread_eval import LABELS, RUNS, ngram_probabilities, text_id, wilson
+from nlp.linear_training import Example
 from services.encoder_fit import CLASSES, Rows
 
 
@@ -63,3 +64,19 @@ def test_dev_scores_count_a_neutral_answer_as_wrong() -> None:
     hedged = dev_scores(gold, np.array([neg, neu, pos, neu]))
     assert hedged["accuracy"] == 0.5 and hedged["neutral_answers"] == 2
     assert hedged["macro_f1"] == pytest.approx(2 / 3, abs=1e-4)
+
+
+def test_the_ngram_model_answers_unseen_reviews_from_their_words() -> None:
+    good = [
+        "hàng đẹp giao nhanh",
+        "sản phẩm tốt lắm",
+        "rất hài lòng, đóng gói đẹp",
+        "tốt, sẽ ủng hộ",
+    ]
+    bad = ["hàng lỗi, thất vọng", "giao chậm, tệ quá", "rách hết, không hài lòng", "tệ, hàng lỗi"]
+    train = [Example(t, "positive") for t in good] + [Example(t, "negative") for t in bad]
+    train *= 5
+    dev = [Example("đẹp, tốt lắm", "positive"), Example("thất vọng vì hàng lỗi", "negative")]
+    answers, p = ngram_probabilities(train, dev)
+    assert answers == ["positive", "negative"]
+    assert p[0] > 0.5 > p[1]
