@@ -79,6 +79,8 @@ def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bo
     their marks "trường thọ", "cát lái") must be capitalised, or be placed: after a word of
     place or before a district of this area (``placed``: "ai o truong thanh", "cát lái q2")."""
     words = t.orig[start:end].split()
+    if len(words) > 1 and words[-1].lower() in ("a", "b"):
+        words = words[:-1]  # the letter of a former ward in either case: "Phuoc Long b"
     capitalised = all(w[:1].isupper() for w in words)
     lowercase = all(w[:1].islower() for w in words)
     key, plain = t.folded[start:end], t.typed_plain(start, end)

@@ -63,7 +63,8 @@ _WRITER_BEFORE = re.compile(
     r"|(?:cu|thuong|tam) tru(?: o| tai)?)"
     r"(?: (?:ben|khu|tai|tan))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     r"|(?<!\w)tu nha (?:o|tai)(?: (?:phuong|p))?\s*[.:]?\s*$"  # "đi học từ nhà ở phường …"
-    r"|(?<!\w)nha (?:toi|tui|em|e|t|minh)(?: (?:phuong|p))\s*[.:]?\s*$"  # "nhà mình p.an khánh"
+    # "nhà mình p.an khánh", "nhà t Hiệp Phú, …"
+    r"|(?<!\w)nha (?:toi|tui|em|e|t|minh)(?: (?:phuong|p))?\s*[.:]?\s*$"
     r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     # a caller's or writer's address in a note: "Bà Nguyễn Thị Thu, trú tại phường Cát Lái"
     r"|(?<!\w)(?:cu tru|tru|ngu)(?: (?:o|tai)(?: (?:phuong|p))?| (?:phuong|p))\s*[.:]?\s*$"
@@ -445,7 +446,18 @@ class _TextRules(_StreetRules):
             mine = [c for c in found if c.ward in homes]
             kin = [c for c in found if _KIN_HOME_BEFORE.search(self._window(t, c.span[0]))]
             home = [c for c in mine if self._home_before(t, c.span[0])]
-            if kin and _NEAR_KIN_HOME.search(t.folded):
+            others_end = max((c.span[1] for c in found if c not in mine), default=len(t.folded))
+            again = [
+                c
+                for c in mine
+                if c.marked and c.span[0] > others_end and not self._writer_before(t, *c.span)
+            ]
+            if again:
+                # the writer's ward named again, "phường …", after the other: the problem is
+                # there ("nhà tui Long Phước, đi làm qua Long Trường, mà con đường … phường Long
+                # Phước coi lẹ đi")
+                found = [min(again, key=lambda c: c.span)]
+            elif kin and _NEAR_KIN_HOME.search(t.folded):
                 # the problem is by a relative's home: "Ba tôi ở Phước Long A … trước nhà ba"
                 found = [min(kin, key=lambda c: c.span)]
             elif home and _NEAR_HOME.search(t.folded):

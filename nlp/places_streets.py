@@ -8,6 +8,8 @@ lexicons they read.
 
 from __future__ import annotations
 
+import re
+
 from nlp.places_lexicon import _STOPWORDS
 from nlp.places_patterns import (
     _ALLEY_NUMBER,
@@ -21,6 +23,8 @@ from nlp.places_patterns import (
 )
 from nlp.places_text import _LETTERS, _inside, _Lexicon, _Text
 
+# a street's own number before the ward: "Tân Lập 2 Hiệp Phú", "Tân Lập 2, P. Hiệp Phú"
+_NAME_NUMBER = re.compile(r" (\d{1,2})(?!\w)\s*,?\s*")
 _Street = tuple[int, int, int, int]  # span start, span end, name start, name end
 _Span = tuple[int, int]
 
@@ -67,14 +71,27 @@ class _StreetRules:
         name ("duong nguyen van ba"): most streets are named after people."""
         known = self.headed_names.match(t, pos)
         if known:
-            return pos, known
+            return pos, self._numbered_end(t, known)
         if t.capital(pos):
             run = self._capitalised(t, pos, stop=True)
             acronym = t.orig[pos : pos + 2].isupper()
-            return (run[0], run[1]) if run and run[2] >= 2 and not acronym else None
+            return (
+                (run[0], self._numbered_end(t, run[1]))
+                if run and run[2] >= 2 and not acronym
+                else None
+            )
         if self.family.match(t, pos) is None:
             return None
         return self._lowercase(t, pos, min_words=3 if t.plain else 2)
+
+    def _numbered_end(self, t: _Text, end: int) -> int:
+        """The end of a street name with its number ("Tân Lập 2") where a ward follows the
+        number: a house number comes before its street, so the number is the name's, and the
+        ward after it is the ward ("Đường Tân Lập 2 Hiệp Phú Q9"), not a street named like it."""
+        m = _NAME_NUMBER.match(t.folded, end)
+        if m and (self.wards.match(t, m.end()) or self.markers.match(t, m.end())):
+            return m.start(1) + len(m.group(1))
+        return end
 
     def _bare_streets(self, t: _Text, blocked: list[_Span]) -> list[_Street]:
         """Known streets without "đường": capitalised, or ≥ 3 words in a text without capitals
@@ -100,7 +117,9 @@ class _StreetRules:
         """The street after an alley ("hẻm 5 Hiệp Bình") or a house number, where an unknown
         name must start with a family name ("12/3 Lê Văn Cao"; not "năm 2018 Trung Quốc")."""
         numbers = [
-            m.end() for m in _NUMBER.finditer(t.folded) if not _not_house(t.folded, m.start())
+            m.end()
+            for m in _NUMBER.finditer(t.folded)
+            if not (_not_house(t.folded, m.start()) or _inside(*m.span(), taken))
         ]
         found: list[_Street] = []
         for end, after_alley in [*((a[1], True) for a in alleys), *((n, False) for n in numbers)]:

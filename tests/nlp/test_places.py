@@ -305,6 +305,20 @@ def both_ways(text: str) -> list[str]:
             "Thủ Đức",
         ),
         ("Phú Hửu đường Võ Chí Công dưới chân cầu có người đổ trộm bùn", "Long Trường"),
+        # a street's own number before the ward: not a house number of a street named like it
+        ("Đường Tân Lập 2 Hiệp Phú Q9 có cây đổ chắn ngang", "Tăng Nhơn Phú"),
+        ("phòng trọ đường Hoàng Diệu 2 Linh Trung có mùi gas", "Linh Xuân"),
+        # the letter of a former ward in either case
+        ("Phuoc Long b cúp điện từ trưa", "Phước Long"),
+        ("ở Tăng Nhơn Phú b nước yếu", "Tăng Nhơn Phú"),
+        # "nhà t X": the writer's home; the problem on the way, in the other ward
+        ("nhà t Hiệp Phú, ngày nào chạy Nguyễn Xiển qua Long Thạnh Mỹ cũng bụi mù", "Long Bình"),
+        # … unless the home ward is named again, with "phường", after the other
+        (
+            "nhà tui Long Phước, đi làm qua Long Trường, mà đường Long Phước khúc gần đình sạt"
+            " bờ kè, phường Long Phước coi lẹ đi",
+            "Long Phước",
+        ),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -519,6 +533,10 @@ def test_no_hint_once_a_ward_is_known(places: PlaceExtractor) -> None:
         # a ward's name right after a house number is the street named like it
         ("Nhà 33 Tăng Nhơn Phú, nước máy đục ngầu", "Tăng Nhơn Phú", None, "33"),
         ("Nhà mình ở 41 Hiệp Bình, nước cống trào ngược", "Hiệp Bình", None, "41"),
+        # … but a number right after a street's name is the name's, before a ward
+        ("Đường Tân Lập 2 Hiệp Phú cây đổ", "Tân Lập 2", None, None),
+        ("Đường Tân Lập 2, P. Hiệp Phú cây đổ", "Tân Lập 2", None, None),
+        ("đường Lê Văn Việt 2 tuần nay ngập", "Lê Văn Việt", None, None),
     ],
 )
 def test_street_alley_and_house_number_as_written(
