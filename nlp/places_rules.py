@@ -87,7 +87,9 @@ _OFFICE_BEFORE = re.compile(
     r"|bo phan tiep nhan(?: phan anh)?(?:\s*[-–]\s*)?)"
     r"(?: (?:ubnd|uy ban nhan dan|cong an))?\s+(?:phuong|p)\s*\.?\s*$"
 )
-_FORWARDS_AFTER = re.compile(r"\s*(?:kinh chuyen|chuyen tiep|chuyen den)(?!\w)")
+_FORWARDS_AFTER = re.compile(
+    r"\s*(?:kinh chuyen|chuyen tiep|chuyen den|chuyen (?:don|ho so|phieu|phan anh|van ban))(?!\w)"
+)
 # work or school, not home: "tôi làm ở", "công ty thì ở", "con mình học ở"
 _WORK_BEFORE = re.compile(
     r"(?<!\w)(?:lam|lam viec|di lam|hoc|di hoc|cong ty|cty)(?: (?:thi|o|ben|tai|khu))*"
@@ -106,7 +108,7 @@ _PROBLEM_FIELD_BEFORE = re.compile(
 _NEAR_HOME = re.compile(
     r"(?<!\w)(?:(?:gan|truoc|canh|sau|hem|trong hem|dau hem|khu pho|xom|doi dien) nha"
     r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang"
-    r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban))"
+    r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban)| so(?!\w)| \d)"
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
 )
 # by a relative's home: "trước nhà ba", "hẻm nhà mẹ tôi"
@@ -179,7 +181,8 @@ _PH_AS_F = re.compile(r"(?<!\w)ph")
 _TWO_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 # "Hiệp Phú FC": a football team; "An Khánh Residence": a building
 _CLUB_AFTER = re.compile(
-    r" (?:FC|F\.C\.?|Residence|City|Tower|Garden|Riverside|Plaza|Apartment|Homes?)(?!\w)"
+    r" (?:FC|F\.C\.?|Residence|City|Tower|Garden|Riverside|Plaza|Apartment|Homes?|Limousine"
+    r"|Express|Travel|Taxi)(?!\w)"
 )
 _SEPARATOR = re.compile(r"\s*[,(\-–]?\s*")
 _ADMIN_WORDS = frozenset({"quận", "huyện", "tỉnh", "thị xã", "thành phố", "tp", "tx"})

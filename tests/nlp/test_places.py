@@ -319,6 +319,17 @@ def both_ways(text: str) -> list[str]:
             " bờ kè, phường Long Phước coi lẹ đi",
             "Long Phước",
         ),
+        # "gần nhà số 54": a numbered house, not the writer's home (who lives in another ward)
+        (
+            "Kính gửi UBND phường Thủ Đức. Tôi cư trú tại phường Linh Xuân, làm ở khu Bình Thọ."
+            " Đi qua đường Đặng Văn Bi, gần nhà số 54, nắp hố ga bị vỡ",
+            "Thủ Đức",
+        ),
+        # the office that forwards the complaint ("UBND phường X chuyển đơn … đến …")
+        (
+            "UBND phường Long Bình chuyển đơn của bà Thu đến UBND phường Tăng Nhơn Phú: cống vỡ",
+            "Tăng Nhơn Phú",
+        ),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -451,6 +462,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "sáng nay nước tạm bình thường lại rồi",  # everyday words
         "Ông nội hồi trước là lính trung đoàn pháo binh",
         "Chủ nhật này cả xóm đi ăn khánh thành nhà mới",
+        "hãng xe Long Bình Limousine thu giá gấp đôi ngày lễ",  # a company named like a ward
         "",
     ],
 )
