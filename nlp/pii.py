@@ -245,6 +245,8 @@ class PiiDetector:
             return None
         if digits.startswith(self.lexicon.public_prefixes) and n <= 10:
             return None
+        if raw.lstrip("(").startswith("+") and _is_phone(digits):
+            return "phone"  # "+84 903 …" is a phone whatever word comes before ("hợp đồng là …")
         cue = cue or self._cue_before(view, start) or self._bank_after(view, end)
         if cue == "short_code":
             if n <= 8:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from nlp.pii import PiiDetector
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_SENTENCE_END = re.compile(r"[.!?\n]")
 _THING_NAMED = re.compile(r"(?:mang|dat|doi|lay) $")
 _NER_CONTEXT = 40  # characters of context NER reads on each side of an unexplained run
 _MAX_NER_WINDOWS = 4  # NER calls per text at most
@@ -32,6 +33,11 @@ _PET_BEFORE = {
     False: re.compile(rf"(?<!\w)(?:chó|mèo|cún|thú cưng|{_PETS})(?!\w)"),
     True: re.compile(rf"(?<!\w)(?:con cho|con meo|be cho|be meo|cun|thu cung|{_PETS})(?!\w)"),
 }
+# a pet's breed just after its name: "bé Milo, giống Poodle", "Mực (chó phốc)"
+_BREED_AFTER = re.compile(
+    r"[^.!?\n]{0,20}?(?<!\w)(?:poodle|corgi|husky|alaska|pug|chihuahua|golden|phoc(?: soc)?"
+    r"|becgie|shiba|samoyed|bulldog|beagle|meo anh|meo ta|cho ta)(?!\w)"
+)
 # people of a place, not a person: "bà con Tăng Nhơn Phú", "anh chị em Linh Xuân"
 _GROUPS = ("bà con", "anh chị em", "anh chị", "ông bà", "cô chú", "cô bác")
 _GROUP_BEFORE = {
@@ -200,6 +206,21 @@ class NameFinder:
             start - 2 in self.phone_ends and text[start - 2 : start] == " ("
         )
 
+    def _pet_named(self, run: list[int]) -> bool:
+        """The run follows a name cue that names an animal in the same sentence ("con mèo mướp
+        tên …"); a full name is a person's all the same."""
+        cue = self._name_cue(self.words[run[0]][0])
+        if cue is None or (len(run) >= 3 and self._word(run[0]) in self.lex.surnames):
+            return False
+        cmp = self.view.cmp
+        start = max(0, cue.start() - 30)
+        start = max([start] + [m.end() for m in _SENTENCE_END.finditer(cmp, start, cue.start())])
+        return _PET_BEFORE[self.view.ascii].search(cmp, start, cue.start()) is not None
+
+    def _breed_after(self, k: int) -> bool:
+        """A breed follows word ``k`` in its sentence ("bé Milo, giống Poodle")."""
+        return _BREED_AFTER.match(self.view.plain, self.words[k][1]) is not None
+
     def _contact_before_phone(self, run: list[int]) -> bool:
         """One or two capitalised words between a contact word and a phone number: "liên hệ
         Quân 0367 …", "Liên hệ môi giới Thúy Tiên 0896 …", "add zalo Heo 07 99 …"."""
@@ -288,6 +309,8 @@ class NameFinder:
             return "none"  # a model after its make; "Kia" capitalised (not "kìa")
         # a full name keeps its family, middle and two given names; after a name cue, two words
         # ("e là Bảo Trân")
+        if run and (self._pet_named(run) or self._breed_after(run[-1])):
+            return "none"  # "con mèo mướp tên Bông", "bé Milo, giống Poodle": a pet's name
         named = bool(run) and (self._named_here(run[0]) or self._contact_before_phone(run))
         cued = named and self._name_cue(self.words[run[0]][0]) is not None
         full = 4 if self._full_name_from(run, 0) else 2 if cued else 0

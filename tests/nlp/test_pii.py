@@ -192,6 +192,14 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("zl e: 0901.223.574-Hung nha mn", [("phone", "0901.223.574"), ("person", "Hung")]),
         ("liên hệ +84.912.338.640 (Thu) hoặc", [("phone", "+84.912.338.640"), ("person", "Thu")]),
         ("lien he +84.912.338.640 (Khoa) hoac", [("phone", "+84.912.338.640"), ("person", "Khoa")]),
+        # "+84" makes a phone whatever cue comes before ("hợp đồng" names contract numbers)
+        ("số người đứng tên hợp đồng là +84 903 715 226.", [("phone", "+84 903 715 226")]),
+        ("so nguoi dung ten hop dong la +84 903 715 226.", [("phone", "+84 903 715 226")]),
+        # an animal in the sentence before is no reason to doubt a full name in the next
+        (
+            "Chó mèo bới rác tung ra đường. Người gửi: Tạ Quốc Bảo.",
+            [("person", "Tạ Quốc Bảo")],
+        ),
         # "ngân hàng" after an account number is no amount ("ngàn")
         ("vào STK 1029 3847 56 ngân hàng ACB", [("bank_account", "1029 3847 56")]),
         ("vao STK 1029 3847 56 ngan hang ACB", [("bank_account", "1029 3847 56")]),
@@ -346,6 +354,9 @@ def test_numbers_joined_by_a_slash_after_a_non_phone_cue_are_no_phones(
         "Tìm chó Husky tên Bông, 2 tuổi, mắt xanh",  # pets
         "bé mèo nhà e tên Bão, quậy tung nhà",
         "mn oi con meo ten Cop nha e di lac",
+        "ai nhặt đc con mèo mướp tên Bông đeo vòng cổ đỏ",  # words between the pet and "tên"
+        "Tìm chó lạc: bé Milo, giống Poodle màu nâu đỏ",  # a breed after the name
+        "bé Tí nhà e (con corgi) tăng động quá",
         "Khí CO2 đo được 400 ppm, nồng độ O2 giảm",
         "Mã hồ sơ 079203014582 đã quá hạn",
         "Mã vận đơn sdt09642185701234 giao chậm",
