@@ -123,6 +123,7 @@ def test_the_router_evaluation_leaves_out_the_sets_it_trains_on() -> None:
     from eval.router_eval import ADOPTED_SETS, FRESH_DIRS
     from nlp.linear_training import adopted_sets
 
-    assert {d.name for d in adopted_sets(SEED)} == ADOPTED_SETS == {"router_fresh", "router_fresh2"}
+    adopted = {f"router_fresh{n}" for n in ("", 2, 3, 4, 5)}
+    assert {d.name for d in adopted_sets(SEED)} == ADOPTED_SETS == adopted
     assert not ADOPTED_SETS & {d.name for d in FRESH_DIRS}
-    assert {d.name for d in FRESH_DIRS} >= {"router_fresh3", "router_fresh4"}
+    assert {d.name for d in FRESH_DIRS} >= {"router_fresh6", "router_fresh7", "router_fresh8"}
