@@ -425,6 +425,9 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ),
         ("Man with gun in the cafe, the waiter is bleeding on the floor", "injured"),
         ("Chú bị rắn cắn cách đây 20 phút, chân sưng tím, giờ mí mắt sụp xuống", "medical"),
+        # minutes written in words are no past either (rules version 2026-11-28.39)
+        ("Anh làm vườn bị rắn lục cắn cổ chân cách đây mười phút, chân sưng tím", "medical"),
+        ("Bé bị rắn cắn cách đây nửa tiếng, giờ lơ mơ", "medical"),
         ("A delivery guy went under near the canal gate, I can see his helmet floating", "injured"),
         ("Con chó pitbull cắn bé 6 tuổi, người lớn lấy gậy đánh mà chó không nhả ra", "injured"),
         ("Ông nội bị tiểu đường, giờ gọi không trả lời, mặt lạnh ngắt mồ hôi", "medical"),
