@@ -47,8 +47,9 @@ _NAMED_AFTER = re.compile(
     r"|(?:nhà hàng|nha hang)"
     rf"(?: (?:tiệc cưới|tiec cuoi|hải sản|hai san|{_NOT_WHERE}[^\W\d_]+)){{0,2}}"
     rf"|(?:nhóm|nhom|group)(?: (?:zalo|facebook|fb|cư dân|cu dan)){{1,2}}"
-    r"|(?:chi nhánh|chi nhanh)(?: [^\W\d_]+)?|nhà xe|nha xe|gara|garage|trà sữa|tra sua|htx"
-    r"|hợp tác xã|hop tac xa|page|fanpage|đội bóng|doi bong"
+    r"|(?:chi nhánh|chi nhanh)(?: [^\W\d_]+)?|nhà xe|nha xe|gara|garage|trà sữa|tra sua"
+    rf"|(?:htx|hợp tác xã|hop tac xa)(?: (?:vận tải|van tai|{_NOT_WHERE}[^\W\d_]+)){{0,2}}"
+    r"|page|fanpage|đội bóng|doi bong|fc"
     # titles of things: "phim Cô Dâu Thủ Thiêm", "chương trình Chuyện phố Phước Long"
     r"|dự án|du an|(?:phim|bài hát|bai hat|cuốn|cuon|chương trình|chuong trinh)"
     rf"(?: {_NOT_WHERE}[^\W\d_]+){{0,3}}"
@@ -77,7 +78,8 @@ def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bo
     capitalised ("Trường Thọ", "Tam Bình") or all lowercase ("o linh trung", "ra thủ thiêm");
     not "Tam binh" opening a sentence. Everyday words ("truong thanh", "linh dong", and with
     their marks "trường thọ", "cát lái") must be capitalised, or be placed: after a word of
-    place or before a district of this area (``placed``: "ai o truong thanh", "cát lái q2")."""
+    place or before a district of this area (``placed``: "ai o truong thanh", "cát lái q2"; in
+    a text all in capitals, "CAT LAI - HEM 135 …")."""
     words = t.orig[start:end].split()
     if len(words) > 1 and words[-1].lower() in ("a", "b"):
         words = words[:-1]  # the letter of a former ward in either case: "Phuoc Long b"
@@ -85,7 +87,7 @@ def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bo
     lowercase = all(w[:1].islower() for w in words)
     key, plain = t.folded[start:end], t.typed_plain(start, end)
     if key in _EVERYDAY and (plain or key in _EVERYDAY_MARKED):
-        return (t.cased and capitalised) or (lowercase and placed)
+        return (t.cased and capitalised) or ((lowercase or not t.cased) and placed)
     return not t.cased or capitalised or lowercase
 
 

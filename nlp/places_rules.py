@@ -68,6 +68,9 @@ _WRITER_BEFORE = re.compile(
     r"|(?<!\w)(?:thuong tru|tam tru|cu ngu)(?: (?:o|tai))?(?: (?:phuong|p))?\s*[.:]?\s*$"
     # a caller's or writer's address in a note: "Bà Nguyễn Thị Thu, trú tại phường Cát Lái"
     r"|(?<!\w)(?:cu tru|tru|ngu)(?: (?:o|tai)(?: (?:phuong|p))?| (?:phuong|p))\s*[.:]?\s*$"
+    # the caller's home in an operator's note: "người gọi ở P. Hiệp Bình", "nguoi dan o P. Cat Lai"
+    r"|(?<!\w)(?:nguoi goi|nguoi dan|nguoi phan anh|cong dan)(?: (?:song|ngu|tru))?(?: o| tai)"
+    r"(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
 # a workplace in a note, without a pronoun: "…, làm việc tại phường Tăng Nhơn Phú, nhà ở …"
 _WORK_NOTE_BEFORE = re.compile(
@@ -88,7 +91,8 @@ _OFFICE_BEFORE = re.compile(
     r"(?: (?:ubnd|uy ban nhan dan|cong an))?\s+(?:phuong|p)\s*\.?\s*$"
 )
 _FORWARDS_AFTER = re.compile(
-    r"\s*(?:kinh chuyen|chuyen tiep|chuyen den|chuyen (?:don|ho so|phieu|phan anh|van ban))(?!\w)"
+    r"\s*(?:kinh chuyen|chuyen tiep|chuyen den|chuyen (?:don|ho so|phieu|phan anh|van ban|ubnd"
+    r"|uy ban|phuong|p))(?!\w)"
 )
 # work or school, not home: "tôi làm ở", "công ty thì ở", "con mình học ở"
 _WORK_BEFORE = re.compile(
@@ -122,7 +126,10 @@ _KIN_HOME_BEFORE = re.compile(
     r" (?:toi|tui|em|minh|t|e)(?: \w+)? (?:o|song o)(?: (?:phuong|p))?\s*\.?\s*$"
 )
 # a ward said not to be the one: "không phải Long Bình Q9 đâu"
-_DENIED_BEFORE = re.compile(r"(?<!\w)(?:khong|ko|k) phai(?: (?:o|la|phuong|p))?\s*\.?\s*$")
+_DENIED_BEFORE = re.compile(
+    r"(?<!\w)(?:khong|ko|k) (?:phai(?: (?:o|la))?|thuoc(?: (?:dia ban|khu vuc|dia gioi))?"
+    r"(?: quan ly)?(?: cua)?)(?: (?:phuong|p))?\s*\.?\s*$"
+)
 # "Nhà ở …" opening the text or a sentence: the writer's home
 _HOME_OPENING = re.compile(
     r"(?:^|[.!?\n,]\s*)nha(?: tro)? (?:o|tai)"
@@ -172,7 +179,9 @@ _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 # a ward's name opening a chat with "nè"/"đây"/"nha" after it: "Bình Chiểu nè ae, đèn đường …"
 _TEXT_OPENING = re.compile(r"\W*(?:alo\W+)?")
 # ("Cát Lài nha mọi người, …"), or a word of place ("Phú Hửu đường Võ Chí Công …")
-_HERE_AFTER = re.compile(r"\s*(?:[,.!]*\s*(?:ne|day|nha)|\s(?:duong|dg|hem|kp|khu pho))(?!\w)")
+_HERE_AFTER = re.compile(
+    r"\s*(?:[,.!]*\s*(?:ne|day|nha|oi)|(?:\s|\s*[-–:]\s*)(?:duong|dg|hem|kp|khu pho))(?!\w)"
+)
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _WORD_BEFORE = re.compile(r"(?<!\w)([a-z]+) $")
 # a word that makes an everyday word with the first of a name after it: "lung linh"
@@ -503,7 +512,7 @@ class _TextRules(_StreetRules):
             if (
                 _inside(start, end, blocked)
                 or _ADMIN_BEFORE.search(before)
-                or _DENIED_BEFORE.search(before)
+                or _DENIED_BEFORE.search(t.folded, max(0, start - 48), start)
                 or elsewhere(end)
                 or (key in self.need_context and not local_context)
             ):

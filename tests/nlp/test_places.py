@@ -330,6 +330,21 @@ def both_ways(text: str) -> list[str]:
             "UBND phường Long Bình chuyển đơn của bà Thu đến UBND phường Tăng Nhơn Phú: cống vỡ",
             "Tăng Nhơn Phú",
         ),
+        (
+            "UBND phường Phước Long chuyển UBND phường Long Trường: lấn chiếm kênh tại hẻm 80"
+            " Nguyễn Duy Trinh, không thuộc địa bàn phường Phước Long",
+            "Long Trường",
+        ),
+        # the caller's home and work in an operator's note, then the problem
+        (
+            "Tổng đài 1022: người gọi ở P. Hiệp Bình, làm việc ở Linh Xuân, phản ánh công trình"
+            " lấn hẻm 33 Đặng Văn Bi, phường Thủ Đức",
+            "Thủ Đức",
+        ),
+        # a ward called with "ơi" opening a chat; a dash before the alley in capitals
+        ("cát lái ơi 😭 mất điện từ sáng", "Cát Lái"),
+        ("Phươc Long ơi 🙏 hẻm 77 Tây Hòa mất nước 3 ngày", "Phước Long"),
+        ("CÁT LÁI - HẺM 135 NGUYỄN THỊ ĐỊNH ĐÈN ĐƯỜNG HƯ HẾT", "Cát Lái"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -463,6 +478,10 @@ def test_ward_from_text_with_and_without_diacritics(
         "Ông nội hồi trước là lính trung đoàn pháo binh",
         "Chủ nhật này cả xóm đi ăn khánh thành nhà mới",
         "hãng xe Long Bình Limousine thu giá gấp đôi ngày lễ",  # a company named like a ward
+        "FC Long Trường vs FC Cát Lái hôm qua đá hay ghê",  # teams
+        "Hợp tác xã vận tải Trường Thọ đề nghị hướng dẫn thủ tục",
+        # said not to be in the ward: "không thuộc địa bàn phường …"
+        "Vị trí phản ánh thuộc phường Tân Đông Hiệp, không thuộc địa bàn phường Linh Xuân",
         "",
     ],
 )
