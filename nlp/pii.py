@@ -245,8 +245,12 @@ class PiiDetector:
             return None
         if digits.startswith(self.lexicon.public_prefixes) and n <= 10:
             return None
-        if raw.lstrip("(").startswith("+") and _is_phone(digits):
-            return "phone"  # "+84 903 …" is a phone whatever word comes before ("hợp đồng là …")
+        if raw.lstrip("(").startswith("+") and (
+            _is_phone(digits) or (not digits.startswith("84") and 9 <= n <= 15)
+        ):
+            # "+84 903 …" is a phone whatever word comes before ("hợp đồng là …"), and so is a
+            # foreign number in international form ("+81 90 4412 7730")
+            return "phone"
         cue = cue or self._cue_before(view, start) or self._bank_after(view, end)
         if cue == "short_code":
             if n <= 8:

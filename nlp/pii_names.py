@@ -66,8 +66,9 @@ _MAKE_BEFORE = re.compile(
 )
 # family names that are also titles ("Ông", "Phó"): a family name only before "Văn"/"Thị"
 _TITLE_SURNAMES = frozenset({"ong", "pho"})
-# between a name and the phone number after it: "Quân 0367 …", "Đạt: 0924 …", "Hùng - 09…"
-_TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:\(\s*)?")
+# between a name and the phone number after it: "Quân 0367 …", "Đạt: 0924 …", "Hùng - 09…",
+# "Tín zalo 0896 …"
+_TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?(?:\(\s*)?", re.I)
 # between a contact word and a name: at most three lowercase words ("liên hệ môi giới Thúy Tiên"),
 # no number and no other name ("DT: 0283… - Fax: …", "liên hệ bạn ấy là Rơ Châm H'Yơn")
 _LOWERCASE_GAP = re.compile(r"[\s:,\-–]*(?:[a-zà-ỹđ]+[\s:,\-–]+){0,3}")

@@ -192,6 +192,12 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("zl e: 0901.223.574-Hung nha mn", [("phone", "0901.223.574"), ("person", "Hung")]),
         ("liên hệ +84.912.338.640 (Thu) hoặc", [("phone", "+84.912.338.640"), ("person", "Thu")]),
         ("lien he +84.912.338.640 (Khoa) hoac", [("phone", "+84.912.338.640"), ("person", "Khoa")]),
+        # a foreign number in international form
+        ("Tôi là người Nhật, điện thoại +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
+        ("Toi la nguoi Nhat, dien thoai +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
+        # a contact's name, then "zalo" and the number
+        ("150k/ng, lh Tín zalo 0896 117 354 nha", [("person", "Tín"), ("phone", "0896 117 354")]),
+        ("150k/ng, lh Tin zalo 0896 117 354 nha", [("person", "Tin"), ("phone", "0896 117 354")]),
         # "+84" makes a phone whatever cue comes before ("hợp đồng" names contract numbers)
         ("số người đứng tên hợp đồng là +84 903 715 226.", [("phone", "+84 903 715 226")]),
         ("so nguoi dung ten hop dong la +84 903 715 226.", [("phone", "+84 903 715 226")]),
