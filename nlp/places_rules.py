@@ -127,8 +127,9 @@ _KIN_HOME_BEFORE = re.compile(
 )
 # a ward said not to be the one: "không phải Long Bình Q9 đâu"
 _DENIED_BEFORE = re.compile(
-    r"(?<!\w)(?:khong|ko|k) (?:phai(?: (?:o|la))?|thuoc(?: (?:dia ban|khu vuc|dia gioi))?"
-    r"(?: quan ly)?(?: cua)?)(?: (?:phuong|p))?\s*\.?\s*$"
+    r"(?<!\w)(?:(?:gan|sat|giap) ranh(?: voi)?"  # "gần ranh với Cát Lái nhưng vẫn là …"
+    r"|(?:khong|ko|k|hong) (?:phai(?: (?:o|la))?|thuoc(?: (?:dia ban|khu vuc|dia gioi))?"
+    r"(?: quan ly)?(?: cua)?))(?: (?:phuong|p))?\s*\.?\s*$"
 )
 # "Nhà ở …" opening the text or a sentence: the writer's home
 _HOME_OPENING = re.compile(
@@ -149,7 +150,7 @@ _AWAY_AFTER = re.compile(
 # … unless it is at home after all: "đi làm thấy đầu hẻm nhà em ngập"
 _HOME_AFTER = re.compile(
     r"(?<!\w)(?:(?:truoc|gan|canh|sau|hem) nha|dau hem|khu pho|xom"
-    r"|nha (?:toi|tui|em|minh|e|t))(?!\w)"
+    r"|(?<!cach )(?<!xa )nha (?:toi|tui|em|minh|e|t))(?!\w)"  # not "cách nhà em hai cây số"
 )
 # a place elsewhere that is not where the problem is: said not to be the one ("chớ không phải
 # Biên Hòa", "không phải Long Phước bên Long Thành, Đồng Nai"), the writer's home town ("quê
@@ -172,8 +173,15 @@ _NOW_IN_BEFORE = re.compile(
 )
 # a word of place: "khu", "bên", or "ở" after someone ("ai ở", "nhà em ở"), not "thắng ở hiệp phụ"
 _PLACE_WORD_BEFORE = re.compile(
-    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro|pho) o|khu|tai|ben|khuc|gan|quanh|ve|vung) $"
+    r"(?<!\w)(?:(?:ai|nha|toi|tui|minh|em|e|song|tro|pho) o|khu|tai|ben|khuc|gan|quanh|ve|vung"
+    r"|(?:khu pho|kp)\s*\d{1,2}) $"
 )
+# a landmark's name that starts with digits and letters: "4S", "9View"
+_CODE_NAME = re.compile(r"\d+[A-Za-z]\w*")
+# said to be a former ward's name: "truong thanh cu, duong Lo Lu hem 4"
+_FORMER_AFTER = re.compile(r" cu(?!\w)")
+# a particle after a name, as in a chat answer saying where: "Linh Trug á", "Long Phướk á mn"
+_PARTICLE_AFTER = re.compile(r"\s*,?\s*(?:a|nha|ne|do|day)(?!\w)")
 # "Ở …" opening the text or a sentence
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 # a ward's name opening a chat with "nè"/"đây"/"nha" after it: "Bình Chiểu nè ae, đèn đường …"
@@ -376,6 +384,11 @@ class _TextRules(_StreetRules):
                 found.append((start, known))
             elif t.capital(pos) and (run := self._capitalised(t, pos, stop=False, gaps=True)):
                 found.append((start, run[1]))
+            elif code := _CODE_NAME.match(t.orig, pos):
+                # a name that starts with a code: "chung cư 4S Linh Đông", "chung cư 9View"
+                after = code.end() + 1
+                run = self._capitalised(t, after, stop=False) if t.capital(after) else None
+                found.append((start, run[1] if run else code.end()))
         for start, end in self.standalone.find(t):
             if _inside(start, end, blocked) or _inside(start, end, found):
                 continue
@@ -560,8 +573,9 @@ class _TextRules(_StreetRules):
                 len(caps) >= i + 2
                 and all(caps[i : i + 2])
                 and (
-                    _PLACE_WORD_BEFORE.search(t.folded[max(0, start - 8) : start]) is not None
+                    _PLACE_WORD_BEFORE.search(t.folded[max(0, start - 12) : start]) is not None
                     or _opening_here(t, start, words[i + 1][1])
+                    or _PARTICLE_AFTER.match(t.folded, words[i + 1][1]) is not None
                 )
             )
             if not (marked or three or placed):
@@ -737,12 +751,13 @@ class _TextRules(_StreetRules):
     def _placed(self, t: _Text, start: int, end: int) -> bool:
         """A word of place right before ("ai ở", "nhà em ở", "khu", "bên") or a district of this
         area right after ("cát lái q2", "hbp q.tđ")."""
-        before = t.folded[max(0, start - 8) : start]
+        before = t.folded[max(0, start - 12) : start]
         return (
             bool(_PLACE_WORD_BEFORE.search(before))
             or _OPENING_AT.search(t.folded[max(0, start - 5) : start]) is not None
             or self._hinted_after(t, end)
             or _opening_here(t, start, end)
+            or _FORMER_AFTER.match(t.folded, end) is not None
         )
 
     def _hinted_after(self, t: _Text, end: int) -> bool:

@@ -345,6 +345,15 @@ def both_ways(text: str) -> list[str]:
         ("cát lái ơi 😭 mất điện từ sáng", "Cát Lái"),
         ("Phươc Long ơi 🙏 hẻm 77 Tây Hòa mất nước 3 ngày", "Phước Long"),
         ("CÁT LÁI - HẺM 135 NGUYỄN THỊ ĐỊNH ĐÈN ĐƯỜNG HƯ HẾT", "Cát Lái"),
+        # answers to the chatbot's "where?": a former name said to be former, "khu phố 2 X",
+        # a correction, a name one letter off before "á"
+        ("trường thạnh cũ, đường Lò Lu hẻm 4", "Long Phước"),
+        ("ở khu phố 2 trường thọ, sát bờ rạch á", "Thủ Đức"),
+        ("ủa lộn, hông phải Linh Đông đâu, Linh Xuân mới đúng", "Linh Xuân"),
+        ("gần trường ĐH Nông Lâm, Linh Trug á, tối thui", "Linh Xuân"),
+        ("Phước Bìh á, đg số 10 ngập r nè", "Phước Long"),
+        # "gần ranh với X nhưng vẫn là Y"
+        ("gần ranh với Cát Lái nhưng vẫn là Bình Trưng Tây cũ: xe tải lấn vỉa hè", "Bình Trưng"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -480,6 +489,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "hãng xe Long Bình Limousine thu giá gấp đôi ngày lễ",  # a company named like a ward
         "FC Long Trường vs FC Cát Lái hôm qua đá hay ghê",  # teams
         "Hợp tác xã vận tải Trường Thọ đề nghị hướng dẫn thủ tục",
+        "Thang máy chung cư 4S Linh Đông hư cả tuần",  # a landmark whose name starts with "4S"
+        # the writer's ward, the problem "bên Dĩ An", "cách nhà em hai cây số"
+        "em ở Linh Trung nhưng chỗ ngập là bên Dĩ An, cách nhà em chừng hai cây số",
         # said not to be in the ward: "không thuộc địa bàn phường …"
         "Vị trí phản ánh thuộc phường Tân Đông Hiệp, không thuộc địa bàn phường Linh Xuân",
         "",
