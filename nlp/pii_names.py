@@ -74,6 +74,10 @@ _TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s
 _LOWERCASE_GAP = re.compile(r"[\s:,\-–]*(?:[a-zà-ỹđ]+[\s:,\-–]+){0,3}")
 # a name opening a text with "ơi"/"nha" glued to it ("Vyơi", "Hưngnha")
 _GLUED_VOCATIVE = re.compile(r"[^\w]*([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,6})(?:ơi|nha)(?![^\W\d_])")
+# a name opening a chat answer, maybe after "dạ", before a phone: "Lan 0934 …", "dạ Mai 07…"
+_ANSWER_NAME = re.compile(
+    r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7})?)"
+)
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
@@ -112,6 +116,7 @@ class NameFinder:
         found.extend(self._lowercase_names())
         found.extend(self._capital_full_names())
         found.extend(self._glued_vocative())
+        found.extend(self._answer_before_phone())
         if unexplained:
             found.extend(self._ner_names(unexplained))
         return found
@@ -391,6 +396,26 @@ class NameFinder:
         if stem.lower() in self.lex.titles[False].single or plain in self.lex.titles[True].single:
             return
         yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
+
+    def _answer_before_phone(self) -> Iterable[Candidate]:
+        """A chat answer to "name and phone?" that is just that: "Lan 0934.215.870 ạ", "dạ Mai
+        0703818462, nhà em ở …": one or two capitalised words opening the text, then a phone."""
+        m = _ANSWER_NAME.match(self.view.text)
+        if m is None or _TO_PHONE.match(self.view.text, m.end(1)).end() not in self.phone_starts:
+            return
+        words = strip_diacritics(m.group(1).lower()).split()
+        lex = self.lex
+        if any(w in lex.not_names or w in lex.titles[True].single for w in words) or any(
+            w.lower() in lex.not_names or w.lower() in lex.titles[False].single
+            for w in m.group(1).split()
+        ):
+            return
+        if self._cue_word(m.start(1), m.end(1)):
+            return  # "Hotline 0934 …", "Zalo 09…"
+        yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
+
+    def _cue_word(self, start: int, end: int) -> bool:
+        return any(s < end and e > start for s, e, _ in self.view.cues(self.lex))
 
     def _lowercase_names(self) -> Iterable[Candidate]:
         """'toi ten la nguyen van an', 'Họ tên: TRẦN THỊ BÍCH': a cue, a surname, up to 3 more."""

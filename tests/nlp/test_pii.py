@@ -192,6 +192,18 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("zl e: 0901.223.574-Hung nha mn", [("phone", "0901.223.574"), ("person", "Hung")]),
         ("liên hệ +84.912.338.640 (Thu) hoặc", [("phone", "+84.912.338.640"), ("person", "Thu")]),
         ("lien he +84.912.338.640 (Khoa) hoac", [("phone", "+84.912.338.640"), ("person", "Khoa")]),
+        # a chat answer to "name and phone?", and the recipient or reporter named in a note
+        ("Lan 0934.215.870 ạ", [("person", "Lan"), ("phone", "0934.215.870")]),
+        ("dạ Mai 0703818462, nhà em ở hẻm 15/7", [("person", "Mai"), ("phone", "0703818462")]),
+        ("da Mai 0703818462, nha em o hem 15/7", [("person", "Mai"), ("phone", "0703818462")]),
+        ("Người báo: Vũ 0905 713 226", [("person", "Vũ"), ("phone", "0905 713 226")]),
+        # … but not a word that opens a text before a phone
+        ("Hotline 0934 215 870 phục vụ 24/7", [("phone", "0934 215 870")]),
+        ("Shop 0934215870 nhận đặt bánh", [("phone", "0934215870")]),
+        (
+            "Giao hàng: người nhận Út Nhỏ, đt 0767 520 318",
+            [("person", "Út Nhỏ"), ("phone", "0767 520 318")],
+        ),
         # a foreign number in international form
         ("Tôi là người Nhật, điện thoại +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
         ("Toi la nguoi Nhat, dien thoai +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
