@@ -313,10 +313,10 @@ class NameFinder:
         make = _MAKE_BEFORE.search(self._before(run[0], 15)) if run else None
         if make and (make.group(1) != "kia" or self._before_text(run[0], 15)[make.start()] == "K"):
             return "none"  # a model after its make; "Kia" capitalised (not "kìa")
-        # a full name keeps its family, middle and two given names; after a name cue, two words
-        # ("e là Bảo Trân")
         if run and (self._pet_named(run) or self._breed_after(run[-1])):
             return "none"  # "con mèo mướp tên Bông", "bé Milo, giống Poodle": a pet's name
+        # a full name keeps its family, middle and two given names; after a name cue, two words
+        # ("e là Bảo Trân")
         named = bool(run) and (self._named_here(run[0]) or self._contact_before_phone(run))
         cued = named and self._name_cue(self.words[run[0]][0]) is not None
         full = 4 if self._full_name_from(run, 0) else 2 if cued else 0
@@ -415,6 +415,7 @@ class NameFinder:
         yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
 
     def _cue_word(self, start: int, end: int) -> bool:
+        """A cue word ("hotline", "zalo", "sđt" …) overlaps ``start:end``."""
         return any(s < end and e > start for s, e, _ in self.view.cues(self.lex))
 
     def _lowercase_names(self) -> Iterable[Candidate]:

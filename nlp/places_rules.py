@@ -125,7 +125,8 @@ _KIN_HOME_BEFORE = re.compile(
     r"(?<!\w)(?:ong|ba|me|bo|ma|ngoai|noi|anh|chi|em|con|co|chu|bac|di|cau|vo|chong)"
     r" (?:toi|tui|em|minh|t|e)(?: \w+)? (?:o|song o)(?: (?:phuong|p))?\s*\.?\s*$"
 )
-# a ward said not to be the one: "không phải Long Bình Q9 đâu"
+# a ward said not to be the one: "không phải Long Bình Q9 đâu", "hông phải Linh Đông đâu", "không
+# thuộc địa bàn phường Linh Xuân", "gần ranh với Cát Lái nhưng vẫn là Bình Trưng Tây cũ"
 _DENIED_BEFORE = re.compile(
     r"(?<!\w)(?:(?:gan|sat|giap) ranh(?: voi)?"  # "gần ranh với Cát Lái nhưng vẫn là …"
     r"|(?:khong|ko|k|hong) (?:phai(?: (?:o|la))?|thuoc(?: (?:dia ban|khu vuc|dia gioi))?"
@@ -749,8 +750,9 @@ class _TextRules(_StreetRules):
         return ward is not None and ward.end() > after.end()
 
     def _placed(self, t: _Text, start: int, end: int) -> bool:
-        """A word of place right before ("ai ở", "nhà em ở", "khu", "bên") or a district of this
-        area right after ("cát lái q2", "hbp q.tđ")."""
+        """A word of place right before ("ai ở", "nhà em ở", "khu", "bên", "khu phố 2") or a
+        district of this area right after ("cát lái q2", "hbp q.tđ"), or "cũ" after the name
+        ("truong thanh cu, …")."""
         before = t.folded[max(0, start - 12) : start]
         return (
             bool(_PLACE_WORD_BEFORE.search(before))
