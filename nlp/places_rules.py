@@ -179,17 +179,19 @@ _PLACE_WORD_BEFORE = re.compile(
 )
 # a landmark's name that starts with digits and letters: "4S", "9View"
 _CODE_NAME = re.compile(r"\d+[A-Za-z]\w*")
+# a street or alley right after a name: "PLB đường Dương Đình Hội", "HBP, duong Hiep Binh"
+_PLACE_AFTER = re.compile(r"\s*[,:\-–]?\s*(?:duong|dg|hem|kp|khu pho)(?!\w)")
 # said to be a former ward's name: "truong thanh cu, duong Lo Lu hem 4"
-_FORMER_AFTER = re.compile(r" cu(?!\w)")
+_FORMER_AFTER = re.compile(r"\s*\(?cu(?!\w)")
 # a particle after a name, as in a chat answer saying where: "Linh Trug á", "Long Phướk á mn"
 _PARTICLE_AFTER = re.compile(r"\s*,?\s*(?:a|nha|ne|do|day)(?!\w)")
 # "Ở …" opening the text or a sentence
 _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 # a ward's name opening a chat with "nè"/"đây"/"nha" after it: "Bình Chiểu nè ae, đèn đường …"
-_TEXT_OPENING = re.compile(r"\W*(?:alo\W+)?")
+_TEXT_OPENING = re.compile(r"\W*(?:(?:alo|ua)\W+)?")
 # ("Cát Lài nha mọi người, …"), or a word of place ("Phú Hửu đường Võ Chí Công …")
 _HERE_AFTER = re.compile(
-    r"\s*(?:[,.!]*\s*(?:ne|day|nha|oi)|(?:\s|\s*[-–:]\s*)(?:duong|dg|hem|kp|khu pho))(?!\w)"
+    r"\s*(?:[,.!]*\s*(?:ne|day|nha|oi)|(?:\s|\s*[-–:,]\s*)(?:duong|dg|hem|kp|khu pho))(?!\w)"
 )
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _WORD_BEFORE = re.compile(r"(?<!\w)([a-z]+) $")
@@ -256,7 +258,7 @@ class _TextRules(_StreetRules):
                     names.setdefault(fold(form), ward.name)  # "Fước Bình", "tăng nhơn fú"
                     every_name.append(form)
         self.names = names
-        self.wards = _Lexicon(every_name, words=False, exact=True)
+        self.wards = _Lexicon(every_name, words=False, exact=True, digit_end=True)
         # names typed run together ("LinhTrung", "p.thaodien"); those that need "phường" or
         # this area's context count only after "phường/P."
         self.glued = {_squash(k): w for k, w in names.items() if " " in k}
@@ -619,9 +621,12 @@ class _TextRules(_StreetRules):
                 # "P.BTĐ" in a text naming this area or one of its streets ("p.BTĐ, đg Nguyễn
                 # Duy Trinh ngập")
                 or (marked and (local_context or bool(self.streets.find(t))))
+                or (marked and _FORMER_AFTER.match(t.folded, end) is not None)  # "P.BTĐ (cũ)"
             ):
                 continue
-            if marked or self._placed(t, start, end):
+            capitals = t.orig[start:end].isupper() and _PLACE_AFTER.match(t.folded, end) is not None
+            if marked or capitals or self._placed(t, start, end):
+                # "ủa PLB đường Dương Đình Hội …": initials in capitals before a street
                 yield _Mention(ward, (start, end), marked, False)
 
     def _word_goes_on(self, t: _Text, start: int, end: int) -> bool:

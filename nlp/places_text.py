@@ -87,7 +87,13 @@ class _Lexicon:
     without diacritics, since "dương" is another word)."""
 
     def __init__(
-        self, phrases: Iterable[str], *, words: bool, exact: bool = False, open_end: bool = False
+        self,
+        phrases: Iterable[str],
+        *,
+        words: bool,
+        exact: bool = False,
+        open_end: bool = False,
+        digit_end: bool = False,
     ) -> None:
         self.words = words
         self.spellings: dict[str, set[str]] = {}
@@ -100,7 +106,8 @@ class _Lexicon:
         if not exact:
             escaped = {re.sub(r"(?:\\ |\\\.)+", r"[\\s.]*", p) for p in escaped}
         alternation = "|".join(sorted(escaped, key=len, reverse=True))
-        end = "" if open_end else r"(?!\w)"
+        # ``digit_end``: a digit may be typed onto the end ("P.Linh Trung2", "P.Binh Chieu3")
+        end = "" if open_end else r"(?![^\W\d_])" if digit_end else r"(?!\w)"
         self.pattern = re.compile(rf"(?:{alternation}){end}")
         self.anywhere = re.compile(rf"(?<!\w)(?:{alternation}){end}")
 
@@ -108,7 +115,11 @@ class _Lexicon:
         written = t.orig[start:end].lower()
         if t.plain or (not self.words and written == t.folded[start:end]):
             return True
-        return _squash(written) in self.spellings.get(_squash(t.folded[start:end]), ())
+        listed = self.spellings.get(_squash(t.folded[start:end]), ())
+        if _squash(written) in listed:
+            return True
+        # a name typed with some of its marks left out, none wrong ("Thao Đien", "Linh Xuan")
+        return not self.words and any(_marks_left_out(_squash(written), s) for s in listed)
 
     def nearly_spelled(self, t: _Text, start: int, end: int) -> bool:
         """Spelled as listed but for the marks of one word ("Thạnh Mỹ Lơi" for Thạnh Mỹ Lợi)."""
@@ -126,3 +137,11 @@ class _Lexicon:
 
     def find(self, t: _Text) -> list[tuple[int, int]]:
         return [m.span() for m in self.anywhere.finditer(t.folded) if self.spelled(t, *m.span())]
+
+
+def _marks_left_out(written: str, listed: str) -> bool:
+    """``written`` is ``listed`` with some letters typed bare and none with other marks: not
+    "Trương Thanh" (a person) for Trường Thạnh, where "ơ" keeps its horn without the tone."""
+    return len(written) == len(listed) and all(
+        w in (c, fold(c)) or (c == "đ" and w == "d") for w, c in zip(written, listed, strict=True)
+    )

@@ -352,6 +352,12 @@ def both_ways(text: str) -> list[str]:
         ("ủa lộn, hông phải Linh Đông đâu, Linh Xuân mới đúng", "Linh Xuân"),
         ("gần trường ĐH Nông Lâm, Linh Trug á, tối thui", "Linh Xuân"),
         ("Phước Bìh á, đg số 10 ngập r nè", "Phước Long"),
+        # typed fast: marks left out, initials in capitals before a street, "(cũ)", a digit
+        # typed onto the name
+        ("Khu Thao Đien đường Quốc Hương xe tải đậu dọc hai bên", "An Khánh"),
+        ("ủa PLB đường Dương Đình Hội bể ống nước", "Phước Long"),
+        ("Tôi ở số 27 đường Nguyễn Tư Nghiêm, P.BTĐ (cũ). Nước thải tràn", "Bình Trưng"),
+        ("Địa chỉ sự việc: hẻm 9 Lê Văn Chí, P.Linh Trung2. Nội dung: đốt rác", "Linh Xuân"),
         # "gần ranh với X nhưng vẫn là Y"
         ("gần ranh với Cát Lái nhưng vẫn là Bình Trưng Tây cũ: xe tải lấn vỉa hè", "Bình Trưng"),
     ],
@@ -490,6 +496,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "FC Long Trường vs FC Cát Lái hôm qua đá hay ghê",  # teams
         "Hợp tác xã vận tải Trường Thọ đề nghị hướng dẫn thủ tục",
         "Thang máy chung cư 4S Linh Đông hư cả tuần",  # a landmark whose name starts with "4S"
+        "Phúc Long sau một năm về tay Masan",  # a brand one letter from a ward, opening a text
         # the writer's ward, the problem "bên Dĩ An", "cách nhà em hai cây số"
         "em ở Linh Trung nhưng chỗ ngập là bên Dĩ An, cách nhà em chừng hai cây số",
         # said not to be in the ward: "không thuộc địa bàn phường …"
@@ -804,3 +811,11 @@ def test_a_missing_or_broken_list_of_places_elsewhere_says_how_to_restore_it(
         with pytest.raises(ModelUnavailable, match="restore it from git"):
             load_elsewhere(path)
     assert "Chợ Rẫy" in load_elsewhere().landmarks
+
+
+def test_a_name_with_marks_left_out_is_a_ward_but_not_one_with_other_marks(
+    places: PlaceExtractor,
+) -> None:
+    # "Thao Đien": letters typed bare; "Trương Thanh": a person, its "ơ" no bare "ờ"
+    assert places.extract("Khu Thao Đien đường Quốc Hương kẹt xe").ward == "An Khánh"
+    assert places.extract("Trương Thanh Huyền 🤣").ward is None
