@@ -205,8 +205,7 @@ class NameFinder:
         start = self.words[k][0]
         cue = self._name_cue(start)
         if cue is not None:
-            pets = _PET_BEFORE[self.view.ascii]
-            return not pets.search(self.view.cmp, max(0, cue.start() - 30), cue.start())
+            return not self._animal_before(cue.start())
         text = self.view.text
         return (start - 1 in self.phone_ends and text[start - 1] in " -–") or (
             start - 2 in self.phone_ends and text[start - 2 : start] == " ("
@@ -218,10 +217,14 @@ class NameFinder:
         cue = self._name_cue(self.words[run[0]][0])
         if cue is None or (len(run) >= 3 and self._word(run[0]) in self.lex.surnames):
             return False
+        return self._animal_before(cue.start())
+
+    def _animal_before(self, cue_start: int) -> bool:
+        """An animal word in the 30 characters before a name cue, in the cue's sentence."""
         cmp = self.view.cmp
-        start = max(0, cue.start() - 30)
-        start = max([start] + [m.end() for m in _SENTENCE_END.finditer(cmp, start, cue.start())])
-        return _PET_BEFORE[self.view.ascii].search(cmp, start, cue.start()) is not None
+        start = max(0, cue_start - 30)
+        start = max([start] + [m.end() for m in _SENTENCE_END.finditer(cmp, start, cue_start)])
+        return _PET_BEFORE[self.view.ascii].search(cmp, start, cue_start) is not None
 
     def _breed_after(self, k: int) -> bool:
         """A breed follows word ``k`` in its sentence ("bé Milo, giống Poodle")."""

@@ -180,7 +180,8 @@ _PLACE_WORD_BEFORE = re.compile(
 # a landmark's name that starts with digits and letters: "4S", "9View"
 _CODE_NAME = re.compile(r"\d+[A-Za-z]\w*")
 # a street or alley right after a name: "PLB đường Dương Đình Hội", "HBP, duong Hiep Binh"
-_PLACE_AFTER = re.compile(r"\s*[,:\-–]?\s*(?:duong|dg|hem|kp|khu pho)(?!\w)")
+_STREET_NEXT = r"\s*(?:\s|[-–:,]\s*)(?:duong|dg|hem|kp|khu pho)(?!\w)"
+_PLACE_AFTER = re.compile(_STREET_NEXT)
 # said to be a former ward's name: "truong thanh cu, duong Lo Lu hem 4"
 _FORMER_AFTER = re.compile(r"\s*\(?cu(?!\w)")
 # a particle after a name, as in a chat answer saying where: "Linh Trug á", "Long Phướk á mn"
@@ -190,9 +191,7 @@ _OPENING_AT = re.compile(r"(?:^|[.!?\n]\s*)o $")
 # a ward's name opening a chat with "nè"/"đây"/"nha" after it: "Bình Chiểu nè ae, đèn đường …"
 _TEXT_OPENING = re.compile(r"\W*(?:(?:alo|ua)\W+)?")
 # ("Cát Lài nha mọi người, …"), or a word of place ("Phú Hửu đường Võ Chí Công …")
-_HERE_AFTER = re.compile(
-    r"\s*(?:[,.!]*\s*(?:ne|day|nha|oi)|(?:\s|\s*[-–:,]\s*)(?:duong|dg|hem|kp|khu pho))(?!\w)"
-)
+_HERE_AFTER = re.compile(rf"\s*[,.!]*\s*(?:ne|day|nha|oi)(?!\w)|{_STREET_NEXT}")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
 _WORD_BEFORE = re.compile(r"(?<!\w)([a-z]+) $")
 # a word that makes an everyday word with the first of a name after it: "lung linh"

@@ -143,5 +143,5 @@ def _marks_left_out(written: str, listed: str) -> bool:
     """``written`` is ``listed`` with some letters typed bare and none with other marks: not
     "Trương Thanh" (a person) for Trường Thạnh, where "ơ" keeps its horn without the tone."""
     return len(written) == len(listed) and all(
-        w in (c, fold(c)) or (c == "đ" and w == "d") for w, c in zip(written, listed, strict=True)
+        w in (c, fold(c)) for w, c in zip(written, listed, strict=True)
     )
