@@ -145,19 +145,28 @@ def predict(
     device: str = "cpu", batch: int = 128,
 ) -> np.ndarray:  # fmt: skip
     """Each head's class for every id list: ``(len(ids), heads)`` int64 (torch, float32)."""
+    scores = head_scores(model, heads, ids, device, batch)
+    return np.stack([scores[h].argmax(axis=1) for h in CLASSES], axis=1).astype(np.int64)
+
+
+def head_scores(
+    model: Any, heads: dict[str, tuple[np.ndarray, np.ndarray]], ids: Sequence[Sequence[int]],
+    device: str = "cpu", batch: int = 128,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each head's logits for every id list: ``{head: (len(ids), classes)}`` float32."""
     import torch
 
     model.to(device)
     cached = _bottom(model, ids, device)
     order = sorted(range(len(ids)), key=lambda i: len(cached[i]))
-    out = np.zeros((len(ids), len(CLASSES)), np.int64)
+    out = {h: np.zeros((len(ids), len(c)), np.float32) for h, c in CLASSES.items()}
     with torch.no_grad():
         for k in range(0, len(order), batch):
             chunk = order[k : k + batch]
             pooled = model.top(*_pad(cached, chunk, device)).float().cpu().numpy()
-            for j, (h, _) in enumerate(CLASSES.items()):
+            for h in CLASSES:
                 weight, bias = heads[h]
-                out[chunk, j] = (pooled @ weight.T + bias).argmax(axis=1)
+                out[h][chunk] = pooled @ weight.T + bias
     model.to("cpu")
     return out
 

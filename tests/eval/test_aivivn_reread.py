@@ -7,8 +7,16 @@ import json
 import numpy as np
 import pytest
 
-from eval.aivivn_ceiling_fit import _rows_for, dev_scores
-from eval.aivivn_reread_eval import LABELS, RUNS, ngram_probabilities, text_id, wilson
+from eval.aivivn_ceiling_fit import _rows_for, dev_scores, run_key
+from eval.aivivn_reread_eval import (
+    LABELS,
+    LOGITS,
+    RUNS,
+    averaged,
+    ngram_probabilities,
+    text_id,
+    wilson,
+)
 from nlp.linear_training import Example
 from services.encoder_fit import CLASSES, Rows
 
@@ -80,3 +88,33 @@ def test_the_ngram_model_answers_unseen_reviews_from_their_words() -> None:
     answers, p = ngram_probabilities(train, dev)
     assert answers == ["positive", "negative"]
     assert p[0] > 0.5 > p[1]
+
+
+def test_the_saved_dev_logits_belong_to_the_seeded_runs() -> None:
+    runs = json.loads(RUNS.read_text(encoding="utf-8"))["runs"]
+    seeded = {run_key(r["name"], r["candidate"], r["seed"]): r for r in runs if "seed" in r}
+    with np.load(LOGITS) as saved:
+        assert set(saved.files) == set(seeded)
+        for key in saved.files:
+            logits = saved[key]
+            assert logits.shape == (1314, len(CLASSES["sentiment"]))
+            assert np.isfinite(logits).all()
+            # the recorded accuracy is the saved logits' own (neutral counted wrong)
+            assert seeded[key]["dev"]["neutral_answers"] == int(
+                (logits.argmax(axis=1) == CLASSES["sentiment"].index("neutral")).sum()
+            )
+
+
+def test_averaging_takes_the_mean_probability_and_the_best_subset() -> None:
+    classes = CLASSES["sentiment"]
+    gold = ["negative", "positive", "positive", "negative"]
+    # columns: negative, neutral, positive
+    sure_right = np.array([[0.9, 0, 0.1], [0.2, 0, 0.8], [0.3, 0, 0.7], [0.6, 0, 0.4]])
+    half_right = np.array([[0.9, 0, 0.1], [0.6, 0, 0.4], [0.3, 0, 0.7], [0.4, 0, 0.6]])
+    loud_wrong = np.array([[0.0, 0, 1.0], [1.0, 0, 0.0], [1.0, 0, 0.0], [0.0, 0, 1.0]])
+    members = {"a": sure_right, "b": half_right, "c": loud_wrong}
+    every, best, chosen = averaged(members, gold, classes)
+    # the loud, wrong member outvotes the others on three texts of four: answers neg, neg, neg,
+    # pos; negative F1 = 2 * (1/3 * 1/2) / (1/3 + 1/2) = 0.4, positive 0
+    assert every == pytest.approx(0.2)
+    assert chosen == ("a", "b") and best == 1.0
