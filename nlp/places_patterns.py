@@ -75,15 +75,19 @@ _WORD = re.compile(r"[^\W_]+")
 
 def _looks_like_name(t: _Text, start: int, end: int, placed: bool = False) -> bool:
     """A ward name without "phường" must look like a name. In a text with capitals it is
-    capitalised ("Trường Thọ", "Tam Bình") or all lowercase ("o linh trung", "ra thủ thiêm");
-    not "Tam binh" opening a sentence. Everyday words ("truong thanh", "linh dong", and with
-    their marks "trường thọ", "cát lái") must be capitalised, or be placed: after a word of
-    place or before a district of this area (``placed``: "ai o truong thanh", "cát lái q2"; in
-    a text all in capitals, "CAT LAI - HEM 135 …")."""
+    capitalised ("Trường Thọ", "Tam Bình", half shouted "thảo ĐIỀN") or all lowercase ("o linh
+    trung", "ra thủ thiêm"); not "Tam binh" opening a sentence. Everyday words ("truong
+    thanh", "linh dong", and with their marks "trường thọ", "cát lái") must be capitalised,
+    or be placed: after a word of place or before a district of this area (``placed``: "ai o
+    truong thanh", "cát lái q2"; in a text all in capitals, "CAT LAI - HEM 135 …")."""
     words = t.orig[start:end].split()
     if len(words) > 1 and words[-1].lower() in ("a", "b"):
         words = words[:-1]  # the letter of a former ward in either case: "Phuoc Long b"
-    capitalised = all(w[:1].isupper() for w in words)
+    # half shouted, each word all in capitals or all in lowercase: "thảo ĐIỀN", "LINH trung"
+    capitalised = all(w[:1].isupper() for w in words) or (
+        any(len(w) > 1 and w.isupper() for w in words)
+        and all(w.isupper() or w.islower() for w in words)
+    )
     lowercase = all(w[:1].islower() for w in words)
     key, plain = t.folded[start:end], t.typed_plain(start, end)
     if key in _EVERYDAY and (plain or key in _EVERYDAY_MARKED):

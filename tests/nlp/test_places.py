@@ -360,6 +360,9 @@ def both_ways(text: str) -> list[str]:
         ("Địa chỉ sự việc: hẻm 9 Lê Văn Chí, P.Linh Trung2. Nội dung: đốt rác", "Linh Xuân"),
         # "gần ranh với X nhưng vẫn là Y"
         ("gần ranh với Cát Lái nhưng vẫn là Bình Trưng Tây cũ: xe tải lấn vỉa hè", "Bình Trưng"),
+        # half shouted: each word all in capitals or all in lowercase
+        ("Cống nghẹt ở thảo ĐIỀN mấy hôm nay", "An Khánh"),
+        ("LINH trung ngập quá trời, xe chết máy hàng loạt", "Linh Xuân"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -497,6 +500,7 @@ def test_ward_from_text_with_and_without_diacritics(
         "Hợp tác xã vận tải Trường Thọ đề nghị hướng dẫn thủ tục",
         "Thang máy chung cư 4S Linh Đông hư cả tuần",  # a landmark whose name starts with "4S"
         "Phúc Long sau một năm về tay Masan",  # a brand one letter from a ward, opening a text
+        "Tâm bình an là đủ rồi, mọi người ơi",  # a capital opening a sentence is not a name
         # the writer's ward, the problem "bên Dĩ An", "cách nhà em hai cây số"
         "em ở Linh Trung nhưng chỗ ngập là bên Dĩ An, cách nhà em chừng hai cây số",
         # said not to be in the ward: "không thuộc địa bàn phường …"
