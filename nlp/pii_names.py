@@ -79,6 +79,11 @@ _ANSWER_NAME = re.compile(
     r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7})?)"
 )
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
+# particles and small words after a title that are no name: "GỌI CHỊ NHÉ 09…", "ANH LÀ 09…"
+_NOT_AFTER_TITLE = {
+    "nhe", "nha", "a", "gium", "giup", "luon", "ngay", "lien", "di", "voi", "hen", "nghen", "coi",
+    "thu", "so", "qua", "de", "nay", "do", "kia", "ay", "minh", "toi", "la", "o", "tai", "theo",
+}  # fmt: skip
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
@@ -117,6 +122,7 @@ class NameFinder:
         found.extend(self._capital_full_names())
         found.extend(self._glued_vocative())
         found.extend(self._answer_before_phone())
+        found.extend(self._shouted_title_before_phone())
         if unexplained:
             found.extend(self._ner_names(unexplained))
         return found
@@ -416,6 +422,36 @@ class NameFinder:
         if self._cue_word(m.start(1), m.end(1)):
             return  # "Hotline 0934 …", "Zalo 09…"
         yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
+
+    def _shouted_title_before_phone(self) -> Iterable[Candidate]:
+        """In capitals, a title, one or two words and a phone: "LIÊN HỆ CHỊ HOA 0912 …", "GỌI
+        ANH BA ZALO 0903 …". Shouting hides which words are names; the title and the number
+        on either side say it."""
+        text, words, lex = self.view.text, self.words, self.lex
+
+        def shouted(k: int) -> bool:
+            a, b = words[k]
+            return b - a > 1 and text[a:b].isupper()
+
+        for k in range(len(words) - 1):
+            if not shouted(k) or self._cmp(k) not in lex.titles[self.view.ascii].single:
+                continue
+            for n in (1, 2):
+                name = list(range(k + 1, min(k + 1 + n, len(words))))
+                if len(name) < n or not all(shouted(j) for j in name):
+                    break
+                if not self._spaced(k, name[-1]) or any(
+                    self.place[j] or self._cmp(j) in lex.not_names
+                    or self._word(j) in _NOT_AFTER_TITLE
+                    or (j == name[0] and self._cmp(j) in lex.titles[self.view.ascii].single)
+                    for j in name
+                ):  # fmt: skip
+                    break
+                start, end = words[name[0]][0], words[name[-1]][1]
+                if _TO_PHONE.match(text, end).end() in self.phone_starts:
+                    if not self._cue_word(start, end):
+                        yield Candidate(self.view.span("person", start, end, "rule"), 2)
+                    break
 
     def _cue_word(self, start: int, end: int) -> bool:
         """A cue word ("hotline", "zalo", "sđt" …) overlaps ``start:end``."""

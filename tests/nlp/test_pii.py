@@ -204,6 +204,12 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             "Giao hàng: người nhận Út Nhỏ, đt 0767 520 318",
             [("person", "Út Nhỏ"), ("phone", "0767 520 318")],
         ),
+        # shouted: a title, one or two words and a phone; a particle after the title is none
+        ("LIÊN HỆ CHỊ HOA 0912.345.678", [("person", "HOA"), ("phone", "0912.345.678")]),
+        ("LIEN HE CHI HOA 0912.345.678", [("person", "HOA"), ("phone", "0912.345.678")]),
+        ("LH ANH TUẤN ANH 0908 123 456", [("person", "TUẤN ANH"), ("phone", "0908 123 456")]),
+        ("GỌI CHỊ NHÉ 0912345678", [("phone", "0912345678")]),
+        ("LIÊN HỆ ANH 0912345678", [("phone", "0912345678")]),
         # a foreign number in international form
         ("Tôi là người Nhật, điện thoại +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
         ("Toi la nguoi Nhat, dien thoai +81 90 4412 7730.", [("phone", "+81 90 4412 7730")]),
