@@ -80,10 +80,10 @@ _ANSWER_NAME = re.compile(
 )
 # what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 # particles and small words after a title that are no name: "GỌI CHỊ NHÉ 09…", "ANH LÀ 09…"
-_NOT_AFTER_TITLE = {
+_NOT_AFTER_TITLE = frozenset({
     "nhe", "nha", "a", "gium", "giup", "luon", "ngay", "lien", "di", "voi", "hen", "nghen", "coi",
     "thu", "so", "qua", "de", "nay", "do", "kia", "ay", "minh", "toi", "la", "o", "tai", "theo",
-}  # fmt: skip
+})  # fmt: skip
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
