@@ -123,9 +123,14 @@ class UrgencyClassifier:
         """The rules' verdict and the model's probabilities (``LEVELS`` order) → one level."""
         model_level = LEVELS[int(probs.argmax())]
         trusted = model_level
-        doubt = verdict.cancelled("critical") or probs[0] < self.rules.model_critical_min
+        doubt = (
+            verdict.cancelled("critical")
+            or verdict.unharmed
+            or probs[0] < self.rules.model_critical_min
+        )
         if model_level == "critical" and verdict.level != "critical" and doubt:
-            # the rules saw why it is not critical now, or the model is not sure enough
+            # the rules saw why it is not critical now (or that nobody was hurt), or the model
+            # is not sure enough
             trusted = LEVELS[1 + int(probs[1:].argmax())]
         level = max(trusted, verdict.level or "low", key=rank)
         score = float(probs[LEVELS.index(level)])

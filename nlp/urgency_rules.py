@@ -63,6 +63,7 @@ class RuleVerdict:
     level: str | None  # the highest level among fired rules; None when none fired
     fired: tuple[str, ...]
     hits: tuple[RuleHit, ...]
+    unharmed: bool = False  # the text says nobody was hurt ("tài xế đã ra ngoài an toàn")
 
     def cancelled(self, level: str) -> bool:
         """A rule of ``level`` matched but a strong context cancelled it (negated, over, past,
@@ -178,7 +179,9 @@ class UrgencyRules:
                 hits.append(RuleHit(rule.id, rule.level, m.start(), m.end(), why))
         fired = tuple(dict.fromkeys(h.rule for h in hits if h.suppressed_by is None))
         levels = [h.level for h in hits if h.suppressed_by is None]
-        return RuleVerdict(max(levels, key=rank) if levels else None, fired, tuple(hits))
+        level = max(levels, key=rank) if levels else None
+        unharmed = self._contexts.cues["unharmed"].search(text) is not None
+        return RuleVerdict(level, fired, tuple(hits), unharmed)
 
 
 @lru_cache(maxsize=4)
@@ -263,11 +266,20 @@ class _Scopes:
         j = bisect.bisect_left(breaks, end)
         return lo, breaks[j] if j < len(breaks) else 1 << 30
 
-    def _near_before(self, cues: list[tuple[int, int]], start: int, window: int) -> bool:
-        """A cue in the clause of ``start`` ending at most ``window`` words before it."""
+    def _near_before(
+        self, cues: list[tuple[int, int]], start: int, window: int, overlap: bool = False
+    ) -> bool:
+        """A cue in the clause of ``start`` ending at most ``window`` words before it; with
+        ``overlap``, also one starting before it and sharing its first words ("chưa ai" before
+        "ai bị kẹt")."""
         lo, _ = self._span(self.clause, start, start)
         return any(
-            lo <= s and e <= start and len(self.text[e:start].split()) <= window for s, e in cues
+            lo <= s < start
+            and (
+                (overlap and e > start)
+                or (e <= start and len(self.text[e:start].split()) <= window)
+            )
+            for s, e in cues
         )
 
     def suppressed_by(self, start: int, end: int, contexts: frozenset[str]) -> str | None:
@@ -277,7 +289,7 @@ class _Scopes:
             return any(seg_lo <= p < hi for p in positions)
 
         if "negation" in contexts and (
-            self._near_before(self.neg, start, self.ctx.negation_window)
+            self._near_before(self.neg, start, self.ctx.negation_window, overlap=True)
             or self._near_before(self.neg_adjacent, start, 0)
         ):
             return "negation"

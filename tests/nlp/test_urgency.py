@@ -498,6 +498,13 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         # someone lying there who does not answer, or cold to the touch (rules 2026-11-28.38)
         ("ông cụ nằm úp mặt cạnh đống rác, gọi không trả lời", "unconscious"),
         ("Có người nằm cạnh bãi xe từ chiều, người lạnh ngắt", "unconscious"),
+        # a child gone towards water and not found (rules 2026-11-28.40)
+        (
+            "Đứa cháu bốn tuổi chạy ra phía bờ sông hơn nửa tiếng rồi, cả nhà gọi vẫn chưa thấy",
+            "missing_person",
+        ),
+        # "khoa cấp cứu" (the emergency ward) is no first-aid course ("khóa"), also typed bare
+        ("Người nhà bệnh nhân say xỉn cầm dao xông vào khoa cấp cứu chém bác sĩ", "violence"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -564,6 +571,11 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
             "Bình gas quán bên cạnh bị xì, chủ quán đã khóa van rồi, nhờ người tới kiểm tra",
             "resolved",
         ),
+        # a negation sharing the match's first word: "chưa ai" + "ai bị kẹt"
+        ("Triều cường tràn vào khu dân cư, nước tới yên xe, chưa ai bị kẹt", "negation"),
+        # a first-aid class or practice is no emergency (rules 2026-11-28.40)
+        ("Phường có dạy lớp cấp cứu ngừng tim CPR không, tôi muốn đăng ký", "drill"),
+        ("Đội tình nguyện đang tập sơ cứu người bị ngất ở công viên", "drill"),
     ],
 )
 def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
@@ -778,6 +790,7 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Ghi bàn phút chót, cả khán đài nổ tung",
         "Xem phim hành động, cảnh nổ tung cây cầu y như thật",
         "Chạy bộ xong về kêu gãy chân tới nơi, thật ra chỉ mỏi",
+        "Quán nhậu hát karaoke tới khuya như muốn giết người ta",  # a simile
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
@@ -909,6 +922,8 @@ def _fixed_model(tmp_path: Path, critical_logit: float) -> Path:
         (0.1, "Cảm ơn phường đã dọn rác", "high", ()),  # p(critical) 0.27: not sure enough
         (5.0, "Vụ cháy nhà kho đã được dập tắt", "high", ()),  # the rules saw it is over
         (5.0, "Không có ai bị thương", "high", ()),
+        # nobody hurt, though no critical rule matched: the model alone does not decide
+        (5.0, "Lề đường sạt xuống mương, tài xế đã ra ngoài an toàn", "high", ()),
         (-5.0, "Cháy nhà ở hẻm 5, có người mắc kẹt", "critical", ("fire", "trapped")),
         (-5.0, "Hố ga mất nắp giữa đường", "high", ("open_manhole",)),  # max of rule and model
     ],
