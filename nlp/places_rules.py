@@ -45,6 +45,7 @@ from nlp.places_patterns import (
     _MARKER_AT,
     _MARKER_BEFORE,
     _NAMED_AFTER,
+    _NEAR_BEFORE,
     _NUMBER,
     _WORD,
     _compound,
@@ -407,7 +408,8 @@ class _TextRules(_StreetRules):
         return pos
 
     def _house_number(self, t: _Text, alleys: list[_Span], streets: list[_Street]) -> str | None:
-        """ "số nhà 12", "số 3 hẻm 5", "12/3 Võ Văn Ngân": a number so named or before a street."""
+        """ "số nhà 12", "số 3 hẻm 5", "12/3 Võ Văn Ngân": a number so named or before a street;
+        "gần số 150", "trước số 62": a house the problem is next to."""
         starts = {s[0] for s in streets} | {a[0] for a in alleys}
         taken = [s[:2] for s in streets] + alleys
         candidates: list[_Span] = []
@@ -416,7 +418,8 @@ class _TextRules(_StreetRules):
             if not m or _inside(*m.span(1), taken):
                 continue
             strong = t.folded[start:end] not in ("so", "nha")
-            if strong or m.end() + 1 in starts or m.end() + 2 in starts:
+            near = t.folded[start:end] == "so" and _NEAR_BEFORE.search(t.folded, 0, start)
+            if strong or near or m.end() + 1 in starts or m.end() + 2 in starts:
                 candidates.append(m.span(1))
         for m in _NUMBER.finditer(t.folded):
             if _inside(*m.span(), taken) or _not_house(t.folded, m.start()):

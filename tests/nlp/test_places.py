@@ -591,6 +591,10 @@ def test_no_hint_once_a_ward_is_known(places: PlaceExtractor) -> None:
         ("Đường Tân Lập 2 Hiệp Phú cây đổ", "Tân Lập 2", None, None),
         ("Đường Tân Lập 2, P. Hiệp Phú cây đổ", "Tân Lập 2", None, None),
         ("đường Lê Văn Việt 2 tuần nay ngập", "Lê Văn Việt", None, None),
+        # the house the problem is next to: "gần số", "trước số", "chỗ số"
+        ("Đường Đỗ Xuân Hợp đoạn trước số 312 cây nghiêng", "Đỗ Xuân Hợp", None, "312"),
+        ("đường Lê Văn Thịnh chỗ số 150 ống nước bể", "Lê Văn Thịnh", None, "150"),
+        ("Vỉa hè đường Quốc Hương gần số 45 bị sụt", "Quốc Hương", None, "45"),
     ],
 )
 def test_street_alley_and_house_number_as_written(
@@ -627,6 +631,7 @@ def test_lowercase_street_is_returned_as_typed(places: PlaceExtractor) -> None:
         "Gọi số 0909123456 không ai bắt máy",
         "năm 2018 Trung Quốc có 149.000 km đường cao tốc",
         "Các nước dân chủ Tây Âu",
+        "Xếp hàng trước số đông người chờ tới lượt",  # "số" of a crowd, no number
     ],
 )
 def test_no_street_alley_or_house_number_invented(places: PlaceExtractor, text: str) -> None:
