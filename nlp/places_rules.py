@@ -141,10 +141,14 @@ _HOME_OPENING = re.compile(
     r"(?: (?:phuong|p))?\s*[.:]?\s*$"
 )
 # the problem is on the writer's way elsewhere, after the writer's own ward: "Em ở Linh Trung
-# mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"
+# mà ngày nào cũng đi làm qua Dĩ An", "qua phà sang Nhơn Trạch", "đoạn đường tôi đi làm"; or
+# at the writer's work or school elsewhere
 _AWAY_AFTER = re.compile(
     r"(?<!\w)(?:di (?:lam|hoc|cong tac)|(?:cho|dua|don) (?:con|be|chau)(?: \w+)? di hoc"
     r"|chay xe)(?: \w+){0,2}? (?:qua|ngang|sang|thay)(?!\w)"
+    # "but where I work is elsewhere": "mà chỗ em làm ở Bình Thạnh" (not "kẹt ở chỗ làm")
+    r"|(?<!\w)(?:ma|nhung) (?:cho|noi|cong ty|cty|xuong) (?:(?:toi|tui|em|minh|t|e) )?"
+    r"(?:lam|lam viec|hoc) (?:o|ben|tai)(?!\w)"
     r"|(?<!\w)qua pha sang(?!\w)|(?<!\w)(?:di|chay) (?:qua|ngang)(?: \w+){1,5}? thay(?!\w)"
     r"|(?<!\w)(?:qua|ngang) (?:\w+ ){1,4}di (?:lam|hoc)(?!\w)"  # "qua hầm Thủ Thiêm đi làm"
     r"|(?<!\w)(?:duong|tren duong) (?:(?:toi|tui|em|minh|e) )?(?:di lam|di hoc)(?!\w)"

@@ -55,6 +55,21 @@ def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+# a syllable's last letter typed three times or more for emphasis ("TAM BÌNHHH ƠIII", "an
+# khanhhh"); not inside a word ("CCCD") nor in one without a vowel before it ("PCCC", "III")
+_VOWELS = "aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+_STRETCHED = re.compile(
+    rf"(?<![^\W\d_])([^\W\d_]*?[{_VOWELS}][^\W\d_]*?)(([^\W\d_])\3{{2,}})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _unstretch(m: re.Match[str]) -> str:
+    """The letter once, the rest blanked (the text keeps its length for the offsets)."""
+    run = m.group(2)
+    return m.group(1) + run[0] + " " * (len(run) - 1)
+
+
 @dataclass(frozen=True, slots=True)
 class _Text:
     """One text as written (``orig``) and folded (``folded``, same length)."""
@@ -66,7 +81,7 @@ class _Text:
 
     @classmethod
     def of(cls, text: str) -> _Text:
-        orig = normalize(text)
+        orig = _STRETCHED.sub(_unstretch, normalize(text))
         folded = fold(orig)
         cased = any(c.islower() for c in orig) and any(c.isupper() for c in orig)
         words = [m.span() for m in _LETTERS.finditer(folded)]
@@ -118,8 +133,11 @@ class _Lexicon:
         listed = self.spellings.get(_squash(t.folded[start:end]), ())
         if _squash(written) in listed:
             return True
-        # a name typed with some of its marks left out, none wrong ("Thao Đien", "Linh Xuan")
-        return not self.words and any(_marks_left_out(_squash(written), s) for s in listed)
+        # a name typed with some of its marks left out, none wrong ("Thao Đien", "Linh Xuan"),
+        # or with a tone mark on the syllable's other vowel ("Phứơc" for Phước, "Hoà" for Hòa)
+        return not self.words and any(
+            _marks_left_out(_squash(written), s) or _tone_moved(_squash(written), s) for s in listed
+        )
 
     def nearly_spelled(self, t: _Text, start: int, end: int) -> bool:
         """Spelled as listed but for the marks of one word ("Thạnh Mỹ Lơi" for Thạnh Mỹ Lợi)."""
@@ -137,6 +155,24 @@ class _Lexicon:
 
     def find(self, t: _Text) -> list[tuple[int, int]]:
         return [m.span() for m in self.anywhere.finditer(t.folded) if self.spelled(t, *m.span())]
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _tones_apart(text: str) -> tuple[str, list[str]]:
+    """``text`` without its tone marks (vowel marks kept: "ư", "â"), and the tones in order."""
+    decomposed = unicodedata.normalize("NFD", text)
+    tones = [c for c in decomposed if c in _TONES]
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)), tones
+
+
+def _tone_moved(written: str, listed: str) -> bool:
+    """The same letters and the same tones, a tone on another vowel: "phứơc" for "phước"."""
+    if written == listed or len(written) != len(listed):
+        return False
+    (w, w_tones), (s, s_tones) = _tones_apart(written), _tones_apart(listed)
+    return w == s and w_tones == s_tones
 
 
 def _marks_left_out(written: str, listed: str) -> bool:

@@ -360,6 +360,16 @@ def both_ways(text: str) -> list[str]:
         ("Địa chỉ sự việc: hẻm 9 Lê Văn Chí, P.Linh Trung2. Nội dung: đốt rác", "Linh Xuân"),
         # "gần ranh với X nhưng vẫn là Y"
         ("gần ranh với Cát Lái nhưng vẫn là Bình Trưng Tây cũ: xe tải lấn vỉa hè", "Bình Trưng"),
+        # a last letter typed over and over; a tone mark on the syllable's other vowel
+        ("TAM BÌNHHH ƠI!! Cống nghẹt 3 ngày rồi", "Tam Bình"),
+        ("AN KHÁNHHH nè, đầu đường Lương Định Của có xe đổ xà bần", "An Khánh"),
+        ("Phứơc Long B nè, đường Dương Đình Hội bụi mù", "Phước Long"),
+        # stuck at work elsewhere, the problem at home
+        (
+            "Mẹ tôi gọi từ nhà ở Hiệp Bình Chánh, ba tôi tức ngực. Tôi đang kẹt ở chỗ làm bên"
+            " Bình Dương",
+            "Hiệp Bình",
+        ),
         # half shouted: each word all in capitals or all in lowercase
         ("Cống nghẹt ở thảo ĐIỀN mấy hôm nay", "An Khánh"),
         ("LINH trung ngập quá trời, xe chết máy hàng loạt", "Linh Xuân"),
@@ -501,6 +511,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "Thang máy chung cư 4S Linh Đông hư cả tuần",  # a landmark whose name starts with "4S"
         "Phúc Long sau một năm về tay Masan",  # a brand one letter from a ward, opening a text
         "Tâm bình an là đủ rồi, mọi người ơi",  # a capital opening a sentence is not a name
+        # the writer's ward, "but where I work" is elsewhere
+        "Em ở Tăng Nhơn Phú nè, mà chỗ em làm ở Bình Thạnh, đường Xô Viết Nghệ Tĩnh ngập quá",
+        "e ở cát lái nè, mà chỗ e làm bên Nhà Bè đường Huỳnh Tấn Phát ngập quá trời",
         # the writer's ward, the problem "bên Dĩ An", "cách nhà em hai cây số"
         "em ở Linh Trung nhưng chỗ ngập là bên Dĩ An, cách nhà em chừng hai cây số",
         # said not to be in the ward: "không thuộc địa bàn phường …"
@@ -632,6 +645,7 @@ def test_lowercase_street_is_returned_as_typed(places: PlaceExtractor) -> None:
         "năm 2018 Trung Quốc có 149.000 km đường cao tốc",
         "Các nước dân chủ Tây Âu",
         "Xếp hàng trước số đông người chờ tới lượt",  # "số" of a crowd, no number
+        "Mất CCCD ở trường PCCC, ai nhặt được gọi giùm",  # letters repeated inside a word
     ],
 )
 def test_no_street_alley_or_house_number_invented(places: PlaceExtractor, text: str) -> None:
