@@ -304,6 +304,16 @@ class NameFinder:
         """'person', 'place', 'unknown' (ask NER) or 'none'; trims ``run`` in place."""
         titles, markers = self.lex.titles[self.view.ascii], self.lex.markers[self.view.ascii]
         titled = bool(titles.before.search(self._before(run[0], 30)))
+        after = run[-1] + 1
+        if (
+            after < len(self.words)
+            and self._spaced(run[-1], after)
+            and self._cmp(run[-1]) not in titles.single  # "anh Ba con": Ba is a name
+        ):
+            a, b = self.words[run[-1]][0], self.words[after][1]
+            rank = titles.before.search(self.view.cmp[a:b])
+            if rank is not None and rank.start() == 0:
+                return "none"  # the first word of a title: "Trung tá Võ Thành Đạt"
         while run:
             word = self._cmp(run[0])
             if word in markers.single and not titled and self._leading_marker(word):
@@ -468,8 +478,11 @@ class NameFinder:
                 if w.start() != pos or len(taken) == 4 or not cased:
                     break
                 # in capitals after a cue, every word is the name ("chủ tài khoản DƯƠNG VĂN
-                # TRỌNG", "ten chu TK LAM THANH DAT"), even one that is also an everyday word
+                # TRỌNG", "ten chu TK LAM THANH DAT"), even one that is also an everyday word,
+                # up to a cue word in shouted text ("TÊN LÂM QUỐC BẢO GỌI TỪ SỐ …")
                 capitals = written.isupper() and len(written) > 1
+                if capitals and taken and self._cue_word(w.start(), w.end()):
+                    break
                 if taken and capitals != text[taken[0].start() : taken[0].end()].isupper():
                     break
                 surnames = self.lex.surnames if capitals else self.lex.lowercase_surnames

@@ -204,6 +204,16 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             "Giao hàng: người nhận Út Nhỏ, đt 0767 520 318",
             [("person", "Út Nhỏ"), ("phone", "0767 520 318")],
         ),
+        # shouted, a name after its cue ends at the next cue word ("GỌI"); "TÊN LÂM" is the
+        # cue "tên", not "tên là"
+        (
+            "NHÂN VIÊN ĐIỆN LỰC TÊN LÂM QUỐC BẢO GỌI TỪ SỐ 0832 556 019",
+            [("person", "LÂM QUỐC BẢO"), ("phone", "0832 556 019")],
+        ),
+        # "ib" (inbox) cues the contact before a phone; a rank is no name ("Trung tá")
+        ("ai quen ib Hào 0356 902 177 nha", [("person", "Hào"), ("phone", "0356 902 177")]),
+        ("có người xưng tên Trung tá Võ Thành Đạt gọi em", [("person", "Võ Thành Đạt")]),
+        ("Tú cho anh Ba con blue", [("person", "Ba")]),  # "Ba con" begins no title
         # shouted: a title, one or two words and a phone; a particle after the title is none
         ("LIÊN HỆ CHỊ HOA 0912.345.678", [("person", "HOA"), ("phone", "0912.345.678")]),
         ("LIEN HE CHI HOA 0912.345.678", [("person", "HOA"), ("phone", "0912.345.678")]),
