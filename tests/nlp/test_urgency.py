@@ -503,6 +503,12 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
             "Đứa cháu bốn tuổi chạy ra phía bờ sông hơn nửa tiếng rồi, cả nhà gọi vẫn chưa thấy",
             "missing_person",
         ),
+        # a tree leaning more and more, people right below it, the next sentence (2026-11-28.41)
+        (
+            "Cây bàng lớn đang nghiêng dần ra lòng đường, nghe tiếng răng rắc. Ngay bên dưới là"
+            " dãy quán cơm đang đông người ăn trưa",
+            "collapse",
+        ),
         # "khoa cấp cứu" (the emergency ward) is no first-aid course ("khóa"), also typed bare
         ("Người nhà bệnh nhân say xỉn cầm dao xông vào khoa cấp cứu chém bác sĩ", "violence"),
     ],
