@@ -50,6 +50,8 @@ _NUMBER = re.compile(
     r"\(?\d++(?:(?:\)[.–—-]?|[.–—-])\(?\d++)*+\)?"
     r"(?!\w)(?![.,/-]\w)"
 )
+# a Zalo link is a phone number ("zalo.me/0917205531"): the slash before it hides it otherwise
+_ZALO_LINK = re.compile(r"(?<![\w.])zalo\.me/(?P<number>(?:\+?84|0)\d{9,10})(?!\w)", re.I)
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
     r"\s?(?:@|\(at\)|\[at\])\s?"
@@ -198,8 +200,9 @@ class PiiDetector:
 
     def _glued_numbers(self, view: TextView) -> Iterable[Candidate]:
         """A number typed straight after its cue word ("sdt0909123456", "cccd:079203001234",
-        "zalo0919 246 835"), a mobile number straight before a word ("0898222417nha"), and
-        two phone numbers joined by "/" ("0939 406 172/0786 502 931")."""
+        "zalo0919 246 835"), a mobile number straight before a word ("0898222417nha"), one in a
+        Zalo link ("zalo.me/0917205531"), and two phone numbers joined by "/" ("0939 406
+        172/0786 502 931")."""
         for m in _GLUED.finditer(view.plain):
             start, end = m.span("number")
             cue = self.lexicon.cue_class.get(squash(m.group("cue")))
@@ -219,6 +222,9 @@ class PiiDetector:
                 if kind is not None:
                     yield Candidate(view.span(kind, start, start + end, "rule"), 4)
                     break
+        for m in _ZALO_LINK.finditer(view.text):
+            if _is_phone(re.sub(r"\D", "", m.group("number"))):
+                yield Candidate(view.span("phone", *m.span("number"), "rule"), 4)
         for m in _SLASHED.finditer(view.text):
             sides = [m.span(1), m.span(2)]
             # both shaped like phone numbers and no other cue before them: phones, even when a

@@ -68,7 +68,8 @@ class PiiLexicon:
         doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         cue_class = {squash(c): kind for kind, cues in doc["cues"].items() for c in cues}
         name_cue = (
-            rf"(?<![a-z0-9])(?:{_alternation(doc['name_cues'])})(?![a-z0-9])\s*[:\-–]?\s*(?:la\s+)?"
+            rf"(?<![a-z0-9])(?:{_alternation(doc['name_cues'])})(?![a-z0-9])"
+            r"\s*[:\-–]?\s*(?:la\s+)?"
         )
         names = [*doc["places"], *doc["organisations"], *extra_places]
         places = {False: {_words(p.lower()) for p in names}, True: {_plain_words(p) for p in names}}

@@ -210,6 +210,9 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             "NHÂN VIÊN ĐIỆN LỰC TÊN LÂM QUỐC BẢO GỌI TỪ SỐ 0832 556 019",
             [("person", "LÂM QUỐC BẢO"), ("phone", "0832 556 019")],
         ),
+        # a Zalo link holds a phone number
+        ("sửa ống nước gọi zalo.me/0917205531 nha", [("phone", "0917205531")]),
+        ("link: https://zalo.me/84917205531", [("phone", "84917205531")]),
         # "ib" (inbox) cues the contact before a phone; a rank is no name ("Trung tá")
         ("ai quen ib Hào 0356 902 177 nha", [("person", "Hào"), ("phone", "0356 902 177")]),
         ("có người xưng tên Trung tá Võ Thành Đạt gọi em", [("person", "Võ Thành Đạt")]),
