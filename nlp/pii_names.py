@@ -84,6 +84,8 @@ _NOT_AFTER_TITLE = frozenset({
     "nhe", "nha", "a", "gium", "giup", "luon", "ngay", "lien", "di", "voi", "hen", "nghen", "coi",
     "thu", "so", "qua", "de", "nay", "do", "kia", "ay", "minh", "toi", "la", "o", "tai", "theo",
 })  # fmt: skip
+# a particle or a comma closing a contact's name: "liên hệ Hào nha, …"
+_PARTICLE_AFTER = re.compile(r"\s*(?:,|(?:nha|nhe|nhé|a|ha|nghen|di)(?!\w))")
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
@@ -250,6 +252,21 @@ class NameFinder:
             for _, cue_end, kind in self.view.cues(self.lex)
         )
 
+    def _contact_named(self, run: list[int]) -> bool:
+        """A contact named right after a phone cue, the number further on: "liên hệ Hào nha,
+        mình nhặt được ở …, sđt 0961 …", "gọi chị Lan nhé: 09…"."""
+        if len(run) > 2 or not self.phone_starts:
+            return False
+        start, end = self.words[run[0]][0], self.words[run[-1]][1]
+        if _PARTICLE_AFTER.match(self.view.plain, end) is None:
+            return False
+        if not any(s >= end for s in self.phone_starts):
+            return False
+        return any(
+            kind == "phone" and 0 <= start - cue_end <= 1
+            for _, cue_end, kind in self.view.cues(self.lex)
+        )
+
     def _name_cue(self, start: int) -> re.Match[str] | None:
         """The name cue ending right before ``start`` ("mẹ tên …", "tôi là …"), if any."""
         return self.lex.name_cue.search(self.view.plain, max(0, start - 40), start)
@@ -336,7 +353,9 @@ class NameFinder:
             return "none"  # "con mèo mướp tên Bông", "bé Milo, giống Poodle": a pet's name
         # a full name keeps its family, middle and two given names; after a name cue, two words
         # ("e là Bảo Trân")
-        named = bool(run) and (self._named_here(run[0]) or self._contact_before_phone(run))
+        named = bool(run) and (
+            self._named_here(run[0]) or self._contact_before_phone(run) or self._contact_named(run)
+        )
         cued = named and self._name_cue(self.words[run[0]][0]) is not None
         full = 4 if self._full_name_from(run, 0) else 2 if cued else 0
         if titled and run and self._word(run[0]) in self.lex.surnames and len(run) <= 4:

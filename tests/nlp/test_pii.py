@@ -210,6 +210,12 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             "NHÂN VIÊN ĐIỆN LỰC TÊN LÂM QUỐC BẢO GỌI TỪ SỐ 0832 556 019",
             [("person", "LÂM QUỐC BẢO"), ("phone", "0832 556 019")],
         ),
+        # a contact named right after "liên hệ", the number further on
+        (
+            "thì liên hệ Hào nha, mình nhặt được ở Nguyễn Xiển, sđt 0961 247 830",
+            [("person", "Hào"), ("phone", "0961 247 830")],
+        ),
+        ("liên hệ Phường nha, sđt 0961 247 830", [("phone", "0961 247 830")]),
         # a Zalo link holds a phone number
         ("sửa ống nước gọi zalo.me/0917205531 nha", [("phone", "0917205531")]),
         ("link: https://zalo.me/84917205531", [("phone", "84917205531")]),
