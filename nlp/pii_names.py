@@ -78,14 +78,14 @@ _GLUED_VOCATIVE = re.compile(r"[^\w]*([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,6})(?:ơi|nha
 _ANSWER_NAME = re.compile(
     r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7})?)"
 )
-# what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 # particles and small words after a title that are no name: "GỌI CHỊ NHÉ 09…", "ANH LÀ 09…"
 _NOT_AFTER_TITLE = frozenset({
     "nhe", "nha", "a", "gium", "giup", "luon", "ngay", "lien", "di", "voi", "hen", "nghen", "coi",
     "thu", "so", "qua", "de", "nay", "do", "kia", "ay", "minh", "toi", "la", "o", "tai", "theo",
 })  # fmt: skip
-# a particle or a comma closing a contact's name: "liên hệ Hào nha, …"
-_PARTICLE_AFTER = re.compile(r"\s*(?:,|(?:nha|nhe|nhé|a|ha|nghen|di)(?!\w))")
+# a particle or a comma closing a contact's name (on the plain text): "liên hệ Hào nha, …"
+_PARTICLE_AFTER = re.compile(r"\s*(?:,|(?:nha|nhe|a|ha|nghen|di)(?!\w))")
+# what a name goes on with, typed straight after it: "Ji-hoon" (lowercase), "H'Bia"
 _NAME_TAIL = re.compile(r"-[^\W\d_]+|'[^\W\d_]+")
 _ADDRESS_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?:(?:hem|ngo|kiet|so nha|so|nha)\s+\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)*"
