@@ -509,6 +509,14 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
             " dãy quán cơm đang đông người ăn trưa",
             "collapse",
         ),
+        # filmed while it happens: a clip is no drill
+        ("Đang quay clip thì xe buýt bốc cháy ở trạm Suối Tiên, người bên trong đập kính", "fire"),
+        # scaffolding shaking, workers on it, told in the next sentence (2026-11-28.42)
+        (
+            "Giàn giáo công trình rung lắc, mấy thanh sắt đã bung ốc. Ở trên đang có bốn công nhân"
+            " đứng tô tường",
+            "collapse",
+        ),
         # "khoa cấp cứu" (the emergency ward) is no first-aid course ("khóa"), also typed bare
         ("Người nhà bệnh nhân say xỉn cầm dao xông vào khoa cấp cứu chém bác sĩ", "violence"),
     ],
@@ -582,6 +590,7 @@ def test_high_rules(rules: UrgencyRules, text: str, rule: str) -> None:
         # a first-aid class or practice is no emergency (rules 2026-11-28.40)
         ("Phường có dạy lớp cấp cứu ngừng tim CPR không, tôi muốn đăng ký", "drill"),
         ("Đội tình nguyện đang tập sơ cứu người bị ngất ở công viên", "drill"),
+        ("Thang máy hôm qua kẹt người bên trong, đã ra được rồi, nay vẫn chạy giật", "resolved"),
     ],
 )
 def test_context_cancels_the_match(rules: UrgencyRules, text: str, why: str) -> None:
@@ -797,6 +806,15 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Xem phim hành động, cảnh nổ tung cây cầu y như thật",
         "Chạy bộ xong về kêu gãy chân tới nơi, thật ra chỉ mỏi",
         "Quán nhậu hát karaoke tới khuya như muốn giết người ta",  # a simile
+        # similes, a staged scene, fiction, songs, a cat stuck, a water main spraying, the
+        # nineties (rules 2026-11-28.42)
+        "Thanh niên rú ga, nẹt pô nghe như nổ súng, không ai ngủ được",
+        "Con chó nhà đối diện sủa cả đêm, tôi sắp lên cơn đau tim tới nơi",
+        "Tiểu thuyết tôi đang viết có cảnh một cô gái bị bắt cóc ở bến phà",
+        "Tôi đang tìm bài hát có câu lửa cháy ngút trời trên sông Sài Gòn",
+        "Cảm ơn đội cứu nạn đã đưa chú mèo mắc kẹt trên cây xuống",
+        "Ống nước bể, nước phun thành cột cao ngang mái nhà",
+        "Ông hay kể về một vụ cháy lớn ở chợ cũ hồi những năm chín mươi",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
