@@ -72,6 +72,8 @@ _WRITER_BEFORE = re.compile(
     # the caller's home in an operator's note: "người gọi ở P. Hiệp Bình", "nguoi dan o P. Cat Lai"
     r"|(?<!\w)(?:nguoi goi|nguoi dan|nguoi phan anh|cong dan)(?: (?:song|ngu|tru))?(?: o| tai)"
     r"(?: (?:phuong|p))?\s*[.:]?\s*$"
+    # where the caller is now, in a note: "Chị Thảo, đang ở nhà mẹ tại phường Bình Trưng, gọi báo"
+    r"|(?:^|[,;(\n]\s*)dang o (?:nha \w+(?: \w+)? )?(?:o |tai )?(?:phuong|p)\s*[.:]?\s*$"
 )
 # a workplace in a note, without a pronoun: "…, làm việc tại phường Tăng Nhơn Phú, nhà ở …"
 _WORK_NOTE_BEFORE = re.compile(
@@ -115,6 +117,12 @@ _NEAR_HOME = re.compile(
     r"(?! (?:tho|hang|may|van hoa|sach|xe|nghi|khach|thuoc|ga|hat|thi dau|dan|nuoc|mang"
     r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban)| so(?!\w)| \d)"
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
+)
+# the problem said to be in the writer's ward too: "…, cũng ở Long Bình, …"
+_ALSO_IN_BEFORE = re.compile(r"(?<!\w)(?:cung|van) (?:o|thuoc|la)\s*$")
+# another house of the writer's, where "trước nhà" may be: "Tôi có căn nhà cho thuê tại …"
+_OTHER_HOUSE = re.compile(
+    r"(?<!\w)(?:(?:can )?nha cho thue|(?:co|so huu) (?:mot |1 )?(?:can )?nha)(?!\w)"
 )
 # by a relative's home: "trước nhà ba", "hẻm nhà mẹ tôi"
 _NEAR_KIN_HOME = re.compile(
@@ -484,7 +492,9 @@ class _TextRules(_StreetRules):
             again = [
                 c
                 for c in mine
-                if c.marked and c.span[0] > others_end and not self._writer_before(t, *c.span)
+                if (c.marked or _ALSO_IN_BEFORE.search(t.folded, 0, c.span[0]))
+                and c.span[0] > others_end
+                and not self._writer_before(t, *c.span)
             ]
             if again:
                 # the writer's ward named again, "phường …", after the other: the problem is
@@ -494,7 +504,7 @@ class _TextRules(_StreetRules):
             elif kin and _NEAR_KIN_HOME.search(t.folded):
                 # the problem is by a relative's home: "Ba tôi ở Phước Long A … trước nhà ba"
                 found = [min(kin, key=lambda c: c.span)]
-            elif home and _NEAR_HOME.search(t.folded):
+            elif home and _NEAR_HOME.search(t.folded) and not _OTHER_HOUSE.search(t.folded):
                 # the problem is by the writer's home, not at work: "Tôi làm ở Thảo Điền, nhà ở
                 # Phước Long B. Ngay đầu hẻm nhà tôi …", "… cty thì bên Thảo Điền. Sáng nay khúc
                 # Đồng Văn Cống gần nhà ngập"

@@ -364,6 +364,23 @@ def both_ways(text: str) -> list[str]:
         ("TAM BÌNHHH ƠI!! Cống nghẹt 3 ngày rồi", "Tam Bình"),
         ("AN KHÁNHHH nè, đầu đường Lương Định Của có xe đổ xà bần", "An Khánh"),
         ("Phứơc Long B nè, đường Dương Đình Hội bụi mù", "Phước Long"),
+        # whose place: a house let out, not the writer's home ("trước nhà" is the let house's);
+        # where a caller is now; the problem said to be in the writer's ward too
+        (
+            "Tôi thường trú tại phường Tam Bình. Tôi có căn nhà cho thuê tại số 41/7 đường Hiệp"
+            " Bình, phường Hiệp Bình Phước cũ. Người thuê báo nắp cống trước nhà bị sụp",
+            "Hiệp Bình",
+        ),
+        (
+            "Chị Thảo, đang ở nhà mẹ tại phường Bình Trưng, gọi báo: nhà chị tại hẻm 8 Nguyễn Thị"
+            " Định, phường Cát Lái, bị trộm cạy cửa",
+            "Cát Lái",
+        ),
+        (
+            "Tôi dạy học bên Phước Long, nhà ở phường Long Bình. Đường Phước Thiện đoạn gần số 52,"
+            " cũng ở Long Bình, sụt lún một vệt dài",
+            "Long Bình",
+        ),
         # stuck at work elsewhere, the problem at home
         (
             "Mẹ tôi gọi từ nhà ở Hiệp Bình Chánh, ba tôi tức ngực. Tôi đang kẹt ở chỗ làm bên"
