@@ -60,6 +60,7 @@ from nlp.places_text import _inside, _Lexicon, _squash, _Text, fold
 _WRITER_BEFORE = re.compile(
     r"(?<!\w)(?<!mot )(?:(?:nha|nha tro|phong tro) )?(?:toi|tui|em|e|t|minh|chung toi|gia dinh toi)"
     r"(?: (?:dang|hien|van|cung|thi))? (?:o|song|song o|lam|lam o|lam viec o|tro o|o tro|hoc o|ben"
+    r"|nha o|nha tai"  # "Em nhà ở phường …"
     r"|di lam|di hoc|song tai|lam tai|lam viec tai|ngu|ngu tai|ngu o"
     r"|(?:cu|thuong|tam) tru(?: o| tai)?)"
     r"(?: (?:ben|khu|tai|tan))?(?: (?:phuong|p))?\s*[.:]?\s*$"

@@ -381,6 +381,12 @@ def both_ways(text: str) -> list[str]:
             " cũng ở Long Bình, sụt lún một vệt dài",
             "Long Bình",
         ),
+        # "Em nhà ở phường X" is the writer's home: the problem is in the other ward named
+        (
+            "Em nha o phuong Binh Trung Tay, lam van phong o Binh Thanh. Hom nay tren duong Tran"
+            " Nao doan phuong An Khanh co cay xanh gay nhanh",
+            "An Khánh",
+        ),
         # stuck at work elsewhere, the problem at home
         (
             "Mẹ tôi gọi từ nhà ở Hiệp Bình Chánh, ba tôi tức ngực. Tôi đang kẹt ở chỗ làm bên"
