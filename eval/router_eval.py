@@ -7,26 +7,34 @@ table, for the text as written and with diacritics removed. The held-out part is
 trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh sets
 (``eval/data/router_fresh*``, each written by someone who had not seen the seed set or the
 model; their READMEs say whether anything was changed after their first runs), except those
-the router now trains on, named in ``eval/data/router_seed/adopted.json``.
+the router now trains on, named in ``eval/data/router_seed/adopted.json``. Last, on the vague
+reports of ``eval/data/router_vague`` (if present), how many stay below the routing threshold
+and so wait for triage, against clear reports of the same set.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.settings import Settings
 from core.reference import ReferenceData
 from eval.blind_sets import blind_sets
 from nlp.linear_training import adopted_sets, load_examples, split_held_out
-from services.training import evaluate_router
+from nlp.normalize import strip_diacritics
+from services.training import evaluate_router, router_predictor
 
 # blind sets the router now trains on (``eval/data/router_seed/adopted.json``): no test of it
 ADOPTED_SETS = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "router_seed")}
 FRESH_DIRS = [d for d in blind_sets("router") if d.name not in ADOPTED_SETS]
+# vague reports ("Khu này dạo này nhiều chuyện quá") should wait for triage (below the routing
+# threshold) or go to "khac", whose desk triages; clear ones should be routed
+VAGUE = ROOT / "eval" / "data" / "router_vague" / "fresh.jsonl"
 
 
 def main() -> None:
@@ -48,6 +56,44 @@ def main() -> None:
             fresh = evaluate_router(args.model_dir, reference, load_examples(folder))
             tag = folder.name.replace("router_", "")
             show({name.replace("held_out", tag): m for name, m in fresh.items()})
+    if VAGUE.is_file():
+        show_triage(args.model_dir, reference, VAGUE, Settings().routing_threshold)
+
+
+def triage_shares(
+    answers: dict[str, list[tuple[str, float]]], threshold: float
+) -> dict[str, dict[str, int]]:
+    """Per kind of text (``vague``, ``clear``): how many wait for triage (confidence below
+    ``threshold``), go to "khac" (the default desk, which triages), or to another category."""
+    out: dict[str, dict[str, int]] = {}
+    for kind, pairs in answers.items():
+        shares = {"wait": 0, "khac": 0, "routed": 0}
+        for category, confidence in pairs:
+            shares[
+                "wait" if confidence < threshold else "khac" if category == "khac" else "routed"
+            ] += 1
+        out[kind] = shares
+    return out
+
+
+def show_triage(model_dir: Path, reference: ReferenceData, path: Path, threshold: float) -> None:
+    """What the router does with vague reports (they should wait for triage or go to "khac") and
+    with the clear ones of the same set, as written and without diacritics."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    predict = router_predictor(model_dir, reference)
+    print(f"\n## triage: {path.parent.name}, {len(rows)} texts, routing threshold {threshold}")
+    print("| typed | kind | n | wait (below threshold) | to khac | to another category |")
+    print("|---|---|---|---|---|---|")
+    for typed, texts in (
+        ("as written", [r["text"] for r in rows]),
+        ("without diacritics", [strip_diacritics(r["text"]) for r in rows]),
+    ):
+        answers: dict[str, list[tuple[str, float]]] = {"vague": [], "clear": []}
+        for r, answer in zip(rows, predict(texts), strict=True):
+            answers[r["kind"]].append(answer)
+        for kind, n in triage_shares(answers, threshold).items():
+            total = sum(n.values())
+            print(f"| {typed} | {kind} | {total} | {n['wait']} | {n['khac']} | {n['routed']} |")
 
 
 def show(metrics: dict) -> None:
