@@ -8,8 +8,8 @@ trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh se
 (``eval/data/router_fresh*``, each written by someone who had not seen the seed set or the
 model; their READMEs say whether anything was changed after their first runs), except those
 the router now trains on, named in ``eval/data/router_seed/adopted.json``. Last, on the vague
-reports of ``eval/data/router_vague`` (if present), how many stay below the routing threshold
-and so wait for triage, against clear reports of the same set.
+reports of ``eval/data/router_vague`` (if present), how many wait for triage (below the routing
+threshold), go to "khac" or go to another category, against clear reports of the same set.
 """
 
 from __future__ import annotations
