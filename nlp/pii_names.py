@@ -78,6 +78,14 @@ _GLUED_VOCATIVE = re.compile(r"[^\w]*([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,6})(?:ơi|nha
 _ANSWER_NAME = re.compile(
     r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7})?)"
 )
+# a full name typed in lowercase opening a chat answer, then its phone: "le van an, 0903 …"
+_LOWER_ANSWER_NAME = tuple(
+    re.compile(
+        rf"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([a-zà-ỹđ]{{1,7}}(?: [a-zà-ỹđ]{{1,7}}){{{n}}})"
+        r"\s*[,:\-–]?\s*(?:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?"
+    )
+    for n in (3, 2)  # four words, then three
+)
 # particles and small words after a title that are no name: "GỌI CHỊ NHÉ 09…", "ANH LÀ 09…"
 _NOT_AFTER_TITLE = frozenset({
     "nhe", "nha", "a", "gium", "giup", "luon", "ngay", "lien", "di", "voi", "hen", "nghen", "coi",
@@ -125,6 +133,7 @@ class NameFinder:
         found.extend(self._glued_vocative())
         found.extend(self._answer_before_phone())
         found.extend(self._shouted_title_before_phone())
+        found.extend(self._lowercase_answer_before_phone())
         if unexplained:
             found.extend(self._ner_names(unexplained))
         return found
@@ -451,6 +460,23 @@ class NameFinder:
         if self._cue_word(m.start(1), m.end(1)):
             return  # "Hotline 0934 …", "Zalo 09…"
         yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
+
+    def _lowercase_answer_before_phone(self) -> Iterable[Candidate]:
+        """A chat answer that is a full name in lowercase, then a phone: "dạ nguyễn thị hoa
+        0903 …", "le van an, 0903 …": a family name, "văn"/"thị", one or two given names (the
+        middle name is what tells a name from words: "do mat nuoc, 09…" is none)."""
+        for pattern in _LOWER_ANSWER_NAME:
+            m = pattern.match(self.view.text)
+            if m is None or m.end() not in self.phone_starts:
+                continue
+            words = strip_diacritics(m.group(1)).split()
+            if words[0] not in self.lex.lowercase_surnames or words[1] not in _MIDDLE_NAMES:
+                continue
+            if any(w in self.lex.not_names for w in words[2:]):
+                continue
+            if not self._cue_word(m.start(1), m.end(1)):
+                yield Candidate(self.view.span("person", m.start(1), m.end(1), "rule"), 2)
+                return
 
     def _shouted_title_before_phone(self) -> Iterable[Candidate]:
         """In capitals, a title, one or two words and a phone: "LIÊN HỆ CHỊ HOA 0912 …", "GỌI

@@ -216,6 +216,13 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             [("person", "Hào"), ("phone", "0961 247 830")],
         ),
         ("liên hệ Phường nha, sđt 0961 247 830", [("phone", "0961 247 830")]),
+        # a chat answer that is a full name in lowercase ("văn"/"thị" tell it), then a phone
+        (
+            "dạ nguyễn thị hoa 0903 123 456",
+            [("person", "nguyễn thị hoa"), ("phone", "0903 123 456")],
+        ),
+        ("le van an sdt 0903123456", [("person", "le van an"), ("phone", "0903123456")]),
+        ("do mat nuoc, 0902 117 385 goi giup", [("phone", "0902 117 385")]),
         # a Zalo link holds a phone number
         ("sửa ống nước gọi zalo.me/0917205531 nha", [("phone", "0917205531")]),
         ("link: https://zalo.me/84917205531", [("phone", "84917205531")]),
