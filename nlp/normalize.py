@@ -36,6 +36,9 @@ _OLD_STYLE = re.compile(
     r"(?<![qQ])([oOuU])([àáảãạằắẳẵặèéẻẽẹỳýỷỹỵÀÁẢÃẠẰẮẲẴẶÈÉẺẼẸỲÝỶỸỴ])(?![^\W\d_])"
 )
 
+#: The five tone marks (grave, acute, tilde, hook above, dot below) as combining characters.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -64,6 +67,12 @@ def normalize(text: str) -> str:
     text = _NEWLINES.sub("\n", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     return text.strip()
+
+
+def without_tones(text: str) -> str:
+    """``text`` without its tone marks, its vowel marks kept: "phước" → "phươc", "đá" → "đa"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
 
 
 def _strip_table() -> dict[int, str | None]:

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nlp.normalize import normalize
+from nlp.normalize import TONE_MARKS, normalize, without_tones
 
 __all__ = ["fold"]
 
@@ -134,7 +134,8 @@ class _Lexicon:
         if _squash(written) in listed:
             return True
         # a name typed with some of its marks left out, none wrong ("Thao Đien", "Linh Xuan"),
-        # or with a tone mark on the syllable's other vowel ("Phứơc" for Phước, "Hoà" for Hòa)
+        # or with a tone mark on the syllable's other vowel ("Phứơc" for Phước; "normalize"
+        # already moves old-style marks: "Hoà" → "Hòa")
         return not self.words and any(
             _marks_left_out(_squash(written), s) or _tone_moved(_squash(written), s) for s in listed
         )
@@ -157,22 +158,15 @@ class _Lexicon:
         return [m.span() for m in self.anywhere.finditer(t.folded) if self.spelled(t, *m.span())]
 
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
-
-
-def _tones_apart(text: str) -> tuple[str, list[str]]:
-    """``text`` without its tone marks (vowel marks kept: "ư", "â"), and the tones in order."""
-    decomposed = unicodedata.normalize("NFD", text)
-    tones = [c for c in decomposed if c in _TONES]
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)), tones
-
-
 def _tone_moved(written: str, listed: str) -> bool:
     """The same letters and the same tones, a tone on another vowel: "phứơc" for "phước"."""
     if written == listed or len(written) != len(listed):
         return False
-    (w, w_tones), (s, s_tones) = _tones_apart(written), _tones_apart(listed)
-    return w == s and w_tones == s_tones
+
+    def tones(text: str) -> list[str]:
+        return [c for c in unicodedata.normalize("NFD", text) if c in TONE_MARKS]
+
+    return without_tones(written) == without_tones(listed) and tones(written) == tones(listed)
 
 
 def _marks_left_out(written: str, listed: str) -> bool:

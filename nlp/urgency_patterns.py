@@ -16,13 +16,11 @@ texts with set lookups instead of running their regexes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from nlp.normalize import strip_diacritics
+from nlp.normalize import strip_diacritics, without_tones
 
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 #: A free stretch of text inside one sentence, and the word end that always comes before it.
 _STRETCH = "[^.!?;]"
 _WORD_END = r"(?![^\W_])"
@@ -80,8 +78,7 @@ def _ends_a_word_before_stretch(pattern: str, i: int) -> bool:
 
 
 def _variants(c: str) -> dict[str, None]:
-    without_tone = "".join(x for x in unicodedata.normalize("NFD", c) if x not in _TONE_MARKS)
-    return dict.fromkeys([c, unicodedata.normalize("NFC", without_tone), strip_diacritics(c)])
+    return dict.fromkeys([c, without_tones(c), strip_diacritics(c)])
 
 
 def _compile(patterns: Iterable[str], gaps: dict[str, int]) -> re.Pattern[str]:

@@ -2,7 +2,13 @@ import unicodedata
 
 import pytest
 
-from nlp.normalize import expand_teencode, for_model, normalize, strip_diacritics
+from nlp.normalize import (
+    expand_teencode,
+    for_model,
+    normalize,
+    strip_diacritics,
+    without_tones,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +89,11 @@ def test_the_teencode_table_is_loaded_once() -> None:
     from nlp import normalize
 
     assert normalize._teencode() is normalize._teencode()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("phước", "phươc"), ("Đá", "Đa"), ("Trường Thạnh", "Trương Thanh"), ("abc", "abc")],
+)
+def test_without_tones_keeps_the_vowel_marks(text: str, expected: str) -> None:
+    assert without_tones(text) == expected
