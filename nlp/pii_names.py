@@ -68,21 +68,23 @@ _MAKE_BEFORE = re.compile(
 _TITLE_SURNAMES = frozenset({"ong", "pho"})
 # between a name and the phone number after it: "Quân 0367 …", "Đạt: 0924 …", "Hùng - 09…",
 # "Tín zalo 0896 …"
-_TO_PHONE = re.compile(r"\s*[:\-–]?\s*(?:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?(?:\(\s*)?", re.I)
+_PHONE_WORD = r"(?i:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?"
+_TO_PHONE = re.compile(rf"\s*[:\-–]?\s*{_PHONE_WORD}(?:\(\s*)?")
 # between a contact word and a name: at most three lowercase words ("liên hệ môi giới Thúy Tiên"),
 # no number and no other name ("DT: 0283… - Fax: …", "liên hệ bạn ấy là Rơ Châm H'Yơn")
 _LOWERCASE_GAP = re.compile(r"[\s:,\-–]*(?:[a-zà-ỹđ]+[\s:,\-–]+){0,3}")
 # a name opening a text with "ơi"/"nha" glued to it ("Vyơi", "Hưngnha")
 _GLUED_VOCATIVE = re.compile(r"[^\w]*([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,6})(?:ơi|nha)(?![^\W\d_])")
 # a name opening a chat answer, maybe after "dạ", before a phone: "Lan 0934 …", "dạ Mai 07…"
+_ANSWER_OPENING = r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?"
 _ANSWER_NAME = re.compile(
-    r"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{1,7})?)"
+    rf"{_ANSWER_OPENING}([A-ZĐÀ-Ỹ][a-zà-ỹđ]{{1,7}}(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]{{1,7}})?)"
 )
 # a full name typed in lowercase opening a chat answer, then its phone: "le van an, 0903 …"
 _LOWER_ANSWER_NAME = tuple(
     re.compile(
-        rf"\W*(?:(?:dạ|da|vâng|vang|ok)\s*,?\s+)?([a-zà-ỹđ]{{1,7}}(?: [a-zà-ỹđ]{{1,7}}){{{n}}})"
-        r"\s*[,:\-–]?\s*(?:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?"
+        rf"{_ANSWER_OPENING}([a-zà-ỹđ]{{1,7}}(?: [a-zà-ỹđ]{{1,7}}){{{n}}})"
+        rf"\s*[,:\-–]?\s*{_PHONE_WORD}"
     )
     for n in (3, 2)  # four words, then three
 )
@@ -482,12 +484,7 @@ class NameFinder:
         """In capitals, a title, one or two words and a phone: "LIÊN HỆ CHỊ HOA 0912 …", "GỌI
         ANH BA ZALO 0903 …". Shouting hides which words are names; the title and the number
         on either side say it."""
-        text, words, lex = self.view.text, self.words, self.lex
-
-        def shouted(k: int) -> bool:
-            a, b = words[k]
-            return b - a > 1 and text[a:b].isupper()
-
+        text, words, lex, shouted = self.view.text, self.words, self.lex, self._shouted
         for k in range(len(words) - 1):
             if not shouted(k) or self._cmp(k) not in lex.titles[self.view.ascii].single:
                 continue
@@ -507,6 +504,11 @@ class NameFinder:
                     if not self._cue_word(start, end):
                         yield Candidate(self.view.span("person", start, end, "rule"), 2)
                     break
+
+    def _shouted(self, k: int) -> bool:
+        """Word ``k`` is in capitals and longer than a letter ("HOA", "TRẦN", not "A")."""
+        a, b = self.words[k]
+        return b - a > 1 and self.view.text[a:b].isupper()
 
     def _cue_word(self, start: int, end: int) -> bool:
         """A cue word ("hotline", "zalo", "sđt" …) overlaps ``start:end``."""
@@ -558,11 +560,7 @@ class NameFinder:
         12 ĐẶNG VĂN BI")."""
         text, words = self.view.text, self.words
         titles = self.lex.titles[self.view.ascii]
-
-        def capitals(k: int) -> bool:
-            a, b = words[k]
-            return b - a > 1 and text[a:b].isupper()
-
+        capitals = self._shouted
         k = 0
         while k < len(words):
             run = [k]
