@@ -188,7 +188,7 @@ def averaged(
     subsets = [c for r in range(2, len(members) + 1) for c in combinations(members, r)]
     scores = {c: f1(c) for c in subsets}
     chosen = max(scores, key=lambda c: scores[c])
-    return f1(tuple(members)), scores[chosen], chosen
+    return scores[tuple(members)], scores[chosen], chosen  # every member: the largest subset
 
 
 def ngram_probabilities(
