@@ -203,7 +203,9 @@ def train_router(seed_dir: Path, out: Path | None, with_corrections: bool) -> No
         db.dispose()
         corrections = correction_examples(rows, reference.category_codes)
         click.echo(f"{len(rows)} stored corrections, {len(corrections)} distinct texts", err=True)
-    result = train_router_files(seed_dir, target, reference, corrections)
+    result = train_router_files(
+        seed_dir, target, reference, corrections, settings.routing_threshold
+    )
     m = result["metrics"]
     staff = m.get("held_out_corrections")
     click.echo(

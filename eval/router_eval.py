@@ -8,8 +8,9 @@ trained on (``nlp.linear_training.is_held_out``). Then the same for the fresh se
 (``eval/data/router_fresh*``, each written by someone who had not seen the seed set or the
 model; their READMEs say whether anything was changed after their first runs), except those
 the router now trains on, named in ``eval/data/router_seed/adopted.json``. Last, on the vague
-reports of ``eval/data/router_vague`` (if present), how many wait for triage (below the routing
-threshold), go to "khac" or go to another category, against clear reports of the same set.
+reports of ``eval/data/router_vague_tune`` (used to tune) and ``eval/data/router_vague`` (blind),
+how many wait for triage (below the routing threshold), go to "khac" or go to another category,
+against clear reports of the same set.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ ADOPTED_SETS = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "router_se
 FRESH_DIRS = [d for d in blind_sets("router") if d.name not in ADOPTED_SETS]
 # vague reports ("Khu này dạo này nhiều chuyện quá") should wait for triage (below the routing
 # threshold) or go to "khac", whose desk triages; clear ones should be routed
-VAGUE = ROOT / "eval" / "data" / "router_vague" / "fresh.jsonl"
+VAGUE = [
+    ROOT / "eval" / "data" / name / "fresh.jsonl" for name in ("router_vague_tune", "router_vague")
+]
 
 
 def main() -> None:
@@ -56,8 +59,9 @@ def main() -> None:
             fresh = evaluate_router(args.model_dir, reference, load_examples(folder))
             tag = folder.name.replace("router_", "")
             show({name.replace("held_out", tag): m for name, m in fresh.items()})
-    if VAGUE.is_file():
-        show_triage(args.model_dir, reference, VAGUE, Settings().routing_threshold)
+    for path in VAGUE:
+        if path.is_file():
+            show_triage(args.model_dir, reference, path, Settings().routing_threshold)
 
 
 def triage_shares(

@@ -25,6 +25,11 @@ from nlp.normalize import strip_diacritics
 
 STEM = "router"
 REBUILD = "langnghe train router"
+#: A class the router may be trained with besides the categories: vague reports that name no
+#: problem ("Như đã báo, vẫn chưa thấy ai xuống"). It is never an answer; the probability it
+#: takes lowers every category's, so such a report waits for triage instead of going, sure,
+#: to a desk chosen by words like "lại nữa rồi" or the name of a school.
+UNCLEAR = "_unclear"
 
 
 class DepartmentLookup(Protocol):
@@ -103,7 +108,7 @@ class CategoryRouter:
         places: Sequence[str],
     ) -> Routing:
         m = self.model
-        order = np.argsort(-probs)
+        order = [i for i in np.argsort(-probs) if m.classes[i] != UNCLEAR]
         best = m.classes[order[0]]
         return Routing(
             category=best,

@@ -36,12 +36,15 @@ from nlp.linear_training import (
     without_diacritics,
 )
 from nlp.normalize import for_model
-from nlp.router import STEM, CategoryRouter, load_router
+from nlp.router import STEM, UNCLEAR, CategoryRouter, load_router
 
 log = logging.getLogger(__name__)
 
 #: The ``style`` of examples that come from staff corrections.
 CORRECTION_STYLE = "staff_correction"
+#: Folder of the seed set with the vague reports of the router's ``UNCLEAR`` class (its own
+#: folder, so that the other models that read the seed set's complaints never see them).
+UNCLEAR_DIR = "unclear"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,26 +112,56 @@ def evaluate_router(
     return out
 
 
+def unclear_waiting(
+    model_dir: Path, reference: ReferenceData, vague: Sequence[Example], threshold: float
+) -> dict[str, Any]:
+    """How many vague reports wait for triage (confidence below ``threshold``) or go to "khac"
+    (whose desk triages), as written and without diacritics."""
+    predict = router_predictor(model_dir, reference)
+    out: dict[str, Any] = {"n": len(vague), "threshold": threshold}
+    for typed, rows in (("as_written", vague), ("without_diacritics", without_diacritics(vague))):
+        answers = predict([e.text for e in rows])
+        out[typed] = {
+            "waiting": sum(confidence < threshold for _, confidence in answers),
+            "khac": sum(c == "khac" and p >= threshold for c, p in answers),
+        }
+    return out
+
+
 def train_router_files(
     seed_dir: Path,
     out_dir: Path,
     reference: ReferenceData,
     corrections: Sequence[Example] = (),
+    routing_threshold: float | None = None,
 ) -> dict[str, Any]:
-    """Train, save, evaluate on the held-out parts, write the card. Returns the metrics."""
+    """Train, save, evaluate on the held-out parts, write the card. Returns the metrics.
+
+    Vague reports in ``seed_dir/unclear/`` train the ``UNCLEAR`` class (their held-out fifth is
+    scored against ``routing_threshold`` when one is given).
+    """
     data = router_data(load_examples(seed_dir), corrections)
     adopted = {d.name: load_examples(d) for d in adopted_sets(seed_dir)}
+    unclear_dir = seed_dir / UNCLEAR_DIR
+    vague = load_examples(unclear_dir) if unclear_dir.is_dir() else []
+    vague_train, vague_held = split_held_out(vague)
+    classes = (*reference.category_codes, *((UNCLEAR,) if vague_train else ()))
     version = datetime.now(UTC).strftime("router-%Y%m%d%H%M")
     extra = [e for rows in adopted.values() for e in rows]
-    model, info = train_linear(data.train + extra, reference.category_codes, version)
+    model, info = train_linear(data.train + extra + vague_train, classes, version)
     info["adopted_sets"] = {name: len(rows) for name, rows in adopted.items()}
     info["held_out_examples"] = len(data.held_out)
+    info["unclear_examples"] = len(vague_train)
     info["analyzer"] = features.ANALYZER
     if corrections:
         info["corrections"] = len(corrections)
         info["held_out_corrections"] = len(data.held_out_corrections)
     model.save(out_dir, STEM, info)
     metrics = evaluate_router(out_dir, reference, data.held_out, data.held_out_corrections)
+    if vague_held and routing_threshold is not None:
+        metrics["held_out_unclear"] = unclear_waiting(
+            out_dir, reference, vague_held, routing_threshold
+        )
     load_router(out_dir)  # the files just written must load
     log.info("train.router_done version=%s macro_f1=%s", version, metrics["held_out"]["macro_f1"])
     (out_dir / "CARD.md").write_text(card(info, metrics, seed_dir, model), encoding="utf-8")
@@ -150,6 +183,27 @@ def _corrections_parts(info: dict[str, Any], metrics: dict[str, Any]) -> tuple[s
     row = (f"\n| staff corrections | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
            f"{m['ece']:.3f} |")  # fmt: skip
     return sentence, row
+
+
+def _unclear_part(info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path) -> str:
+    """The card's paragraph about the vague reports of the ``UNCLEAR`` class ("" without any)."""
+    if not info.get("unclear_examples"):
+        return ""
+    text = (
+        f"\n{info['unclear_examples']} vague reports (`eval/data/{seed_dir.name}/{UNCLEAR_DIR}/`: "
+        'messages that name no problem, such as "Như đã báo, vẫn chưa thấy ai xuống") train a '
+        f"class `{UNCLEAR}` that is never an answer: the probability it takes lowers every "
+        "category's, so such a message waits for triage."
+    )
+    m = metrics.get("held_out_unclear")
+    if m:
+        plain = m["without_diacritics"]
+        text += (
+            f" Of the {m['n']} held out, {m['as_written']['waiting']} wait for triage (confidence "
+            f"below {m['threshold']}) and {m['as_written']['khac']} go to `khac` "
+            f"({plain['waiting']} and {plain['khac']} without diacritics)."
+        )
+    return text + "\n"
 
 
 def adopted_text(adopted: dict[str, int], data_dir: str, evaluation: str) -> str:
@@ -181,6 +235,7 @@ def card(
     rows = "\n".join(
         f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |"
         for c in model.classes
+        if c != UNCLEAR
     )
     confusions = confusion_rows(h)
     reliability = "\n".join(
@@ -188,9 +243,10 @@ def card(
         for b in h["reliability"]
     )
     staff, staff_row = _corrections_parts(info, metrics)
+    categories = [c for c in model.classes if c != UNCLEAR]
     return f"""# Model card: category router (`models/router`)
 
-Routes a citizen's feedback to one of {len(model.classes)} categories (lĩnh vực); the department
+Routes a citizen's feedback to one of {len(categories)} categories (lĩnh vực); the department
 comes from the routing table in `core/refdata/routing.json`, not from the model.
 
 - **Version**: `{model.version}` (trained {info["trained_at"]})
@@ -215,7 +271,7 @@ fifth is chosen by a hash of each text (`nlp.linear_training.is_held_out`) and n
 The seed set mixes formal letters, casual messages, text without diacritics, teencode,
 Facebook-style posts, long and very short messages about the area's 12 wards.{staff}
 {adopted_text(info.get("adopted_sets", {}), "eval/data/router_seed", "eval/router_eval.py")}
-
+{_unclear_part(info, metrics, seed_dir)}
 ## Metrics on the held-out part
 | set | n | accuracy | macro-F1 | ECE |
 |---|---|---|---|---|

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from eval.router_eval import VAGUE, triage_shares
 
@@ -18,8 +21,9 @@ def test_shares_count_waiting_khac_and_routed_texts_per_kind() -> None:
     assert triage_shares({"vague": []}, 0.45) == {"vague": {"wait": 0, "khac": 0, "routed": 0}}
 
 
-def test_the_vague_set_is_well_formed() -> None:
-    rows = [json.loads(line) for line in VAGUE.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("path", VAGUE, ids=lambda p: p.parent.name)
+def test_the_vague_sets_are_well_formed(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert {r["kind"] for r in rows} == {"vague", "clear"}
     assert all(list(r) == ["text", "kind", "style"] and r["text"].strip() for r in rows)
     assert len({r["text"] for r in rows}) == len(rows)

@@ -10,7 +10,8 @@ from app.settings import PROJECT_DIR
 from core.errors import InvalidInput
 from core.reference import ReferenceData
 from nlp.linear_training import Example, fit_temperature, is_held_out, load_examples
-from nlp.router import load_router
+from nlp.normalize import for_model
+from nlp.router import UNCLEAR, CategoryRouter, load_router
 from services.training import train_router_files
 from tests.seed_files import copy_heads
 
@@ -62,6 +63,41 @@ def test_train_router_writes_a_loadable_model_and_its_card(
     assert meta["train_examples"] + meta["held_out_examples"] == len(files) * 30
     assert result["metrics"]["held_out"]["n"] == meta["held_out_examples"]
     assert 0.0 <= result["metrics"]["held_out"]["macro_f1"] <= 1.0
+
+
+@pytest.mark.slow
+def test_vague_reports_train_a_class_that_is_never_an_answer(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    seed = tmp_path / "seed"
+    copy_heads(SEED, seed, lines=30)
+    copy_heads(SEED / "unclear", seed / "unclear", lines=120)
+    vague = load_examples(seed / "unclear")
+    assert vague and {e.label for e in vague} == {UNCLEAR}
+    out = tmp_path / "router"
+    result = train_router_files(seed, out, reference, routing_threshold=0.45)
+    model = load_router(out)
+    assert model.classes == (*reference.category_codes, UNCLEAR)
+    held = [e for e in vague if is_held_out(e.text)]
+    assert result["info"]["unclear_examples"] == len(vague) - len(held)
+    scored = result["metrics"]["held_out_unclear"]
+    assert scored["n"] == len(held) and 0 <= scored["as_written"]["waiting"] <= len(held)
+    card = (out / "CARD.md").read_text(encoding="utf-8")
+    assert f"{len(vague) - len(held)} vague reports" in card and f"`{UNCLEAR}`" in card
+    assert f"| {UNCLEAR} |" not in card  # not a category row
+    router = CategoryRouter(out, reference.routing)
+    answers = [router.route(for_model(e.text), ward=None) for e in vague]
+    assert all(a.category != UNCLEAR for a in answers)
+    assert all(UNCLEAR not in {alt.label for alt in a.alternatives} for a in answers)
+    # the class takes probability from the categories: the held-out vague reports are less
+    # sure than the same reports under the model trained without the class
+    plain = tmp_path / "plain_seed"
+    copy_heads(SEED, plain, lines=30)
+    train_router_files(plain, tmp_path / "plain", reference)
+    without = CategoryRouter(tmp_path / "plain", reference.routing)
+    held_conf = [router.route(for_model(e.text), None).confidence for e in held]
+    plain_conf = [without.route(for_model(e.text), None).confidence for e in held]
+    assert np.median(held_conf) < np.median(plain_conf)
 
 
 def test_unknown_seed_label_is_refused(tmp_path: Path, reference: ReferenceData) -> None:

@@ -10,7 +10,7 @@ from app.settings import PROJECT_DIR
 from core.errors import ModelUnavailable
 from core.reference import ReferenceData
 from nlp.normalize import for_model, strip_diacritics
-from nlp.router import CategoryRouter, load_router
+from nlp.router import UNCLEAR, CategoryRouter, load_router
 
 MODEL = PROJECT_DIR / "models" / "router"
 
@@ -42,6 +42,41 @@ def test_clear_cases_route_with_and_without_diacritics(
         assert 0.0 < r.confidence <= 1.0
         assert r.confidence >= max(a.score for a in r.alternatives)
         assert r.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Như đã báo tuần trước, tới giờ vẫn chưa thấy ai xuống",
+        "Lại nữa rồi đó mọi người ơi",
+        "Nhờ phường xuống xem giúp số 27 đường Lê Văn Việt",
+        "Ngay cổng trường tiểu học luôn á, phường xem lại đi",
+        "Chào anh chị, em có việc cần phường hỗ trợ ạ",
+    ],
+)
+def test_a_report_that_names_no_problem_waits_for_triage(router: CategoryRouter, text: str) -> None:
+    assert UNCLEAR in router.model.classes
+    for variant in (text, strip_diacritics(text)):
+        r = router.route(for_model(variant), ward=None)
+        assert r.confidence < 0.45  # the default routing threshold
+        assert r.category != UNCLEAR and UNCLEAR not in {a.label for a in r.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Lại ngập nữa rồi mọi người ơi", "thoat_nuoc"),
+        ("Cúp điện nữa rồi", "dien"),
+        ("Karaoke lại hát nữa rồi", "tieng_on"),
+        ("Như hình, ổ gà to đùng giữa đường Kha Vạn Cân", "ha_tang_duong"),
+    ],
+)
+def test_a_short_report_that_names_its_problem_is_still_routed(
+    router: CategoryRouter, text: str, category: str
+) -> None:
+    for variant in (text, strip_diacritics(text)):
+        r = router.route(for_model(variant), ward=None)
+        assert r.category == category and r.confidence >= 0.45
 
 
 def test_explanation_shows_words_as_the_citizen_wrote_them(router: CategoryRouter) -> None:
