@@ -41,6 +41,14 @@ log = logging.getLogger(__name__)
 
 Predict = Callable[[Sequence[str]], list[tuple[str, float]]]
 
+#: Sets beside the urgency set whose posts are not about a city problem at all (folder → the
+#: label they carry there): they train the model as ``low``. Without them a short post with
+#: no civic word ("Ông đấy đang ở Hà Nội ý") fell to whatever "đang" and the intercepts said,
+#: often ``critical``.
+OFF_TOPIC = {"relevance": "irrelevant", "spam": "spam"}
+#: Their weight in training, against 1 for a civic example.
+OFF_TOPIC_WEIGHT = 0.3
+
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
@@ -145,21 +153,49 @@ def evaluate_urgency(model_dir: Path, examples: Sequence[Example]) -> dict[str, 
     return out
 
 
+def off_topic_examples(data_dir: Path) -> dict[str, list[Example]]:
+    """The posts of the ``OFF_TOPIC`` sets beside ``data_dir``, labelled ``low``, per set."""
+    out: dict[str, list[Example]] = {}
+    for folder, label in OFF_TOPIC.items():
+        directory = data_dir.parent / folder
+        if directory.is_dir():
+            rows = [e for e in load_examples(directory) if e.label == label]
+            out[folder] = [Example(e.text, "low", e.style) for e in rows]
+    return out
+
+
+def off_topic_levels(clf: UrgencyClassifier, examples: Sequence[Example]) -> dict[str, int]:
+    """How many of these off-topic posts get each level (any ``critical`` is a false alarm)."""
+    counts = Counter(clf.assess(for_model(e.text)).level for e in examples)
+    return {level: counts.get(level, 0) for level in LEVELS}
+
+
 def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     """Train, save, evaluate on the held-out part, write the card. Returns the metrics."""
     examples = load_examples(data_dir)
     train, held_out = split_held_out(examples)
     adopted = {d.name: load_examples(d) for d in adopted_sets(data_dir)}
     extra = [e for rows in adopted.values() for e in rows]
+    off_topic = {name: split_held_out(rows) for name, rows in off_topic_examples(data_dir).items()}
+    off_train = [e for part, _ in off_topic.values() for e in part]
+    off_held = [e for _, part in off_topic.values() for e in part]
     version = datetime.now(UTC).strftime("urgency-%Y%m%d%H%M")
-    model, info = train_linear(train + extra, LEVELS, version)
+    rows = train + extra + off_train
+    weights = [1.0] * (len(rows) - len(off_train)) + [OFF_TOPIC_WEIGHT] * len(off_train)
+    model, info = train_linear(rows, LEVELS, version, weights=weights)
     info["adopted_sets"] = {name: len(rows) for name, rows in adopted.items()}
+    info["off_topic"] = {name: len(part) for name, (part, _) in off_topic.items()}
+    info["off_topic_weight"] = OFF_TOPIC_WEIGHT
     info["held_out_examples"] = len(held_out)
     info["analyzer"] = features.ANALYZER
-    info["per_level"] = dict(Counter(e.label for e in examples + extra))
+    info["per_level"] = dict(Counter(e.label for e in examples + extra + off_train))
     model.save(out_dir, STEM, info)
     load_urgency_model(out_dir)  # the files just written must load
     metrics = evaluate_urgency(out_dir, held_out)
+    if off_held:
+        clf = UrgencyClassifier(out_dir)
+        clf.warm_up()
+        metrics["off_topic_held_out"] = off_topic_levels(clf, off_held)
     log.info(
         "train.urgency_done version=%s macro_f1=%s critical_recall=%s",
         version,
@@ -168,6 +204,24 @@ def train_urgency_files(data_dir: Path, out_dir: Path) -> dict[str, Any]:
     )
     (out_dir / "CARD.md").write_text(card(info, metrics, data_dir, version), encoding="utf-8")
     return {"info": info, "metrics": metrics}
+
+
+def _off_topic_part(info: dict[str, Any], metrics: dict[str, Any]) -> str:
+    """The card's sentences about the off-topic posts trained as ``low`` ("" without any)."""
+    sets = info.get("off_topic") or {}
+    if not sets:
+        return ""
+    names = ", ".join(f"`eval/data/{name}/` ({OFF_TOPIC[name]}, {n})" for name, n in sets.items())
+    text = (
+        f"\nPosts about no city problem at all also train the model as `low`: {names}, each with "
+        f"weight {info.get('off_topic_weight', OFF_TOPIC_WEIGHT)} against 1 for a civic example, "
+        "less their held-out fifths."
+    )
+    held = metrics.get("off_topic_held_out")
+    if held:
+        counts = ", ".join(f"{level} {n}" for level, n in held.items())
+        text += f" Their {sum(held.values())} held-out posts get: {counts}."
+    return text + "\n"
 
 
 def _row(name: str, m: dict[str, Any]) -> str:
@@ -237,7 +291,7 @@ chosen by a hash of each text, `nlp.linear_training.is_held_out`, never trained 
 formal letters, casual messages, no diacritics, teencode, Facebook posts, very short messages,
 about streets and wards of the area. Hard negatives are included on purpose: fires already out,
 fire drills, past events, untidy (not live) wires, false alarms, questions about fire-safety rules.
-
+{_off_topic_part(info, metrics)}
 ## Metrics on the held-out part
 | system | n | accuracy | macro-F1 | critical recall | critical precision |
 |---|---|---|---|---|---|

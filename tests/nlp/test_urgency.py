@@ -519,6 +519,12 @@ def test_the_syllable_index_lists_every_pattern_that_matches(rules: UrgencyRules
         ),
         # "khoa cấp cứu" (the emergency ward) is no first-aid course ("khóa"), also typed bare
         ("Người nhà bệnh nhân say xỉn cầm dao xông vào khoa cấp cứu chém bác sĩ", "violence"),
+        # flood water rising and people climbing onto the roof (rules 2026-11-28.43)
+        ("Nước lũ lên nhanh lắm, hai ông bà già nhà bên phải leo lên mái tôn ngồi chờ", "water"),
+        # a household chemical swallowed by mistake
+        ("Thằng nhỏ nhà tôi uống nhầm ngụm nước lau sàn, giờ ói liên tục", "unconscious"),
+        # an allergic reaction told in English across two sentences
+        ("My daughter is allergic to shrimp. Her face is swelling up fast", "injured"),
     ],
 )
 def test_danger_fires_a_critical_rule_with_and_without_diacritics(
@@ -815,6 +821,9 @@ def test_the_year_before_written_with_diacritics_is_the_past(rules: UrgencyRules
         "Cảm ơn đội cứu nạn đã đưa chú mèo mắc kẹt trên cây xuống",
         "Ống nước bể, nước phun thành cột cao ngang mái nhà",
         "Ông hay kể về một vụ cháy lớn ở chợ cũ hồi những năm chín mươi",
+        # a cat on the roof in the rain, a flood remembered (rules 2026-11-28.43)
+        "Nước dâng cao, con mèo leo lên mái tôn kêu suốt",
+        "Năm ngoái lũ lớn cả xóm phải trèo lên nóc nhà",
     ],
 )
 def test_hard_negatives_are_not_critical(rules: UrgencyRules, text: str) -> None:
@@ -896,6 +905,11 @@ def test_danger_is_critical_whatever_the_model_says(clf: UrgencyClassifier, text
         ("Cho hỏi thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?", {"low"}),
         ("Rác chất đống đầu hẻm ba ngày không ai thu gom", {"normal", "high"}),
         ("Đường Võ Văn Ngân ngập sâu, xe chết máy hàng loạt", {"high"}),
+        # "đang" (is …-ing) alone is no danger; nor is a post about nothing in the city
+        ("Tôi đang ở nhà", {"low", "normal"}),
+        ("em đang ăn cơm", {"low", "normal"}),
+        ("Ông đấy đang ở Hà Nội ý =))", {"low", "normal"}),
+        ("Em đang chờ kết quả hồ sơ cấp sổ hồng", {"low", "normal"}),
     ],
 )
 def test_the_model_decides_the_rest(clf: UrgencyClassifier, text: str, levels: set[str]) -> None:

@@ -11,6 +11,7 @@ from nlp.linear_training import Example
 from nlp.urgency import UrgencyClassifier, load_urgency_model
 from nlp.urgency_rules import LEVELS
 from services.train_urgency import (
+    OFF_TOPIC_WEIGHT,
     adopted_sets,
     critical_scores,
     rule_counts,
@@ -74,6 +75,33 @@ def test_train_urgency_writes_a_loadable_model_and_its_card(tmp_path: Path) -> N
     clf = UrgencyClassifier(out)
     clf.warm_up()
     assert clf.assess("cháy nhà ở hẻm 5, có người mắc kẹt").level == "critical"
+
+
+def test_off_topic_posts_train_the_model_as_low(tmp_path: Path) -> None:
+    data = tmp_path / "urgency"
+    copy_heads(DATA, data, lines=30)
+    alone = train_urgency_files(data, tmp_path / "alone")["info"]
+    assert alone["off_topic"] == {}
+    chatter = [f"Tối nay đi xem phim số {i} không mọi người" for i in range(20)]
+    write_jsonl(
+        tmp_path / "relevance" / "x.jsonl",
+        [{"text": t, "category": "irrelevant"} for t in chatter]
+        + [{"text": "Đường ngập sâu", "category": "relevant"}],  # a city problem: left out
+    )
+    write_jsonl(
+        tmp_path / "spam" / "x.jsonl",
+        [{"text": f"Vay tiền nhanh lãi thấp gói {i}", "category": "spam"} for i in range(10)],
+    )
+    out = tmp_path / "model"
+    result = train_urgency_files(data, out)
+    info, held = result["info"], result["metrics"]["off_topic_held_out"]
+    assert set(info["off_topic"]) == {"relevance", "spam"}
+    assert sum(info["off_topic"].values()) + sum(held.values()) == 30
+    assert info["train_examples"] == alone["train_examples"] + sum(info["off_topic"].values())
+    assert info["per_level"]["low"] > alone["per_level"]["low"]
+    card = (out / "CARD.md").read_text(encoding="utf-8")
+    assert "`eval/data/relevance/` (irrelevant" in card
+    assert f"weight {OFF_TOPIC_WEIGHT}" in card
 
 
 def test_adopted_blind_sets_join_the_training_data(tmp_path: Path) -> None:
