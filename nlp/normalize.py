@@ -137,6 +137,21 @@ def expand_teencode(text: str) -> str:
     return tc.word.sub(lambda m: tc.words[m.group(0)], text)
 
 
+# "đg" is mostly "đường" in what citizens write ("đg vô khu dân cư", teencode.json), but "đang"
+# before a word of doing or being ("e đg ở hầm", "nó đg ngồi trước cửa"), unless a word of place
+# comes before it ("giữa đg ngập").
+_DG_ONGOING = re.compile(
+    r"(?<!\w)(?<!giữa )(?<!giua )(?<!trên )(?<!tren )(?<!lề )(?<!mặt )(?<!lòng )(?<!bên )"
+    r"(?<!ben )(?<!qua )(?<!ra )(?<!đầy )(?<!chặn )(?<!đèn )(?<!den )"
+    r"[đd]g(?=\s+(?:ở|o|làm|lam|ngồi|ngoi|đứng|nằm|ăn|đánh|danh|chơi|choi|cầm|cháy|lan|dâng|chờ|"
+    r"đợi|học|hoc|ngủ|hóng|hong|thiếu|thieu|sửa|tìm|kẹt|mắc|bốc|chảy|rò|xả|nói|noi|xem|coi|"
+    r"cần|sấy|say|giận|buồn|buon|vui|mệt|met|đau|dau|sốt|sot|khóc|khoc|kêu|keu|la|hát|hat|"
+    r"nhậu|nhau|chạy|bơi|trốn|kiếm|đọc|viết|nghe|chụp|quay|livestream|dùng|xài|thi|bận|ban)"
+    r"(?!\w))"
+)
+
+
 def for_model(text: str) -> str:
     """The text models see: normalised, lowercased, teencode expanded, newlines as spaces."""
-    return expand_teencode(normalize(text).lower().replace("\n", " "))
+    lowered = normalize(text).lower().replace("\n", " ")
+    return expand_teencode(_DG_ONGOING.sub("đang", lowered))

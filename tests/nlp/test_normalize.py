@@ -56,6 +56,24 @@ def test_expand_teencode(raw: str, expected: str) -> None:
     assert expand_teencode(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("e đg ở hầm gửi xe", "e đang ở hầm gửi xe"),
+        ("nó đg ngồi trước cửa", "nó đang ngồi trước cửa"),
+        ("cháy đg lan qua nhà bên", "cháy đang lan qua nhà bên"),
+        ("dg o nha", "đang o nha"),
+        # the street: before a name, after a word of place, or before anything else
+        ("ngập trên đg Võ Văn Ngân", "ngập trên đường võ văn ngân"),
+        ("giữa đg ở hẻm 5 có ổ gà", "giữa đường ở hẻm 5 có ổ gà"),
+        ("đèn đg ở hẻm 12 tắt", "đèn đường ở hẻm 12 tắt"),
+        ("đg vô khu dân cư lầy lội", "đường vô khu dân cư lầy lội"),
+    ],
+)
+def test_dg_is_dang_before_a_doing_word_and_duong_otherwise(text: str, expected: str) -> None:
+    assert for_model(text) == expected
+
+
 def test_for_model_lowercases_and_expands_but_normalize_keeps_case() -> None:
     text = "Đường Võ Văn Ngân ngập, KO đi dc 😡"
     assert normalize(text) == text
