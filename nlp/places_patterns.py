@@ -24,12 +24,14 @@ _ALLEY_NUMBER = re.compile(rf"\s*(?:so\s*)?{_NUM}{_NUM_END}")  # after "hẻm"
 # "gần số 150", "trước số 62", "chỗ số 190": "số" after a word of nearness names a house
 _NEAR_BEFORE = re.compile(r"(?<!\w)(?:gan|truoc|sau|canh|doi dien|cho|sat|ke|ngang)\s+$")
 _HOUSE_NUMBER = re.compile(rf"\s*[:.]?\s*({_NUM}){_NUM_END}")  # after "số nhà"
-# "phường", "P.", "p", "F.", "ph." before a ward's name
-_MARKER = r"(?<!\w)(?:phuong|ph|p|f)\s*[.:]?\s*"
+# "phường", "P.", "p", "F.", "ph." before a ward's name, and a form's "Phường/Xã:" field
+_MARKER = r"(?<!\w)(?:phuong(?:\s*/\s*xa)?|ph|p|f)\s*[.:]?\s*"
 _MARKER_BEFORE = re.compile(_MARKER + "$")
 _MARKER_AT = re.compile(_MARKER + r"(?=\w)")
 _ADMIN_BEFORE = re.compile(
-    r"(?<!\w)(?:quan|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)\s*[.:]?\s*$"
+    r"(?<!\w)(?<!/)(?<!/ )"  # "xã" of a form's "Phường/Xã:" is not a commune
+    r"(?:quan(?:\s*/\s*huyen)?|q|tp|thanh pho|huyen|tinh|thi xa|thi tran|tx|xa|district|city)"
+    r"\s*[.:]?\s*$"
 )
 # A bare ward name right after a form of address or a shop is someone's or something's name:
 # "anh Long Bình nhà bên", "quán cơm Bình Thọ",

@@ -396,6 +396,11 @@ def both_ways(text: str) -> list[str]:
         # half shouted: each word all in capitals or all in lowercase
         ("Cống nghẹt ở thảo ĐIỀN mấy hôm nay", "An Khánh"),
         ("LINH trung ngập quá trời, xe chết máy hàng loạt", "Linh Xuân"),
+        # a web form's "Phường/Xã:" field, its "xã" no commune, whatever the district field says
+        ("Phường/Xã: An Khánh | Quận/Huyện: Quận 2 | Địa chỉ: 50 Trần Não", "An Khánh"),
+        ("PHƯỜNG/XÃ: HIỆP BÌNH CHÁNH - QUẬN/HUYỆN: THỦ ĐỨC - NỘI DUNG: VỈA HÈ BỂ", "Hiệp Bình"),
+        ("Địa chỉ: 30 Lò Lu, Phường / Xã: Trường Thạnh, Quận/Huyện: Quận 9", "Long Phước"),
+        ("Phường/Xã: Thủ Đức | Nội dung: rác tồn 3 ngày", "Thủ Đức"),
     ],
 )
 def test_ward_from_text_with_and_without_diacritics(
@@ -541,6 +546,9 @@ def test_ward_from_text_with_and_without_diacritics(
         "em ở Linh Trung nhưng chỗ ngập là bên Dĩ An, cách nhà em chừng hai cây số",
         # said not to be in the ward: "không thuộc địa bàn phường …"
         "Vị trí phản ánh thuộc phường Tân Đông Hiệp, không thuộc địa bàn phường Linh Xuân",
+        # a form's district field alone, and a commune of the same name elsewhere
+        "Quận/Huyện: Thủ Đức | Địa chỉ: 12 Đường số 6 | Nội dung: thoát nước kém",
+        "Xã: An Khánh | Huyện: Hoài Đức | Tỉnh: Hà Nội",
         "",
     ],
 )
