@@ -103,6 +103,12 @@ _ADDRESS_NUMBER_BEFORE = re.compile(
 )
 
 
+# where a form's field starts: a new line, a " | " or " - " cell, or the text's start
+_CELL_START = re.compile(r"(?:^|\n|\|)[ \t]*(?:[-–•*][ \t]*)?\Z")
+# the rest of a field label after its first word: one to three words, then a colon
+_LABEL_REST = re.compile(r"(?:[ \t]+[^\W\d_]+){1,3}[ \t]*:")
+
+
 class NameFinder:
     """Person names in one text: rules first, NER for the capitalised runs rules cannot explain."""
 
@@ -138,7 +144,16 @@ class NameFinder:
         found.extend(self._lowercase_answer_before_phone())
         if unexplained:
             found.extend(self._ner_names(unexplained))
-        return found
+        return [c for c in found if not self._field_label(c.span.start, c.span.end)]
+
+    def _field_label(self, start: int, end: int) -> bool:
+        """One word opening a form's field label, not a name: "Biển số xe: …", "Mã GD: …",
+        "Thu hộ: …" (a line or a " | " cell starts before it, a colon ends the label after one
+        to three more words). A speaker's "Tuấn: …" has no words before its colon."""
+        text = self.view.text
+        if " " in text[start:end] or not _CELL_START.search(text, 0, start):
+            return False
+        return _LABEL_REST.match(text, end) is not None
 
     def _place_flags(self) -> list[bool]:
         """Words inside a known place or body name ("Bà Chiểu", "Công an", "Linh Trung").

@@ -441,6 +441,37 @@ def test_public_and_civic_text_is_not_personal_data(detector: PiiDetector, text:
     assert found(detector, strip_diacritics(text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tài xế: Nguyễn Hữu Thắng\nBiển số: 51H-527.81\nĐiểm đón: Vincom Thảo Điền",
+            [("person", "Nguyễn Hữu Thắng"), ("plate", "51H-527.81")],
+        ),
+        (
+            "Họ và tên: Lê Hoàng Phúc\nBiển số xe: 59-T2 735.18\nNơi xảy ra: hẻm 5 Lò Lu",
+            [("person", "Lê Hoàng Phúc"), ("plate", "59-T2 735.18")],
+        ),
+        (
+            "Chuyển khoản thành công | Mã GD: FT25332918274651 | Thu hộ: 385.000đ",
+            [],
+        ),
+        (
+            "Kính gửi: UBND phường Long Bình\nĐồng kính gửi: Ban quản lý khu phố 3\nTóm tắt: rác",
+            [],
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_a_form_field_label_is_no_name(
+    reference: ReferenceData, text: str, expected: list[tuple[str, str]]
+) -> None:
+    detector = PiiDetector.from_reference(reference)  # the real NER reads these labels too
+    assert found(detector, text) == expected
+    plain = [(kind, strip_diacritics(value)) for kind, value in expected]
+    assert found(detector, strip_diacritics(text)) == plain
+
+
 def test_spans_are_sorted_without_overlap_and_point_into_the_text(detector: PiiDetector) -> None:
     text = (
         "Kính gửi UBND phường Long Trường, tôi là Phạm Văn Hòa (CCCD 079085003456, sđt "
