@@ -359,7 +359,12 @@ class NameFinder:
                 return "none"  # the first word of a title: "Trung tá Võ Thành Đạt"
         while run:
             word = self._cmp(run[0])
-            if word in markers.single and not titled and self._leading_marker(word):
+            if (
+                word in markers.single
+                and not titled
+                and self._leading_marker(word)
+                and not self._family_and_middle(run)
+            ):
                 return "place"
             if self._full_name_from(run, 0):
                 break  # a family name that is also a title: "Ông Văn Thanh", "Phó Thị Hạnh"
@@ -430,6 +435,16 @@ class NameFinder:
         """``_before`` as written (same length: the views keep one character for one)."""
         start = self.words[k][0]
         return self.view.text[max(0, start - width) : start]
+
+    def _family_and_middle(self, run: list[int]) -> bool:
+        """A family name that is also a place word, then "Văn"/"Thị" and a given name: a
+        person ("Khúc Thị Bích Vân", not "khúc" the stretch of a road)."""
+        return (
+            len(run) >= 3
+            and not self.view.ascii  # bare, "Duong Van Cao" may be the street
+            and self._cmp(run[0]) in self.lex.written_surnames
+            and self._word(run[1]) in _MIDDLE_NAMES
+        )
 
     def _leading_marker(self, word: str) -> bool:
         """'Đường' opening a run marks a place; typed without diacritics, 'Duong' may be a name."""

@@ -368,6 +368,12 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("SDT: 0388 l05 926. Noi dung: cay gay", [("phone", "0388 l05 926")]),
         ("ship free Q9 📦 sđt/zalo: O34 8886 12l", [("phone", "O34 8886 12l")]),
         ("ship free Q9 📦 sdt/zalo: O34 8886 12l", [("phone", "O34 8886 12l")]),
+        # "Khúc" is a family name before "Thị"/"Văn", a stretch of road elsewhere
+        (
+            "Chủ xe: Khúc Thị Bích Vân, 0393 057 614",
+            [("person", "Khúc Thị Bích Vân"), ("phone", "0393 057 614")],
+        ),
+        ("Đường Văn Cao ngập, khúc Võ Văn Ngân cũng vậy", []),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
