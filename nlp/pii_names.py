@@ -68,7 +68,7 @@ _MAKE_BEFORE = re.compile(
 _TITLE_SURNAMES = frozenset({"ong", "pho"})
 # between a name and the phone number after it: "Quân 0367 …", "Đạt: 0924 …", "Hùng - 09…",
 # "Tín zalo 0896 …"
-_PHONE_WORD = r"(?i:(?:zalo|zl|sđt|sdt|đt|dt)\s*[:.]?\s*)?"
+_PHONE_WORD = r"(?i:(?:qua\s+)?(?:zalo|zl|sđt|sdt|đt|dt|số|so)\s*[:.]?\s*)?"
 _TO_PHONE = re.compile(rf"\s*[:\-–]?\s*{_PHONE_WORD}(?:\(\s*)?")
 # between a contact word and a name: at most three lowercase words ("liên hệ môi giới Thúy Tiên"),
 # no number and no other name ("DT: 0283… - Fax: …", "liên hệ bạn ấy là Rơ Châm H'Yơn")

@@ -374,6 +374,11 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
             [("person", "Khúc Thị Bích Vân"), ("phone", "0393 057 614")],
         ),
         ("Đường Văn Cao ngập, khúc Võ Văn Ngân cũng vậy", []),
+        # a contact's given name, then "(qua) số" and the number
+        ("xin liên hệ Ngọc qua số 0775 340 921", [("person", "Ngọc"), ("phone", "0775 340 921")]),
+        ("xin lien he Ngoc qua so 0775 340 921", [("person", "Ngoc"), ("phone", "0775 340 921")]),
+        ("có thể gọi Thơm số 0348 721 659", [("person", "Thơm"), ("phone", "0348 721 659")]),
+        ("co the goi Thom so 0348 721 659", [("person", "Thom"), ("phone", "0348 721 659")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
