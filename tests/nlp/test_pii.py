@@ -379,6 +379,11 @@ def test_redaction_output_is_exact(detector: PiiDetector, text: str, expected: s
         ("xin lien he Ngoc qua so 0775 340 921", [("person", "Ngoc"), ("phone", "0775 340 921")]),
         ("có thể gọi Thơm số 0348 721 659", [("person", "Thơm"), ("phone", "0348 721 659")]),
         ("co the goi Thom so 0348 721 659", [("person", "Thom"), ("phone", "0348 721 659")]),
+        # a Facebook account's name, the parties of a power of attorney
+        ("thằng này acc fb Tuấn Kiệt Nguyễn bán vé giả", [("person", "Tuấn Kiệt Nguyễn")]),
+        ("thang nay acc fb Tuan Kiet Nguyen ban ve gia", [("person", "Tuan Kiet Nguyen")]),
+        ("Bên được ủy quyền: ĐẶNG MINH LUÂN, nhận kết quả", [("person", "ĐẶNG MINH LUÂN")]),
+        ("Ben duoc uy quyen: DANG MINH LUAN, nhan ket qua", [("person", "DANG MINH LUAN")]),
     ],
 )
 def test_finds_each_kind(detector: PiiDetector, text: str, spans: list[tuple[str, str]]) -> None:
