@@ -103,7 +103,7 @@ _ADDRESS_NUMBER_BEFORE = re.compile(
 )
 
 
-# where a form's field starts: a new line, a " | " or " - " cell, or the text's start
+# where a form's field starts: the text's start, a new line or a " | " cell, maybe after a bullet
 _CELL_START = re.compile(r"(?:^|\n|\|)[ \t]*(?:[-–•*][ \t]*)?\Z")
 # the rest of a field label after its first word: one to three words, then a colon
 _LABEL_REST = re.compile(r"(?:[ \t]+[^\W\d_]+){1,3}[ \t]*:")
