@@ -110,14 +110,14 @@ _FAMILY_NAMES = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
     "Hồ", "Ngô", "Dương", "Lý", "Đào", "Đoàn", "Đinh", "Lâm", "Mai", "Trương", "Tô", "Tôn",
     "Lương", "Hà", "Châu", "Lã", "Quách", "Chu", "Trịnh", "Nghiêm", "Kiều", "Lưu", "Triệu",
-    "Hứa", "Tạ", "Kha", "Phùng", "Diệp", "Vương", "Đàm", "Tống", "Bạch", "Doãn",
+    "Hứa", "Tạ", "Kha", "Phùng", "Diệp", "Vương", "Đàm", "Tống", "Bạch", "Doãn", "Thân",
 )  # fmt: skip
 # Family names that are no everyday word ("hồ" lake, "mai" tomorrow, "hà", "lâm" …), capitalised
 # right before a bare ward name: a person ("Ông Nguyễn Trường Thọ"), not the ward.
 _SURNAMES = tuple(
     n for n in _FAMILY_NAMES
     if n not in {"Hồ", "Dương", "Lý", "Đào", "Lâm", "Mai", "Tô", "Tôn", "Hà", "Châu", "Lã", "Chu",
-                 "Kiều", "Kha", "Bạch"}
+                 "Kiều", "Kha", "Bạch", "Thân"}
 )  # fmt: skip
 _OTHER_PLACES = (
     "Gò Vấp", "Bình Thạnh", "Tân Bình", "Tân Phú", "Phú Nhuận", "Bình Tân", "Nhà Bè", "Củ Chi",

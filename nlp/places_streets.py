@@ -23,6 +23,9 @@ from nlp.places_patterns import (
 )
 from nlp.places_text import _LETTERS, _inside, _Lexicon, _Text
 
+# "số" right before a number: a house only when a family name's street follows ("Số 5 Thân Văn
+# Nhiếp"), since "số 141" is as often a bus route and "số 5" a count
+_SO_BEFORE = re.compile(r"(?<!\w)so\s*[.:]?\s*$")
 # a street's own number before the ward: "Tân Lập 2 Hiệp Phú", "Tân Lập 2, P. Hiệp Phú"
 _NAME_NUMBER = re.compile(r" (\d{1,2})(?!\w)\s*,?\s*")
 _Street = tuple[int, int, int, int]  # span start, span end, name start, name end
@@ -116,18 +119,24 @@ class _StreetRules:
     ) -> list[_Street]:
         """The street after an alley ("hẻm 5 Hiệp Bình") or a house number, where an unknown
         name must start with a family name ("12/3 Lê Văn Cao"; not "năm 2018 Trung Quốc")."""
-        numbers = [
-            m.end()
-            for m in _NUMBER.finditer(t.folded)
-            if not (_not_house(t.folded, m.start()) or _inside(*m.span(), taken))
-        ]
+        numbers: list[tuple[int, bool]] = []  # (end, after "số")
+        for m in _NUMBER.finditer(t.folded):
+            if _inside(*m.span(), taken):
+                continue
+            if not _not_house(t.folded, m.start()):
+                numbers.append((m.end(), False))
+            elif _SO_BEFORE.search(t.folded, max(0, m.start() - 6), m.start()):
+                numbers.append((m.end(), True))  # "Số 5 Thân Văn Nhiếp": a person's name only
         found: list[_Street] = []
-        for end, after_alley in [*((a[1], True) for a in alleys), *((n, False) for n in numbers)]:
+        spots = [*((a[1], True, False) for a in alleys), *((n, False, so) for n, so in numbers)]
+        for end, after_alley, after_so in spots:
             pos = end + 1
             if t.folded[end:pos] != " " or _inside(pos, pos + 1, taken):
                 continue
             if after_alley:
                 known = self.headed_names.match(t, pos)
+            elif after_so:
+                known = None  # "số 6 Linh Trung" is a bus route or a count as often as a house
             else:
                 # "Nhà 33 Tăng Nhơn Phú, Phước Long B": a ward's name after a house number is
                 # the street named like it, not the ward

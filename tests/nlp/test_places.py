@@ -639,6 +639,11 @@ def test_no_hint_once_a_ward_is_known(places: PlaceExtractor) -> None:
         ("Đường Đỗ Xuân Hợp đoạn trước số 312 cây nghiêng", "Đỗ Xuân Hợp", None, "312"),
         ("đường Lê Văn Thịnh chỗ số 150 ống nước bể", "Lê Văn Thịnh", None, "150"),
         ("Vỉa hè đường Quốc Hương gần số 45 bị sụt", "Quốc Hương", None, "45"),
+        # "số N" then a street named after a person, with no "đường" (a form's address)
+        ("Số 5 Thân Văn Nhiếp, P. An Phú — vỉa hè bị đào", "Thân Văn Nhiếp", None, "5"),
+        ("Nhà số 18 Trần Ngọc Diện đang lên tầng 5", "Trần Ngọc Diện", None, "18"),
+        # but "số 141 Linh Trung" is a bus route by a ward, not a house on a street
+        ("Xe buýt số 141 Linh Trung chạy ẩu quá", None, None, None),
     ],
 )
 def test_street_alley_and_house_number_as_written(
