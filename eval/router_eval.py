@@ -28,7 +28,7 @@ from core.reference import ReferenceData
 from eval.blind_sets import blind_sets
 from nlp.linear_training import adopted_sets, load_examples, split_held_out
 from nlp.normalize import strip_diacritics
-from services.training import evaluate_router, router_predictor
+from services.training import evaluate_router, router_predictor, triage_shares
 
 # blind sets the router now trains on (``eval/data/router_seed/adopted.json``): no test of it
 ADOPTED_SETS = {d.name for d in adopted_sets(ROOT / "eval" / "data" / "router_seed")}
@@ -62,22 +62,6 @@ def main() -> None:
     for path in VAGUE:
         if path.is_file():
             show_triage(args.model_dir, reference, path, Settings().routing_threshold)
-
-
-def triage_shares(
-    answers: dict[str, list[tuple[str, float]]], threshold: float
-) -> dict[str, dict[str, int]]:
-    """Per kind of text (``vague``, ``clear``): how many wait for triage (confidence below
-    ``threshold``), go to "khac" (the default desk, which triages), or to another category."""
-    out: dict[str, dict[str, int]] = {}
-    for kind, pairs in answers.items():
-        shares = {"wait": 0, "khac": 0, "routed": 0}
-        for category, confidence in pairs:
-            shares[
-                "wait" if confidence < threshold else "khac" if category == "khac" else "routed"
-            ] += 1
-        out[kind] = shares
-    return out
 
 
 def show_triage(model_dir: Path, reference: ReferenceData, path: Path, threshold: float) -> None:

@@ -112,19 +112,32 @@ def evaluate_router(
     return out
 
 
+def triage_shares(
+    answers: dict[str, list[tuple[str, float]]], threshold: float
+) -> dict[str, dict[str, int]]:
+    """Per kind of text (``vague``, ``clear``): how many wait for triage (confidence below
+    ``threshold``), go to "khac" (the default desk, which triages), or to another category."""
+    out: dict[str, dict[str, int]] = {}
+    for kind, pairs in answers.items():
+        shares = {"wait": 0, "khac": 0, "routed": 0}
+        for category, confidence in pairs:
+            shares[
+                "wait" if confidence < threshold else "khac" if category == "khac" else "routed"
+            ] += 1
+        out[kind] = shares
+    return out
+
+
 def unclear_waiting(
     model_dir: Path, reference: ReferenceData, vague: Sequence[Example], threshold: float
 ) -> dict[str, Any]:
-    """How many vague reports wait for triage (confidence below ``threshold``) or go to "khac"
-    (whose desk triages), as written and without diacritics."""
+    """``triage_shares`` of vague reports, as written and without diacritics: how many wait
+    for triage (confidence below ``threshold``), go to "khac" or to another category."""
     predict = router_predictor(model_dir, reference)
     out: dict[str, Any] = {"n": len(vague), "threshold": threshold}
     for typed, rows in (("as_written", vague), ("without_diacritics", without_diacritics(vague))):
-        answers = predict([e.text for e in rows])
-        out[typed] = {
-            "waiting": sum(confidence < threshold for _, confidence in answers),
-            "khac": sum(c == "khac" and p >= threshold for c, p in answers),
-        }
+        shares = triage_shares({"vague": predict([e.text for e in rows])}, threshold)["vague"]
+        out[typed] = {"waiting": shares["wait"], "khac": shares["khac"], "routed": shares["routed"]}
     return out
 
 
@@ -232,10 +245,9 @@ def card(
     info: dict[str, Any], metrics: dict[str, Any], seed_dir: Path, model: LinearTextModel
 ) -> str:
     h, plain = metrics["held_out"], metrics["held_out_without_diacritics"]
+    categories = [c for c in model.classes if c != UNCLEAR]
     rows = "\n".join(
-        f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |"
-        for c in model.classes
-        if c != UNCLEAR
+        f"| {c} | {h['per_class_f1'][c]:.3f} | {plain['per_class_f1'][c]:.3f} |" for c in categories
     )
     confusions = confusion_rows(h)
     reliability = "\n".join(
@@ -243,7 +255,6 @@ def card(
         for b in h["reliability"]
     )
     staff, staff_row = _corrections_parts(info, metrics)
-    categories = [c for c in model.classes if c != UNCLEAR]
     return f"""# Model card: category router (`models/router`)
 
 Routes a citizen's feedback to one of {len(categories)} categories (lĩnh vực); the department
