@@ -141,6 +141,7 @@ def expand_teencode(text: str) -> str:
 # before a word of doing or being ("e đg ở hầm", "nó đg ngồi trước cửa"), unless a word of place
 # comes before it ("giữa đg ngập").
 _DG_ONGOING = re.compile(
+    r"(?=[đd]g(?!\w))"  # first, so that the lookbehinds run only where "đg" stands
     r"(?<!\w)(?<!giữa )(?<!giua )(?<!trên )(?<!tren )(?<!lề )(?<!mặt )(?<!lòng )(?<!bên )"
     r"(?<!ben )(?<!qua )(?<!ra )(?<!đầy )(?<!chặn )(?<!đèn )(?<!den )"
     r"[đd]g(?=\s+(?:ở|o|làm|lam|ngồi|ngoi|đứng|nằm|ăn|đánh|danh|chơi|choi|cầm|cháy|lan|dâng|chờ|"
