@@ -66,7 +66,7 @@ class Container(PipelineWiring, ChatWiring, AnalyticsWiring):
 
     @cached_property
     def duplicates(self) -> DuplicateFinder:
-        return DuplicateFinder(self.store)
+        return DuplicateFinder(self.store, model=self.pipeline.embedding_model)
 
     @cached_property
     def worker(self) -> InProcessAnnotationWorker:

@@ -69,8 +69,10 @@ class FeedbackStore(Protocol):
         category: str | None = None,
         with_street: bool = False,
         limit: int = 1000,
+        model: str | None = None,
     ) -> list[StoredVector]:
-        """Stored vectors of feedback received since ``since``, newest first, at most ``limit``."""
+        """Stored vectors of feedback received since ``since``, newest first, at most ``limit``;
+        with ``model``, only the vectors that model made (others are not comparable)."""
         ...
 
     def save_duplicate_candidates(

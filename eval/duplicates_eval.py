@@ -1,12 +1,15 @@
 """Duplicate detection on hand-labelled pairs (``eval/data/duplicates/pairs.jsonl``).
 
 A pair is predicted duplicate by the rule of ``services.duplicates``: same place (same ward when
-both are known, else the same street), within the time window, and similar vectors (a lower
-bar when the router put both in the same category). Prints precision, recall and F1 per
-threshold for the configured embedder (``LANGNGHE_EMBEDDER``), the errors per kind of pair at
-the configured thresholds, and embedding speed. The thresholds were chosen on this set: it is
-a development set, not a test. The same follows for ``eval/data/duplicates_fresh/pairs.jsonl``
-when present: pairs written by someone who had not seen the detector or these pairs.
+both are known, and the same street where both name one; else the same street), within the
+time window, and similar vectors (a lower bar when the router put both in the same category).
+Vectors and categories are the pipeline's own (``AnnotationPipeline.annotate_batch``: redacted
+text, places blanked, the configured embedder ``LANGNGHE_EMBEDDER``). Prints precision, recall
+and F1 per threshold, the errors per kind of pair at the configured thresholds, and the
+pipeline's speed.
+The thresholds were chosen on this set: it is a development set, not a test. The same follows
+for each ``eval/data/duplicates_fresh*/pairs.jsonl``: pairs written by someone who had not seen
+the detector or these pairs.
 
     python eval/duplicates_eval.py
 """
@@ -27,12 +30,11 @@ import numpy as np
 
 from app.container import Container
 from app.settings import Settings
-from core.types import AnnotationState, Channel, Feedback, FeedbackStatus, StoredVector
-from nlp.normalize import for_model
+from core.types import AnnotationState, Channel, Feedback, FeedbackStatus, StoredVector, TextInput
+from eval.blind_sets import blind_sets
 from services.duplicates import DuplicateSettings, reads_alike, same_place
 
 PAIRS = ROOT / "eval" / "data" / "duplicates" / "pairs.jsonl"
-FRESH = ROOT / "eval" / "data" / "duplicates_fresh" / "pairs.jsonl"
 
 
 def feedback(side: dict[str, str | None], at: datetime) -> Feedback:
@@ -47,12 +49,11 @@ def feedback(side: dict[str, str | None], at: datetime) -> Feedback:
 
 def main() -> None:
     container = Container(Settings(log_level="WARNING"))
-    container.embedder.warm_up()
-    container.pipeline.router.warm_up()
-    for title, path in (
-        ("development pairs (the thresholds were chosen on them)", PAIRS),
-        ("fresh pairs (a blind test set: see its README)", FRESH),
-    ):
+    container.pipeline.warm_up()
+    sets = [("development pairs (the thresholds were chosen on them)", PAIRS)]
+    for path in blind_sets("duplicates", "pairs.jsonl"):
+        sets.append((f"{path.parent.name} (a blind test set: see its README)", path))
+    for title, path in sets:
         if path.is_file():
             print(f"\n### {title}\n")
             score([json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x],
@@ -60,13 +61,14 @@ def main() -> None:
 
 
 def score(pairs: list[dict], container: Container) -> None:
-    embedder, router = container.embedder, container.pipeline.router
+    pipeline = container.pipeline
     texts = [p[s]["text"] for p in pairs for s in ("a", "b")]
     t0 = time.perf_counter()
-    vectors = embedder.passages(texts)
+    annotations = pipeline.annotate_batch([TextInput(text) for text in texts])
     rate = len(texts) / (time.perf_counter() - t0)
+    vectors = [a.embedding for a in annotations]
+    categories = [a.routing.category for a in annotations]
     settings = DuplicateSettings()
-    categories = [router.route(for_model(text), None).category for text in texts]
     hours = settings.window.total_seconds() / 3600
     t = datetime(2026, 11, 1, tzinfo=UTC)
     rows = []
@@ -77,7 +79,8 @@ def score(pairs: list[dict], container: Container) -> None:
         same_category = categories[2 * i] == categories[2 * i + 1]
         cosine = float(vectors[2 * i] @ vectors[2 * i + 1])
         rows.append((p["duplicate"], eligible, cosine, p["kind"], same_category))
-    print(f"{len(pairs)} labelled pairs, embedder {type(embedder).__name__} ({rate:.0f} texts/s)\n")
+    print(f"{len(pairs)} labelled pairs, embeddings {pipeline.embedding_model} (the whole "
+          f"pipeline: {rate:.0f} texts/s)\n")  # fmt: skip
     print("| threshold (same category) | precision | recall | F1 |")
     print("|---|---|---|---|")
     for high in np.arange(settings.threshold - 0.2, settings.threshold + 0.25, 0.05):
@@ -90,10 +93,10 @@ def score(pairs: list[dict], container: Container) -> None:
         prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
         mark = " ←" if abs(high - settings.threshold) < 0.01 else ""
         f1 = 2 * prec * rec / max(prec + rec, 1e-9)
-        print(f"| {high:.2f} ({s.same_category_threshold:.2f}){mark} | {prec:.3f} | {rec:.3f} | "
+        print(f"| {high:.3f} ({s.same_category_threshold:.3f}){mark} | {prec:.3f} | {rec:.3f} | "
               f"{f1:.3f} |")  # fmt: skip
-    print(f"\nerrors per kind at the configured thresholds {settings.threshold:.2f} / "
-          f"{settings.same_category_threshold:.2f}\n")  # fmt: skip
+    print(f"\nerrors per kind at the configured thresholds {settings.threshold:.3f} / "
+          f"{settings.same_category_threshold:.3f}\n")  # fmt: skip
     print("| kind | pairs | wrong |")
     print("|---|---|---|")
     for kind in sorted({r[3] for r in rows}):

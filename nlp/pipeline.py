@@ -5,8 +5,10 @@ every linear model reads those same features. Where a linear sentiment or toxici
 unsure, the tuned encoder (``nlp.encoder``) reads the text too, once for all its heads and in
 one batch, and the two answers are blended: the encoder costs 10–20 ms of CPU a text, so sure
 answers skip it. A profane message is then at least ``offensive`` (``nlp.profanity``).
-Embeddings are computed for the whole batch at the end, from the redacted text, so personal
-data never shapes similarity.
+Embeddings are computed for the whole batch at the end, from the redacted text with the places
+it names blanked (``embedding_text``): personal data never shapes similarity, and two reports
+read alike for what they are about, not for the street they share (the duplicate finder
+checks the place itself).
 
     >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
     >>> pipeline.warm_up()
@@ -39,6 +41,9 @@ from nlp.router import CategoryRouter
 
 #: Texts annotated before their unsure ones go to the encoder, in the background.
 CHUNK = 64
+
+#: The text the embedder reads (``AnnotationPipeline.embedding_text``), part of the model name.
+EMBEDDED_TEXT = "places-blanked"
 
 
 class FeatureClassifier(Protocol):
@@ -126,14 +131,25 @@ class AnnotationPipeline:
         ]
         return [a for done in pending for a in done.result()]
 
+    @property
+    def embedding_model(self) -> str | None:
+        """What the stored embeddings are: the embedder and the text it reads. Vectors of
+        another value (an earlier embedder, full texts) are not comparable with new ones."""
+        return None if self._embedder is None else f"{self._embedder.name}/{EMBEDDED_TEXT}"
+
+    def embedding_text(self, redacted_text: str) -> str:
+        """What the embedder reads: the redacted text with every place it names blanked."""
+        return self._places.without_places(redacted_text)
+
     def _embedded(self, out: list[Annotation]) -> list[Annotation]:
-        """The annotations with the embedding of their redacted text (the encoder leaves it be)."""
+        """The annotations with the embedding of ``embedding_text`` (the encoder leaves it be)."""
         if self._embedder is None or not out:
             return out
         with self._timed("embedding"):
-            vectors = self._embedder.passages([a.redacted_text or "" for a in out])
+            texts = [self.embedding_text(a.redacted_text or "") for a in out]
+            vectors = self._embedder.passages(texts)
         return [
-            replace(a, embedding=v, embedding_model=self._embedder.name)
+            replace(a, embedding=v, embedding_model=self.embedding_model)
             for a, v in zip(out, vectors, strict=True)
         ]
 

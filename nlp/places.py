@@ -111,6 +111,15 @@ class PlaceExtractor:
         """The current ward at a GPS point, or None outside the 12 wards."""
         return self._polygons.ward_at(latitude, longitude)
 
+    def without_places(self, text: str) -> str:
+        """``text`` with every place it names blanked (wards in any form, streets, landmarks,
+        alleys, words of place, numbers): what a report is about, for comparing reports.
+
+            >>> places.without_places("Cháy nhà trong hẻm 20 Lã Xuân Oai, P. Long Trường")
+            'Cháy nhà trong , .'
+        """
+        return self._rules.without_places(text or "")
+
     def find_ward(self, text: str) -> str | None:
         """The ward a text names (same rules as ``extract``), or None."""
         return self._rules.scan(text).ward

@@ -120,6 +120,7 @@ _NEAR_HOME = re.compile(
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
 )
 # the problem said to be in the writer's ward too: "…, cũng ở Long Bình, …"
+_DIGITS = re.compile(r"\d+(?:[/.,:]\d+)*")  # house and alley numbers, times, dates
 _ALSO_IN_BEFORE = re.compile(r"(?<!\w)(?:cung|van) (?:o|thuoc|la)\s*$")
 # another house of the writer's, where "trước nhà" may be: "Tôi có căn nhà cho thuê tại …"
 _OTHER_HOUSE = re.compile(
@@ -355,7 +356,31 @@ class _TextRules(_StreetRules):
         self.hint_re = re.compile(rf"(?<!\w)(?:{keys}|thu duc)(?!\w)")
 
     def scan(self, text: str) -> _Found:
+        return self._scan(_Text.of(text))
+
+    def without_places(self, text: str) -> str:
+        """The text (normalised) with every place it names blanked: ward names (any form the
+        rules read), streets, landmarks, alleys, former districts, words of place ("phường",
+        "đường", "số") and numbers, which say where and when rather than what."""
         t = _Text.of(text)
+        spans = [*self.wards.find(t), *self._place_words(t)]
+        self._scan(t, spans)
+        out = list(t.orig)
+        for start, end in spans:
+            out[start:end] = " " * (end - start)
+        return " ".join("".join(out).split())
+
+    def _place_words(self, t: _Text) -> list[_Span]:
+        return [
+            *self.markers.find(t),
+            *self.street_heads.find(t),
+            *self.road_heads.find(t),
+            *self.alley_heads.find(t),
+            *(m.span() for m in _DIGITS.finditer(t.folded)),
+        ]
+
+    def _scan(self, t: _Text, spans: list[_Span] | None = None) -> _Found:
+        """What ``t`` says; with ``spans``, the spans of every place it names are added to it."""
         ward_names = self.wards.find(t)
         streets = self._headed_streets(t)
         landmarks = self._landmarks(t, [s[:2] for s in streets] + ward_names)
@@ -365,7 +390,13 @@ class _TextRules(_StreetRules):
         house = self._house_number(t, alleys, streets)
         blocked = [s[:2] for s in streets] + landmarks
         hints = self._hints(t, blocked)
-        ward, ward_span = self._ward(t, blocked, bool(hints))
+        mentions = [
+            *self._named(t, blocked, bool(hints)),
+            *self._abbreviated(t, blocked, bool(hints)),
+        ]
+        ward, ward_span = self._ward(t, mentions)
+        if spans is not None:
+            spans += blocked + alleys + [span for span, _ in hints] + [m.span for m in mentions]
         hint = None
         if ward is None:
             hint = next(
@@ -452,10 +483,9 @@ class _TextRules(_StreetRules):
                 found.append((m.span(), self.hints.get(_hint_key(m.group()), self.city)))
         return found
 
-    def _ward(
-        self, t: _Text, blocked: list[_Span], local_context: bool
-    ) -> tuple[str | None, _Span | None]:
-        """The ward named: the first one after "phường/P." if any, else the first bare one.
+    def _ward(self, t: _Text, mentions: list[_Mention]) -> tuple[str | None, _Span | None]:
+        """The ward named of the ``mentions`` (``_named``, ``_abbreviated``): the first one
+        after "phường/P." if any, else the first bare one.
 
         After "phường/P." a name also counts typed run together ("p.thaodien") or with a
         wrong tone mark ("phường Trừơng Thạnh"); without it a run-together name counts
@@ -466,10 +496,7 @@ class _TextRules(_StreetRules):
         Where the text names two wards, the problem is in the one that is not the writer's home
         or work ("Nhà tôi ở Phước Bình nhưng … ngang Hiệp Phú, vỉa hè …"), and a former ward
         split between two wards yields to the ward it is said to belong to."""
-        found = [
-            *self._named(t, blocked, local_context),
-            *self._abbreviated(t, blocked, local_context),
-        ]
+        found = mentions
         # a ward in the field that says where the problem is ("Nơi xảy ra: …", "Vị trí sự cố:
         # …") or said to be where it is ("vị trí thuộc địa bàn phường Tam Bình") wins
         said = [

@@ -17,6 +17,7 @@ routed before.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,8 +30,8 @@ from nlp.normalize import strip_diacritics
 
 @dataclass(frozen=True, slots=True)
 class DuplicateSettings:
-    threshold: float = 0.52
-    same_category_threshold: float = 0.30
+    threshold: float = 0.325
+    same_category_threshold: float = 0.225
     window: timedelta = timedelta(hours=72)
     max_candidates: int = 3
     similar_window: timedelta = timedelta(days=180)
@@ -41,9 +42,17 @@ class DuplicateSettings:
 class DuplicateFinder:
     """Finds open reports of the same incident for a freshly annotated feedback."""
 
-    def __init__(self, store: FeedbackStore, settings: DuplicateSettings | None = None) -> None:
+    def __init__(
+        self,
+        store: FeedbackStore,
+        settings: DuplicateSettings | None = None,
+        model: str | None = None,
+    ) -> None:
+        """``model``: the pipeline's ``embedding_model``; only vectors it made are compared
+        (after a change of embedder, older reports are not candidates). None compares all."""
         self._store = store
         self._settings = settings or DuplicateSettings()
+        self._model = model
 
     def candidates(self, feedback: Feedback, vector: np.ndarray) -> list[tuple[int, float]]:
         s = self._settings
@@ -57,6 +66,7 @@ class DuplicateFinder:
                 ward=feedback.ward,
                 with_street=feedback.ward is None,
                 limit=s.pool_limit,
+                model=self._model,
             )
             if v.feedback_id != feedback.id
             and v.received_at <= feedback.received_at
@@ -86,6 +96,7 @@ class DuplicateFinder:
                 open_only=False,
                 category=category,
                 limit=s.pool_limit,
+                model=self._model,
             )
             if v.feedback_id != feedback.id
         ]
@@ -105,13 +116,30 @@ def reads_alike(
 
 
 def same_place(fb: Feedback, other: StoredVector) -> bool:
-    """Same ward when both are known, else the same street (ignoring case and diacritics)."""
+    """Same ward when both are known, and then the same street where both name one ("ngập" on
+    two streets of a ward is two floods); else the same street (``street_key``)."""
+    both_streets = fb.street is not None and other.street is not None
     if fb.ward is not None and other.ward is not None:
-        return fb.ward == other.ward
-    return (
-        fb.street is not None and other.street is not None and _key(fb.street) == _key(other.street)
-    )
+        if fb.ward != other.ward:
+            return False
+        return not both_streets or street_key(fb.street or "") == street_key(other.street or "")
+    return both_streets and street_key(fb.street or "") == street_key(other.street or "")
 
 
-def _key(street: str) -> str:
-    return " ".join(strip_diacritics(street).lower().split())
+def street_key(street: str) -> str:
+    """A street as written, compared without case, diacritics, the word "đường" or "số", and
+    with road initials spelled out: "Đường số 17", "đường 17" and "duong so 17" are one street,
+    "QL13" and "Quốc lộ 13" another.
+
+        >>> street_key("Đường số 17"), street_key("QL.13")
+        ('17', 'quoc lo 13')
+    """
+    key = " ".join(strip_diacritics(street).lower().replace(".", " ").split())
+    key = _HEAD.sub("", key)
+    for short, full in _ROAD_INITIALS.items():
+        key = re.sub(rf"^{short} ?(?=\d)", f"{full} ", key)
+    return key
+
+
+_HEAD = re.compile(r"^(?:duong|dg|d|dai lo) (?:so )?|^so (?=\d)")
+_ROAD_INITIALS = {"ql": "quoc lo", "tl": "tinh lo", "hl": "huong lo"}

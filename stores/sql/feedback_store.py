@@ -288,6 +288,7 @@ class SqlFeedbackStore:
         category: str | None = None,
         with_street: bool = False,
         limit: int = 1000,
+        model: str | None = None,
     ) -> list[StoredVector]:
         """Embeddings of feedback received since ``since`` (newest first), optionally open only
         and in one ward."""
@@ -307,6 +308,8 @@ class SqlFeedbackStore:
             stmt = stmt.where(c.category == category)
         if with_street:
             stmt = stmt.where(c.street.is_not(None))
+        if model is not None:
+            stmt = stmt.where(_VECTORS.c.model == model)
         stmt = stmt.order_by(c.received_at.desc()).limit(limit)
         with self._db.engine.connect() as conn:
             rows = conn.execute(stmt).all()

@@ -157,7 +157,7 @@ class VectorRow(Base):
     __tablename__ = "feedback_vector"
 
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), primary_key=True)
-    model: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(100))  # the embedder and the text it reads
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 

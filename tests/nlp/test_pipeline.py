@@ -9,6 +9,7 @@ import pytest
 
 from core.reference import ReferenceData
 from core.types import TextInput
+from nlp.embed_hashing import LexicalEmbedder
 from nlp.encoder import TunedEncoder
 from nlp.pii import PiiDetector
 from nlp.pipeline import CHUNK, AnnotationPipeline
@@ -169,3 +170,26 @@ def test_a_profane_message_is_never_shown_as_clean(reference: ReferenceData) -> 
     assert [a.toxicity.label for a in floored if a.toxicity] == ["offensive", "clean"]
     assert floored[1] == plain[1]
     assert plain[0].toxicity is not None and floored[0].sentiment == plain[0].sentiment
+
+
+def test_reports_are_embedded_for_what_they_say_not_where(reference: ReferenceData) -> None:
+    pipeline = AnnotationPipeline(
+        CategoryRouter(MODELS / "router", reference.routing),
+        PlaceExtractor.from_reference(reference),
+        PiiDetector.from_reference(reference),
+        embedder=LexicalEmbedder(),
+    )
+    flood, flood_elsewhere, pothole, pothole_plain = pipeline.annotate_batch([
+        TextInput("Đường Võ Văn Ngân, P. Linh Xuân ngập sâu sau mưa"),
+        TextInput("Đường Kha Vạn Cân, phường Hiệp Bình ngập sâu sau mưa"),
+        TextInput("Đường Võ Văn Ngân, P. Linh Xuân có ổ gà lớn"),
+        TextInput("duong Vo Van Ngan, p Linh Xuan co o ga lon"),
+    ])  # fmt: skip
+    assert pipeline.embedding_model == "lexical-char-hash-1024/places-blanked"
+    assert flood.embedding_model == pipeline.embedding_model
+    vectors = [a.embedding for a in (flood, flood_elsewhere, pothole, pothole_plain)]
+    assert all(v is not None for v in vectors)
+    # the place is compared apart (services.duplicates.same_place)
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
+    assert float(vectors[0] @ vectors[2]) < 0.3  # the same street, another problem
+    assert float(vectors[2] @ vectors[3]) == pytest.approx(1.0, abs=1e-6)

@@ -878,3 +878,27 @@ def test_a_name_with_marks_left_out_is_a_ward_but_not_one_with_other_marks(
     # "Thao Đien": letters typed bare; "Trương Thanh": a person, its "ơ" no bare "ờ"
     assert places.extract("Khu Thao Đien đường Quốc Hương kẹt xe").ward == "An Khánh"
     assert places.extract("Trương Thanh Huyền 🤣").ward is None
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("Cháy nhà trong hẻm 20 Lã Xuân Oai, phường Long Trường lúc 2h", "Cháy nhà trong , lúc h"),
+        ("Đường số 8 P.Trường Thọ ngập sâu 30cm", ". ngập sâu cm"),
+        ("QL13 gần cầu Bình Triệu có tai nạn", "gần có tai nạn"),
+        ("Karaoke số 12 Man Thiện, P.TNP hát tới 1h sáng", "Karaoke , . hát tới h sáng"),
+        (
+            "Cây đổ trên đường Nguyễn Văn Hưởng, Thảo Điền, TP Thủ Đức (Q2 cũ)",
+            "Cây đổ trên , , ( cũ)",
+        ),
+        ("Mất điện ở chợ Thủ Đức từ sáng", "Mất điện ở từ sáng"),
+        ("rác ùn ở ngõ 5 kiệt 3, tổ 4 khu phố 2 Linh Xuân", "rác ùn ở , phố"),
+        ("Ngập nước, xe chết máy", "Ngập nước, xe chết máy"),
+    ],
+)
+def test_without_places_keeps_what_the_report_is_about(
+    places: PlaceExtractor, text: str, left: str
+) -> None:
+    assert places.without_places(text) == left
+    plain = places.without_places(strip_diacritics(text))
+    assert plain == strip_diacritics(left)

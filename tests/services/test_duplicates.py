@@ -11,7 +11,7 @@ import pytest
 
 from core.types import LOCAL_TZ, Annotation, FeedbackStatus, Place, TextInput
 from services.annotation import annotate_one
-from services.duplicates import DuplicateFinder, DuplicateSettings
+from services.duplicates import DuplicateFinder, DuplicateSettings, street_key
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from tests.factories import annotation, feedback_in
@@ -24,6 +24,7 @@ def unit(*xs: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+MODEL = "lexical-char-hash-1024/places-blanked"  # the longest names reach 60 characters
 FLOOD = unit(1, 0.1, 0)
 FLOOD_AGAIN = unit(1, 0.12, 0.02)
 NOISE = unit(0, 0, 1)
@@ -37,7 +38,8 @@ def store(sqlite_db: Database) -> SqlFeedbackStore:
 def add(store: SqlFeedbackStore, mid: str, vec: np.ndarray, ward: str | None, street: str | None,
         at: datetime) -> int:  # fmt: skip
     fid = store.add(feedback_in(mid, received_at=at)).feedback.id
-    ann = replace(annotation(ward=ward), place=Place(ward=ward, street=street), embedding=vec)
+    ann = replace(annotation(ward=ward), place=Place(ward=ward, street=street), embedding=vec,
+                  embedding_model=MODEL)  # fmt: skip
     store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
     return fid
 
@@ -63,6 +65,52 @@ def test_not_a_candidate(store: SqlFeedbackStore, vec: np.ndarray, ward: str | N
     add(store, "a", FLOOD, "Hiệp Bình", None, T0)
     new = add(store, "b", vec, ward, street, T0 + timedelta(hours=hours))
     assert DuplicateFinder(store).candidates(store.get(new), vec) == [], why
+
+
+def test_two_streets_of_one_ward_are_two_places(store: SqlFeedbackStore) -> None:
+    add(store, "a", FLOOD, "Hiệp Bình", "Kha Vạn Cân", T0)
+    other = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", "Hiệp Bình", T0 + timedelta(hours=1))
+    assert DuplicateFinder(store).candidates(store.get(other), FLOOD_AGAIN) == []
+    first = add(store, "c", FLOOD, "Linh Xuân", "Kha Vạn Cân", T0)
+    # one report names no street: the ward alone says it is the same place
+    new = add(store, "d", FLOOD_AGAIN, "Linh Xuân", None, T0 + timedelta(hours=1))
+    assert [c for c, _ in DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)] == [first]
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [
+        ("Đường số 17", "duong 17"),
+        ("đường Số 9", "so 9"),
+        ("QL13", "Quốc lộ 13"),
+        ("ql.13", "quoc lo 13"),
+        ("TL 43", "Tỉnh lộ 43"),
+        ("đường Võ Văn Ngân", "VO VAN NGAN"),
+        ("Đại lộ Mai Chí Thọ", "mai chi tho"),
+    ],
+)
+def test_one_street_however_written(written: str, other: str) -> None:
+    assert street_key(written) == street_key(other)
+
+
+@pytest.mark.parametrize(
+    ("street", "other"),
+    [("Đường số 17", "Đường số 7"), ("QL13", "QL1K"), ("Võ Văn Ngân", "Võ Văn Hát"), ("D1", "D2")],
+)
+def test_other_streets_stay_apart(street: str, other: str) -> None:
+    assert street_key(street) != street_key(other)
+
+
+def test_only_vectors_of_the_finders_model_are_compared(store: SqlFeedbackStore) -> None:
+    fid = store.add(feedback_in("old", received_at=T0)).feedback.id
+    old = replace(annotation(ward="Hiệp Bình"), embedding=unit(1, 0, 0, 0), embedding_model="old")
+    store.save_annotation(fid, old, FeedbackStatus.ROUTED, "system:router")  # another length
+    first = add(store, "a", FLOOD, "Hiệp Bình", None, T0)
+    new = add(store, "b", FLOOD_AGAIN, "Hiệp Bình", None, T0 + timedelta(hours=1))
+    finder = DuplicateFinder(store, model=MODEL)
+    assert [c for c, _ in finder.candidates(store.get(new), FLOOD_AGAIN)] == [first]
+    similar = finder.similar(store.get(new), FLOOD_AGAIN, "thoat_nuoc")
+    assert [c.reference for c in similar] == [store.get(first).reference]
 
 
 def test_same_street_counts_when_a_ward_is_unknown(store: SqlFeedbackStore) -> None:

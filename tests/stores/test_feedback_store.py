@@ -185,6 +185,19 @@ def test_annotation_fields_and_vector_are_stored(store: SqlFeedbackStore) -> Non
     assert len(store.vectors_since(since, open_only=False)) == 1
 
 
+def test_vectors_of_one_model_are_read_apart(store: SqlFeedbackStore) -> None:
+    # e5's name with the text it read is 52 characters: more than the column once held
+    long_name = "multilingual-e5-small/onnx-int8-t128/places-blanked"
+    for mid, model, width in (("m1", long_name, 384), ("m2", "lexical-char-hash-1024", 1024)):
+        fid = store.add(feedback_in(mid)).feedback.id
+        ann = replace(annotation(), embedding=np.ones(width, np.float32), embedding_model=model)
+        store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
+    since = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
+    [e5] = store.vectors_since(since, open_only=True, model=long_name)
+    assert e5.vector.shape == (384,)
+    assert store.vectors_since(since, open_only=True, model="other") == []
+
+
 def test_duplicate_candidates_are_replaced_not_accumulated(store: SqlFeedbackStore) -> None:
     a, b, c = (store.add(feedback_in(f"dc{i}")).feedback for i in range(3))
     store.save_duplicate_candidates(c.id, [(a.id, 0.93), (b.id, 0.91)])
