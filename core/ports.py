@@ -67,12 +67,13 @@ class FeedbackStore(Protocol):
         open_only: bool,
         ward: str | None = None,
         category: str | None = None,
-        with_street: bool = False,
         limit: int = 1000,
         model: str | None = None,
+        without_ward: bool = False,
     ) -> list[StoredVector]:
         """Stored vectors of feedback received since ``since``, newest first, at most ``limit``;
-        with ``model``, only the vectors that model made (others are not comparable)."""
+        with ``model``, only the vectors that model made (others are not comparable); with
+        ``without_ward``, only feedback whose ward is unknown."""
         ...
 
     def save_duplicate_candidates(

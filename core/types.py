@@ -352,6 +352,7 @@ class StoredVector:
     received_at: datetime
     vector: Any  # numpy float32, L2-normalised
     category: str | None = None
+    text: str | None = None  # the redacted text folded (``core.text.fold``): names to look for
 
 
 @dataclass(frozen=True, slots=True)

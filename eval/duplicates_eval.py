@@ -30,6 +30,7 @@ import numpy as np
 
 from app.container import Container
 from app.settings import Settings
+from core.text import fold
 from core.types import AnnotationState, Channel, Feedback, FeedbackStatus, StoredVector, TextInput
 from eval.blind_sets import blind_sets
 from services.duplicates import DuplicateSettings, reads_alike, same_place
@@ -71,14 +72,19 @@ def score(pairs: list[dict], container: Container) -> None:
     settings = DuplicateSettings()
     hours = settings.window.total_seconds() / 3600
     t = datetime(2026, 11, 1, tzinfo=UTC)
-    rows = []
+    rows, found_rows = [], []
     for i, p in enumerate(pairs):
-        a, b = feedback(p["a"], t), feedback(p["b"], t + timedelta(hours=p["hours_apart"]))
-        stored = StoredVector(1, "PA-1", a.ward, a.street, a.received_at, vectors[2 * i])
-        eligible = same_place(b, stored) and p["hours_apart"] <= hours
         same_category = categories[2 * i] == categories[2 * i + 1]
         cosine = float(vectors[2 * i] @ vectors[2 * i + 1])
-        rows.append((p["duplicate"], eligible, cosine, p["kind"], same_category))
+        labelled = (p["a"], p["b"])
+        found = tuple({"text": a.normalized_text, "ward": a.place.ward, "street": a.place.street}
+                      for a in annotations[2 * i : 2 * i + 2])  # fmt: skip
+        for sides, out in ((labelled, rows), (found, found_rows)):
+            a, b = feedback(sides[0], t), feedback(sides[1], t + timedelta(hours=p["hours_apart"]))
+            stored = StoredVector(1, "PA-1", a.ward, a.street, a.received_at, vectors[2 * i],
+                                  text=fold(a.text))  # fmt: skip
+            eligible = same_place(b, stored) and p["hours_apart"] <= hours
+            out.append((p["duplicate"], eligible, cosine, p["kind"], same_category))
     print(f"{len(pairs)} labelled pairs, embeddings {pipeline.embedding_model} (the whole "
           f"pipeline: {rate:.0f} texts/s)\n")  # fmt: skip
     print("| threshold (same category) | precision | recall | F1 |")
@@ -97,12 +103,24 @@ def score(pairs: list[dict], container: Container) -> None:
               f"{f1:.3f} |")  # fmt: skip
     print(f"\nerrors per kind at the configured thresholds {settings.threshold:.3f} / "
           f"{settings.same_category_threshold:.3f}\n")  # fmt: skip
-    print("| kind | pairs | wrong |")
-    print("|---|---|---|")
+    print("| kind | pairs | wrong | wrong, places as the pipeline found them |")
+    print("|---|---|---|---|")
     for kind in sorted({r[3] for r in rows}):
-        mine = [(d, e and reads_alike(c, "x", "x" if same else "y", settings))
-                for d, e, c, k, same in rows if k == kind]  # fmt: skip
-        print(f"| {kind} | {len(mine)} | {sum(d != pred for d, pred in mine)} |")
+        wrong = [
+            sum(d != (e and reads_alike(c, "x", "x" if same else "y", settings))
+                for d, e, c, k, same in table if k == kind)
+            for table in (rows, found_rows)
+        ]  # fmt: skip
+        n = sum(r[3] == kind for r in rows)
+        print(f"| {kind} | {n} | {wrong[0]} | {wrong[1]} |")
+    for title, table in (("labelled", rows), ("as the pipeline found them", found_rows)):
+        pred = [e and reads_alike(c, "x", "x" if same else "y", settings)
+                for d, e, c, _, same in table]  # fmt: skip
+        tp = sum(p and r[0] for p, r in zip(pred, table, strict=True))
+        prec = tp / max(sum(pred), 1)
+        rec = tp / max(sum(r[0] for r in table), 1)
+        f1 = 2 * prec * rec / max(prec + rec, 1e-9)
+        print(f"\nplaces {title}: precision {prec:.3f}, recall {rec:.3f}, F1 {f1:.3f}")
 
 
 if __name__ == "__main__":

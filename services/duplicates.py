@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
 from core.ports import FeedbackStore
+from core.text import fold
 from core.types import Feedback, SimilarCase, StoredVector
 from nlp.normalize import strip_diacritics
 
@@ -56,18 +58,23 @@ class DuplicateFinder:
 
     def candidates(self, feedback: Feedback, vector: np.ndarray) -> list[tuple[int, float]]:
         s = self._settings
-        if feedback.ward is None and feedback.street is None:
-            return []  # without a place, similar words are not evidence of the same incident
+        since = feedback.received_at - s.window
+        # the open reports that may be at the same place (``same_place`` decides): those of
+        # its ward and those whose ward is unknown; without a ward, every recent one (a report
+        # whose place was not found may still name the street of another)
+        queries: list[dict[str, Any]] = [{"ward": feedback.ward}, {"without_ward": True}]
+        if feedback.ward is None:
+            queries = [{}]
+        found = {
+            v.feedback_id: v
+            for query in queries
+            for v in self._store.vectors_since(
+                since, open_only=True, limit=s.pool_limit, model=self._model, **query
+            )
+        }
         pool = [
             v
-            for v in self._store.vectors_since(
-                feedback.received_at - s.window,
-                open_only=True,
-                ward=feedback.ward,
-                with_street=feedback.ward is None,
-                limit=s.pool_limit,
-                model=self._model,
-            )
+            for v in found.values()
             if v.feedback_id != feedback.id
             and v.received_at <= feedback.received_at
             and same_place(feedback, v)
@@ -117,13 +124,36 @@ def reads_alike(
 
 def same_place(fb: Feedback, other: StoredVector) -> bool:
     """Same ward when both are known, and then the same street where both name one ("ngập" on
-    two streets of a ward is two floods); else the same street (``street_key``)."""
+    two streets of a ward is two floods); else the same street (``street_key``), or the street
+    of one named in the text of the other where its own street was not found ("lo lu truong
+    thanh chieu nao cung ngap" against an earlier report on Lò Lu)."""
     both_streets = fb.street is not None and other.street is not None
     if fb.ward is not None and other.ward is not None:
         if fb.ward != other.ward:
             return False
         return not both_streets or street_key(fb.street or "") == street_key(other.street or "")
-    return both_streets and street_key(fb.street or "") == street_key(other.street or "")
+    if both_streets:
+        return street_key(fb.street or "") == street_key(other.street or "")
+    if other.street is not None:
+        return street_named_in(other.street, fold(fb.redacted_text or fb.text))
+    if fb.street is not None and other.text is not None:
+        return street_named_in(fb.street, other.text)
+    return False
+
+
+def street_named_in(street: str, folded_text: str) -> bool:
+    """Whether a text (``core.text.fold``ed) names ``street``: its ``street_key`` as whole
+    words. Only a name of two words or more counts: not the "8" of "đường số 8", nor a word
+    that is also an everyday one.
+
+        >>> street_named_in("Lò Lu", "lo lu truong thanh chieu nao cung ngap")
+        True
+    """
+    key = street_key(street)
+    if len(key.split()) < 2 or not any(c.isalpha() for c in key):
+        return False
+    words = " ".join(folded_text.replace(".", " ").split())
+    return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", words) is not None
 
 
 def street_key(street: str) -> str:

@@ -286,16 +286,23 @@ class SqlFeedbackStore:
         open_only: bool,
         ward: str | None = None,
         category: str | None = None,
-        with_street: bool = False,
         limit: int = 1000,
         model: str | None = None,
+        without_ward: bool = False,
     ) -> list[StoredVector]:
         """Embeddings of feedback received since ``since`` (newest first), optionally open only
         and in one ward."""
         c = _FEEDBACK.c
         stmt = (
             select(
-                c.id, c.reference, c.ward, c.street, c.received_at, _VECTORS.c.vector, c.category
+                c.id,
+                c.reference,
+                c.ward,
+                c.street,
+                c.received_at,
+                _VECTORS.c.vector,
+                c.category,
+                c.search_text,
             )
             .join(_VECTORS, _VECTORS.c.feedback_id == c.id)
             .where(c.received_at >= since)
@@ -306,10 +313,10 @@ class SqlFeedbackStore:
             stmt = stmt.where(c.ward == ward)
         if category is not None:
             stmt = stmt.where(c.category == category)
-        if with_street:
-            stmt = stmt.where(c.street.is_not(None))
         if model is not None:
             stmt = stmt.where(_VECTORS.c.model == model)
+        if without_ward:
+            stmt = stmt.where(c.ward.is_(None))
         stmt = stmt.order_by(c.received_at.desc()).limit(limit)
         with self._db.engine.connect() as conn:
             rows = conn.execute(stmt).all()
@@ -318,7 +325,9 @@ class SqlFeedbackStore:
         blob = b"".join(r.vector for r in rows)  # one conversion for all rows
         vectors = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(len(rows), -1)
         return [
-            StoredVector(r.id, r.reference, r.ward, r.street, r.received_at, v, r.category)
+            StoredVector(
+                r.id, r.reference, r.ward, r.street, r.received_at, v, r.category, r.search_text
+            )
             for r, v in zip(rows, vectors, strict=True)
         ]
 

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
+from core.text import fold
 from core.types import LOCAL_TZ, Annotation, FeedbackStatus, Place, TextInput
 from services.annotation import annotate_one
-from services.duplicates import DuplicateFinder, DuplicateSettings, street_key
+from services.duplicates import DuplicateFinder, DuplicateSettings, street_key, street_named_in
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from tests.factories import annotation, feedback_in
@@ -36,10 +37,10 @@ def store(sqlite_db: Database) -> SqlFeedbackStore:
 
 
 def add(store: SqlFeedbackStore, mid: str, vec: np.ndarray, ward: str | None, street: str | None,
-        at: datetime) -> int:  # fmt: skip
-    fid = store.add(feedback_in(mid, received_at=at)).feedback.id
+        at: datetime, text: str = "Đường ngập") -> int:  # fmt: skip
+    fid = store.add(feedback_in(mid, text=text, received_at=at)).feedback.id
     ann = replace(annotation(ward=ward), place=Place(ward=ward, street=street), embedding=vec,
-                  embedding_model=MODEL)  # fmt: skip
+                  embedding_model=MODEL, redacted_text=text)  # fmt: skip
     store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
     return fid
 
@@ -111,6 +112,50 @@ def test_only_vectors_of_the_finders_model_are_compared(store: SqlFeedbackStore)
     assert [c for c, _ in finder.candidates(store.get(new), FLOOD_AGAIN)] == [first]
     similar = finder.similar(store.get(new), FLOOD_AGAIN, "thoat_nuoc")
     assert [c.reference for c in similar] == [store.get(first).reference]
+
+
+@pytest.mark.parametrize(
+    ("ward", "text"),
+    [
+        (None, "lo lu truong thanh chieu nao cung dot rac, khoi den ngun nghut"),
+        ("Long Phước", "Lò Lu chiều nào cũng đốt rác, khói đen"),
+        (None, "Chiều nào cũng có nhà đốt rác trên đường Lò Lu 😤"),
+    ],
+)
+def test_a_report_that_names_an_earlier_ones_street_is_at_its_place(
+    store: SqlFeedbackStore, ward: str | None, text: str
+) -> None:
+    """The later report's own street was not found (or it names only a ward), but its text
+    names the street of the earlier one, whose ward is not known."""
+    first = add(store, "a", FLOOD, None, "Lò Lu", T0, "Đốt rác trên đường Lò Lu")
+    new = add(store, "b", FLOOD_AGAIN, ward, None, T0 + timedelta(hours=2), text)
+    assert [c for c, _ in DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)] == [first]
+
+
+def test_an_earlier_report_that_names_the_later_ones_street_is_at_its_place(
+    store: SqlFeedbackStore,
+) -> None:
+    first = add(store, "a", FLOOD, None, None, T0, "to huu toi thui, bi trom cap den duong")
+    new = add(store, "b", FLOOD_AGAIN, None, "Tố Hữu", T0 + timedelta(hours=2), "Tố Hữu tối om")
+    assert [c for c, _ in DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)] == [first]
+
+
+@pytest.mark.parametrize(
+    ("street", "text", "named"),
+    [
+        ("Lò Lu", "lo lu truong thanh chieu nao cung ngap", True),
+        ("Quốc lộ 13", "QL.13 doan cho Hiep Binh ket xe", False),  # initials: no match, no guess
+        ("Quốc lộ 13", "quoc lo 13 doan cho ket xe", True),
+        ("Đường số 8", "8 gio toi moi ngay deu ngap", False),  # a number alone is no name
+        ("Hoàng Diệu 2", "hoang dieu 2 truoc so 10 vo ong", True),
+        ("Hoàng Diệu 2", "hoang dieu 25 vo ong", False),
+        ("Lò Lu", "lolu ngap", False),
+    ],
+)
+def test_a_street_is_named_in_a_text_only_as_whole_words(
+    street: str, text: str, named: bool
+) -> None:
+    assert street_named_in(street, fold(text)) is named
 
 
 def test_same_street_counts_when_a_ward_is_unknown(store: SqlFeedbackStore) -> None:

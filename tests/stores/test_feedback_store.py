@@ -195,7 +195,19 @@ def test_vectors_of_one_model_are_read_apart(store: SqlFeedbackStore) -> None:
     since = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
     [e5] = store.vectors_since(since, open_only=True, model=long_name)
     assert e5.vector.shape == (384,)
+    assert e5.text == "duong ngap, goi [so dien thoai]"  # the folded redacted text
     assert store.vectors_since(since, open_only=True, model="other") == []
+
+
+def test_vectors_of_reports_without_a_ward_are_read_apart(store: SqlFeedbackStore) -> None:
+    for mid, ward in (("w1", "Hiệp Bình"), ("w2", None)):
+        fid = store.add(feedback_in(mid)).feedback.id
+        ann = replace(annotation(ward=ward), embedding=np.ones(4, np.float32))
+        store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
+    since = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
+    [unplaced] = store.vectors_since(since, open_only=True, without_ward=True)
+    assert unplaced.ward is None
+    assert len(store.vectors_since(since, open_only=True)) == 2
 
 
 def test_duplicate_candidates_are_replaced_not_accumulated(store: SqlFeedbackStore) -> None:
