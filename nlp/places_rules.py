@@ -260,6 +260,17 @@ class _Found:
     district_hint: str | None = None
 
 
+def _pothole(t: _Text, start: int) -> bool:
+    """ "o ga" typed without marks is "ổ gà" (a pothole), not "ở ga" (at a station), unless a
+    name follows ("o ga Thao Dien")."""
+    before = t.orig[max(0, start - 3) : start].lower()
+    return (
+        t.folded.startswith("ga ", start)
+        and (before == "o " or before.endswith((" o ", "\no ")))
+        and not t.capital(start + 3)
+    )
+
+
 class _TextRules(_StreetRules):
     """The compiled rules; built once from the reference data, then only read."""
 
@@ -423,6 +434,8 @@ class _TextRules(_StreetRules):
                 or _inside(start, end, found)
                 or (_compound(t, start) and self._after_qualifiers(t, end + 1) == end + 1)
                 or t.folded[end : end + 1] != " "
+                or _pothole(t, start)
+                or (t.capital(start) and self.streets.match(t, start))  # "Trường Lưu", a street
             ):
                 continue
             pos = self._after_qualifiers(t, end + 1)

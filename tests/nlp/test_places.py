@@ -902,3 +902,40 @@ def test_without_places_keeps_what_the_report_is_about(
     assert places.without_places(text) == left
     plain = places.without_places(strip_diacritics(text))
     assert plain == strip_diacritics(left)
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "landmark", "ward"),
+    [
+        # "o ga" typed plain is a pothole (ổ gà), not a station (ở ga)
+        ("o ga kha van can doan p linh tay to nhu cai mam", "kha van can", None, "Linh Xuân"),
+        ("Đường Võ Văn Ngân có o ga to, xe té hoài", "Võ Văn Ngân", None, None),
+        ("toi qua o ga Thao Dien thang cuon dung im", None, "ga Thao Dien", None),
+        ("Ổ gà trên Kha Vạn Cân to như cái mâm", "Kha Vạn Cân", None, None),
+        # a street whose name begins like a landmark ("Trường" is a school, "Trương" a name)
+        (
+            "Trường Lưu, Long Trường: rác chất đống ngay miệng cống",
+            "Trường Lưu",
+            None,
+            "Long Trường",
+        ),
+        (
+            "Truong Luu, Long Truong: rac chat dong ngay mieng cong",
+            "Truong Luu",
+            None,
+            "Long Trường",
+        ),
+        (
+            "Nhà tôi ở 22/4 Trương Văn Bang, Thạnh Mỹ Lợi, cống nghẹt",
+            "Trương Văn Bang",
+            None,
+            "Cát Lái",
+        ),
+        ("Cổng Trường Nguyễn Hữu Huân kẹt xe mỗi sáng", None, "Trường Nguyễn Hữu Huân", None),
+    ],
+)
+def test_landmark_words_that_are_no_landmark(
+    places: PlaceExtractor, text: str, street: str | None, landmark: str | None, ward: str | None
+) -> None:
+    found = places.extract(text)
+    assert (found.street, found.landmark, found.ward) == (street, landmark, ward)
