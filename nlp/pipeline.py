@@ -5,10 +5,10 @@ every linear model reads those same features. Where a linear sentiment or toxici
 unsure, the tuned encoder (``nlp.encoder``) reads the text too, once for all its heads and in
 one batch, and the two answers are blended: the encoder costs 10–20 ms of CPU a text, so sure
 answers skip it. A profane message is then at least ``offensive`` (``nlp.profanity``).
-Embeddings are computed for the whole batch at the end, from the redacted text with the places
-it names blanked (``embedding_text``): personal data never shapes similarity, and two reports
-read alike for what they are about, not for the street they share (the duplicate finder
-checks the place itself).
+Embeddings are computed for each chunk at its end, from the text with its personal data and the
+places it names blanked (the spans found while annotating; ``embedding_text``): personal data
+never shapes similarity, and two reports read alike for what they are about, not for the
+street they share (the duplicate finder checks the place itself).
 
     >>> pipeline = AnnotationPipeline(router, places, pii, urgency, classifiers, embedder)
     >>> pipeline.warm_up()
@@ -35,7 +35,7 @@ from nlp.encoder import ENCODER_BELOW, ENCODER_HEADS, Encoder, refine
 from nlp.linear import FeatureBatch
 from nlp.normalize import for_model, normalize
 from nlp.pii import PiiDetector
-from nlp.places import PlaceExtractor
+from nlp.places import PlaceExtractor, blanked
 from nlp.profanity import ProfanityLexicon, at_least_offensive
 from nlp.router import CategoryRouter
 
@@ -122,11 +122,9 @@ class AnnotationPipeline:
         the background (ONNX Runtime leaves Python's lock free), this thread annotates the next,
         so a two-core machine runs both at once (``eval/bench_pipeline.py``)."""
         if self._encoder is None or len(items) <= CHUNK:
-            return self._finish(self._embedded(self._annotate(items)))
+            return self._finish(self._annotate(items))
         pending = [
-            self._background().submit(
-                self._finish, self._embedded(self._annotate(items[i : i + CHUNK]))
-            )
+            self._background().submit(self._finish, self._annotate(items[i : i + CHUNK]))
             for i in range(0, len(items), CHUNK)
         ]
         return [a for done in pending for a in done.result()]
@@ -138,15 +136,16 @@ class AnnotationPipeline:
         return None if self._embedder is None else f"{self._embedder.name}/{EMBEDDED_TEXT}"
 
     def embedding_text(self, redacted_text: str) -> str:
-        """What the embedder reads: the redacted text with every place it names blanked."""
+        """What the embedder reads: the text with its personal data and every place it names
+        blanked (``PlaceExtractor.without_places``). The pipeline blanks the spans it found
+        while annotating; this reads a redacted text again, for the same result."""
         return self._places.without_places(redacted_text)
 
-    def _embedded(self, out: list[Annotation]) -> list[Annotation]:
-        """The annotations with the embedding of ``embedding_text`` (the encoder leaves it be)."""
+    def _embedded(self, out: list[Annotation], texts: Sequence[str]) -> list[Annotation]:
+        """The annotations with the embedding of ``texts`` (the encoder leaves it be)."""
         if self._embedder is None or not out:
             return out
         with self._timed("embedding"):
-            texts = [self.embedding_text(a.redacted_text or "") for a in out]
             vectors = self._embedder.passages(texts)
         return [
             replace(a, embedding=v, embedding_model=self.embedding_model)
@@ -174,17 +173,18 @@ class AnnotationPipeline:
         return _Prepared(item, normalized, model_text, feats)
 
     def _annotate(self, items: Sequence[TextInput]) -> list[Annotation]:
-        """Every field but the encoder's and the embedding; the linear models read the whole
-        batch at once (``FeatureBatch``: each text's features counted once for all six)."""
+        """Every field but the encoder's; the linear models read the whole batch at once
+        (``FeatureBatch``: each text's features counted once for all six)."""
         prepared = [self._prepare(item) for item in items]
         texts = [p.model_text for p in prepared]
         with self._timed("places"):
-            places = [
-                self._places.extract(
+            found = [
+                self._places.extract_with_places(
                     p.normalized, p.item.location_text, p.item.latitude, p.item.longitude
                 )
                 for p in prepared
             ]
+            places = [place for place, _, _ in found]
         with self._timed("features"):
             batch = FeatureBatch.of([p.feats for p in prepared])
         with self._timed("router"):
@@ -199,11 +199,19 @@ class AnnotationPipeline:
         for name, model in self._classifiers.items():
             with self._timed(name):
                 labels[name] = model.classify_batch(texts, batch)
-        out = []
+        out, embedding_texts = [], []
         for i, p in enumerate(prepared):
             with self._timed("personal data"):
                 spans = self._pii.find(p.normalized)
                 redacted = self._pii.redact(p.normalized, spans)
+            if self._embedder is not None:
+                with self._timed("embedding"):
+                    _, read, in_text = found[i]
+                    if read is None:
+                        embedding_texts.append(self.embedding_text(redacted))
+                    else:
+                        personal = [(s.start, s.end) for s in spans]
+                        embedding_texts.append(blanked(read, in_text + personal))
             out.append(
                 Annotation(
                     normalized_text=p.normalized,
@@ -219,7 +227,7 @@ class AnnotationPipeline:
                     relevance=_at(labels.get("relevance"), i),
                 )
             )
-        return out
+        return self._embedded(out, embedding_texts)
 
     def _finish(self, out: list[Annotation]) -> list[Annotation]:
         """The encoder's blend, then the profanity floor on the final toxicity answer."""

@@ -47,10 +47,10 @@ from pathlib import Path
 
 from core.reference import ReferenceData
 from core.types import Place
-from nlp.places_rules import _Found, _TextRules
+from nlp.places_rules import _Found, _TextRules, blanked
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
-__all__ = ["Place", "PlaceExtractor", "WardGazetteer"]
+__all__ = ["Place", "PlaceExtractor", "WardGazetteer", "blanked"]
 
 
 class PlaceExtractor:
@@ -82,7 +82,28 @@ class PlaceExtractor:
         longitude: float | None = None,
     ) -> Place:
         """Coordinates > location_text > text for the ward; location_text first for the rest."""
-        in_text = self._rules.scan(text or "")
+        return self._combine(self._rules.scan(text or ""), location_text, latitude, longitude)
+
+    def extract_with_places(
+        self,
+        text: str,
+        location_text: str | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> tuple[Place, str | None, list[tuple[int, int]]]:
+        """``extract``, the text as the rules read it (letters stretched for emphasis blanked,
+        at ``text``'s offsets; None for a text not ``normalize``d: call ``without_places``
+        then) and the spans in it of every place it names (what ``without_places`` blanks)."""
+        in_text, read, spans = self._rules.scan_with_places(text or "")
+        return self._combine(in_text, location_text, latitude, longitude), read, spans
+
+    def _combine(
+        self,
+        in_text: _Found,
+        location_text: str | None,
+        latitude: float | None,
+        longitude: float | None,
+    ) -> Place:
         in_location = self._rules.scan(location_text) if location_text else _Found()
         ward, source = None, None
         if latitude is not None and longitude is not None:

@@ -9,7 +9,7 @@ the ward decisions listed in ``nlp.places``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from core.reference import ReferenceData
@@ -260,6 +260,14 @@ class _Found:
     district_hint: str | None = None
 
 
+def blanked(text: str, spans: Iterable[_Span]) -> str:
+    """``text`` with the ``spans`` blanked, spaces collapsed."""
+    out = list(text)
+    for start, end in spans:
+        out[start:end] = " " * (end - start)
+    return " ".join("".join(out).split())
+
+
 def _pothole(t: _Text, start: int) -> bool:
     """ "o ga" typed without marks is "ổ gà" (a pothole), not "ở ga" (at a station), unless a
     name follows ("o ga Thao Dien")."""
@@ -374,12 +382,20 @@ class _TextRules(_StreetRules):
         rules read), streets, landmarks, alleys, former districts, words of place ("phường",
         "đường", "số") and numbers, which say where and when rather than what."""
         t = _Text.of(text)
+        _, spans = self.scan_spans(t)
+        return blanked(t.orig, spans)
+
+    def scan_with_places(self, text: str) -> tuple[_Found, str | None, list[_Span]]:
+        """``scan``, the text as the rules read it (stretched letters blanked: "ngập   ") and
+        the spans of every place it names (``without_places``); the text is None where its
+        offsets are not ``text``'s (``normalize`` changed its length)."""
+        t = _Text.of(text)
+        found, spans = self.scan_spans(t)
+        return found, t.orig if len(t.orig) == len(text) else None, spans
+
+    def scan_spans(self, t: _Text) -> tuple[_Found, list[_Span]]:
         spans = [*self.wards.find(t), *self._place_words(t)]
-        self._scan(t, spans)
-        out = list(t.orig)
-        for start, end in spans:
-            out[start:end] = " " * (end - start)
-        return " ".join("".join(out).split())
+        return self._scan(t, spans), spans
 
     def _place_words(self, t: _Text) -> list[_Span]:
         return [

@@ -193,3 +193,25 @@ def test_reports_are_embedded_for_what_they_say_not_where(reference: ReferenceDa
     assert float(vectors[0] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
     assert float(vectors[0] @ vectors[2]) < 0.3  # the same street, another problem
     assert float(vectors[2] @ vectors[3]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_personal_data_never_shapes_the_embedding(reference: ReferenceData) -> None:
+    places = PlaceExtractor.from_reference(reference)
+    pipeline = AnnotationPipeline(
+        CategoryRouter(MODELS / "router", reference.routing),
+        places,
+        PiiDetector.from_reference(reference),
+        embedder=LexicalEmbedder(),
+    )
+    texts = [
+        "Hẻm 5 Lò Lu ngập sâu, liên hệ an.nguyen@gmail.com, 0903 123 456",
+        "Hẻm 9 Tô Vĩnh Diện ngập sâu, liên hệ",
+        "Lò Lu ngậppppp sâuuuu, liên hệ an.nguyen@gmail.com",  # letters stretched
+    ]
+    vectors = [a.embedding for a in pipeline.annotate_batch([TextInput(t) for t in texts])]
+    assert all(v is not None for v in vectors)
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
+    assert float(vectors[2] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
+    # a text read again from its redacted form gives the same vector, placeholders aside
+    redacted = pipeline.embedding_text("Hẻm 5 Lò Lu ngập sâu, liên hệ [email]")
+    assert redacted == "ngập sâu, liên hệ [email]"
