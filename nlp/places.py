@@ -47,6 +47,7 @@ from pathlib import Path
 
 from core.reference import ReferenceData
 from core.types import Place
+from nlp.places_coordinates import coordinates_in
 from nlp.places_rules import _Found, _TextRules, blanked
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
@@ -81,8 +82,11 @@ class PlaceExtractor:
         latitude: float | None = None,
         longitude: float | None = None,
     ) -> Place:
-        """Coordinates > location_text > text for the ward; location_text first for the rest."""
-        return self._combine(self._rules.scan(text or ""), location_text, latitude, longitude)
+        """Coordinates > location_text > text for the ward; location_text first for the rest.
+        Coordinates written in a field count before the names in it (``coordinates_in``: "ghim
+        10.8501, 106.7719", a map link); a point outside the 12 wards yields to the names."""
+        found = self._rules.scan(text or "")
+        return self._combine(text, found, location_text, latitude, longitude)
 
     def extract_with_places(
         self,
@@ -95,10 +99,11 @@ class PlaceExtractor:
         at ``text``'s offsets; None for a text not ``normalize``d: call ``without_places``
         then) and the spans in it of every place it names (what ``without_places`` blanks)."""
         in_text, read, spans = self._rules.scan_with_places(text or "")
-        return self._combine(in_text, location_text, latitude, longitude), read, spans
+        return self._combine(text, in_text, location_text, latitude, longitude), read, spans
 
     def _combine(
         self,
+        text: str | None,
         in_text: _Found,
         location_text: str | None,
         latitude: float | None,
@@ -109,10 +114,15 @@ class PlaceExtractor:
         if latitude is not None and longitude is not None:
             ward = self.ward_at(latitude, longitude)
             source = "coordinates" if ward else None
-        if ward is None and in_location.ward:
-            ward, source = in_location.ward, "location_text"
-        if ward is None and in_text.ward:
-            ward, source = in_text.ward, "text"
+        for written, found, named in (
+            (location_text, in_location, "location_text"),
+            (text, in_text, "text"),
+        ):
+            if ward is None and written and (point := coordinates_in(written)):
+                ward = self.ward_at(*point)
+                source = f"coordinates in {named}" if ward else None
+            if ward is None and found.ward:
+                ward, source = found.ward, named
 
         def first(field: str) -> str | None:
             value: str | None = getattr(in_location, field) or getattr(in_text, field)

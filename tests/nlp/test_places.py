@@ -9,6 +9,7 @@ from core.reference import ReferenceData
 from core.types import Place
 from nlp.normalize import for_model, strip_diacritics
 from nlp.places import PlaceExtractor, WardGazetteer
+from nlp.places_coordinates import coordinates_in
 from nlp.places_lexicon import load_elsewhere
 from nlp.places_text import fold
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
@@ -939,3 +940,57 @@ def test_landmark_words_that_are_no_landmark(
 ) -> None:
     found = places.extract(text)
     assert (found.street, found.landmark, found.ward) == (street, landmark, ward)
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("Ngập tại đây https://maps.google.com/?q=10.8501,106.7719 cứu với", (10.8501, 106.7719)),
+        ("📍 10.850123, 106.771890 cây đổ chắn đường", (10.850123, 106.77189)),
+        ("vi tri 10.8501 106.7719 ong nuoc vo", (10.8501, 106.7719)),
+        ("(10.85012;106.77189)", (10.85012, 106.77189)),
+        ("lat 10.85012 long 106.77189", (10.85012, 106.77189)),
+        ("Vĩ độ: 10.85012 – Kinh độ: 106.77189", (10.85012, 106.77189)),
+        ("10°51'00.4\"N 106°46'18.8\"E", (10.850111, 106.771889)),
+        ("10° 51′ 00.4″ N, 106° 46′ 18.8″ E", (10.850111, 106.771889)),
+        ("https://www.google.com/maps/@10.8501234,106.7718901,17z", (10.8501234, 106.7718901)),
+        (
+            "https://www.google.com/maps/search/?api=1&query=10.85012%2C106.77189",
+            (10.85012, 106.77189),
+        ),
+        ("https://www.openstreetmap.org/?mlat=10.85012&mlon=106.77189", (10.85012, 106.77189)),
+        (
+            "https://www.google.com/maps/place/x/data=!3m1!4b1!3d10.85012!4d106.77189",
+            (10.85012, 106.77189),
+        ),
+        # no point: a short link, money, phones, dates, times, house numbers, decimal commas,
+        # a point outside Vietnam
+        ("https://maps.app.goo.gl/AbC123xyz", None),
+        ("Giá 10.500.000đ, gọi 0901.234.567, ngày 10.11.2026 lúc 10.30", None),
+        ("nhà 106/12 hẻm 10, dài 2.5m", None),
+        ("toạ độ 10,85012 ; 106,77189", None),
+        ("48.858370, 2.294481", None),
+    ],
+)
+def test_coordinates_written_in_a_text(text: str, point: tuple[float, float] | None) -> None:
+    assert coordinates_in(text) == point
+    assert coordinates_in(strip_diacritics(text)) == point
+
+
+def test_coordinates_in_a_text_give_the_ward(places: PlaceExtractor) -> None:
+    lat, lon = INSIDE["Long Bình"]
+    pin = f"Cây đổ ngay đây 📍 {lat:.5f}, {lon:.5f}"
+    assert (places.extract(pin).ward, places.extract(pin).ward_source) == (
+        "Long Bình",
+        "coordinates in text",
+    )
+    # the pin beats a ward named in the text (the writer's home), not the channel's location
+    home = f"Nhà tôi ở P. Hiệp Bình nhưng cây đổ ở đây: {lat:.5f},{lon:.5f}"
+    assert places.extract(home).ward == "Long Bình"
+    t_lat, t_lon = INSIDE["Tam Bình"]
+    assert places.extract(pin, latitude=t_lat, longitude=t_lon).ward == "Tam Bình"
+    assert places.extract("ngập", location_text=f"{lat:.5f} {lon:.5f}").ward == "Long Bình"
+    # a point outside the 12 wards is no ward: the names decide, or nothing
+    away = f"ghim {QUAN_1[0]:.4f},{QUAN_1[1]:.4f} nhưng ngập ở phường Linh Xuân"
+    assert places.extract(away).ward == "Linh Xuân"
+    assert places.extract(f"ngập {QUAN_1[0]:.4f},{QUAN_1[1]:.4f}").ward is None
