@@ -121,6 +121,7 @@ _NEAR_HOME = re.compile(
 )
 # the problem said to be in the writer's ward too: "…, cũng ở Long Bình, …"
 _DIGITS = re.compile(r"\d+(?:[/.,:]\d+)*")  # house and alley numbers, times, dates
+_LINK = re.compile(r"(?:https?://|www\.)\S+")  # a map link, a pinned place
 _ALSO_IN_BEFORE = re.compile(r"(?<!\w)(?:cung|van) (?:o|thuoc|la)\s*$")
 # another house of the writer's, where "trước nhà" may be: "Tôi có căn nhà cho thuê tại …"
 _OTHER_HOUSE = re.compile(
@@ -380,7 +381,7 @@ class _TextRules(_StreetRules):
     def without_places(self, text: str) -> str:
         """The text (normalised) with every place it names blanked: ward names (any form the
         rules read), streets, landmarks, alleys, former districts, words of place ("phường",
-        "đường", "số") and numbers, which say where and when rather than what."""
+        "đường", "số"), links and numbers, which say where and when rather than what."""
         t = _Text.of(text)
         _, spans = self.scan_spans(t)
         return blanked(t.orig, spans)
@@ -404,6 +405,7 @@ class _TextRules(_StreetRules):
             *self.road_heads.find(t),
             *self.alley_heads.find(t),
             *(m.span() for m in _DIGITS.finditer(t.folded)),
+            *(m.span() for m in _LINK.finditer(t.folded)),
         ]
 
     def _scan(self, t: _Text, spans: list[_Span] | None = None) -> _Found:

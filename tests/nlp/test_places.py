@@ -994,3 +994,8 @@ def test_coordinates_in_a_text_give_the_ward(places: PlaceExtractor) -> None:
     away = f"ghim {QUAN_1[0]:.4f},{QUAN_1[1]:.4f} nhưng ngập ở phường Linh Xuân"
     assert places.extract(away).ward == "Linh Xuân"
     assert places.extract(f"ngập {QUAN_1[0]:.4f},{QUAN_1[1]:.4f}").ward is None
+
+
+def test_without_places_blanks_map_links(places: PlaceExtractor) -> None:
+    text = "Cây đổ https://www.google.com/maps/@10.8501,106.7719,17z chắn hết lối"
+    assert places.without_places(text) == "Cây đổ chắn hết lối"
