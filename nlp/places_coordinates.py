@@ -31,11 +31,13 @@ _LON = (102.0, 110.0)
 # "10.500.000"): no digit or dot before, no dot-and-digit after
 _DEG = r"(?<![\d.])-?\d{1,3}\.\d{3,}(?!\.?\d)"
 _PAIR = re.compile(
-    rf"(?P<lat>{_DEG})"
+    # the hemisphere before or after each number: "N 10.88 E 106.77", "10.88N 106.77E",
+    # "10.88° N, 106.77° E"
+    rf"(?:(?<![^\W\d_])[NS]\s?)?(?P<lat>{_DEG})(?:\s?°)?(?:\s?[NS](?![^\W\d_]))?"
     # "10.85, 106.77", "10.85 106.77", "10.85;106.77", "10.85 – 106.77", "lat 10.85 long 106.77",
     # "Vĩ độ: 10.85 – Kinh độ: 106.77", "@10.85,106.77,17z", "q=10.85%2C106.77"
     r"(?:\s*[,;/|–-]\s*|\s+|\s*[,;–-]?\s*(?:lon|long|lng|kinh độ|kinh do|kinh đo)\s*[:=]?\s*)"
-    rf"(?P<lon>{_DEG})",
+    rf"(?:[EW]\s?)?(?P<lon>{_DEG})",
     re.IGNORECASE,
 )
 # OpenStreetMap: ?mlat=10.85&mlon=106.77; Google: !3d10.85!4d106.77
