@@ -83,8 +83,10 @@ class PlaceExtractor:
         longitude: float | None = None,
     ) -> Place:
         """Coordinates > location_text > text for the ward; location_text first for the rest.
-        Coordinates written in a field count before the names in it (``coordinates_in``: "ghim
-        10.8501, 106.7719", a map link); a point outside the 12 wards yields to the names."""
+        Coordinates written in a field (``coordinates_in``: "ghim 10.8501, 106.7719", a map
+        link) say where the problem is, before any name: a point outside the 12 wards is no
+        ward ("Mình ở An Khánh nhưng cây đổ ở đây: 10.7840, 106.6880"). The channel's own
+        coordinates are where the sender stands: outside the wards, the names decide."""
         found = self._rules.scan(text or "")
         return self._combine(text, found, location_text, latitude, longitude)
 
@@ -114,14 +116,15 @@ class PlaceExtractor:
         if latitude is not None and longitude is not None:
             ward = self.ward_at(latitude, longitude)
             source = "coordinates" if ward else None
+        pinned = False
         for written, found, named in (
             (location_text, in_location, "location_text"),
             (text, in_text, "text"),
         ):
-            if ward is None and written and (point := coordinates_in(written)):
-                ward = self.ward_at(*point)
+            if ward is None and not pinned and written and (point := coordinates_in(written)):
+                ward, pinned = self.ward_at(*point), True
                 source = f"coordinates in {named}" if ward else None
-            if ward is None and found.ward:
+            if ward is None and not pinned and found.ward:
                 ward, source = found.ward, named
 
         def first(field: str) -> str | None:
