@@ -138,7 +138,8 @@ class AnnotationPipeline:
     def embedding_text(self, redacted_text: str) -> str:
         """What the embedder reads: the text with its personal data and every place it names
         blanked (``PlaceExtractor.without_places``). The pipeline blanks the spans it found
-        while annotating; this reads a redacted text again, for the same result."""
+        while annotating; this reads a redacted text again (its placeholders stay as words),
+        for a text whose offsets the place rules could not keep."""
         return self._places.without_places(redacted_text)
 
     def _embedded(self, out: list[Annotation], texts: Sequence[str]) -> list[Annotation]:
