@@ -119,9 +119,9 @@ _NEAR_HOME = re.compile(
     r"|me|ba|bo|ong|ngoai|noi|co|chu|di|bac|anh|chi|em|con|hang xom|ban)| so(?!\w)| \d)"
     r"(?: (?:toi|tui|em|minh|t|e))?)(?!\w)"
 )
-# the problem said to be in the writer's ward too: "…, cũng ở Long Bình, …"
 _DIGITS = re.compile(r"\d+(?:[/.,:]\d+)*")  # house and alley numbers, times, dates
 _LINK = re.compile(r"(?:https?://|www\.)\S+")  # a map link, a pinned place
+# the problem said to be in the writer's ward too: "…, cũng ở Long Bình, …"
 _ALSO_IN_BEFORE = re.compile(r"(?<!\w)(?:cung|van) (?:o|thuoc|la)\s*$")
 # another house of the writer's, where "trước nhà" may be: "Tôi có căn nhà cho thuê tại …"
 _OTHER_HOUSE = re.compile(
@@ -395,6 +395,7 @@ class _TextRules(_StreetRules):
         return found, t.orig if len(t.orig) == len(text) else None, spans
 
     def scan_spans(self, t: _Text) -> tuple[_Found, list[_Span]]:
+        """What ``t`` says, and the spans of every place it names."""
         spans = [*self.wards.find(t), *self._place_words(t)]
         return self._scan(t, spans), spans
 
