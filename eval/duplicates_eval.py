@@ -3,10 +3,11 @@
 A pair is predicted duplicate by the rule of ``services.duplicates``: same place (same ward when
 both are known, and the same street where both name one; else the same street), within the
 time window, and similar vectors (a lower bar when the router put both in the same category).
-Vectors and categories are the pipeline's own (``AnnotationPipeline.annotate_batch``: redacted
-text, places blanked, the configured embedder ``LANGNGHE_EMBEDDER``). Prints precision, recall
-and F1 per threshold, the errors per kind of pair at the configured thresholds, and the
-pipeline's speed.
+Vectors and categories are the pipeline's own (``AnnotationPipeline.annotate_batch``: the text
+with its personal data and places blanked, the configured embedder ``LANGNGHE_EMBEDDER``).
+Prints precision, recall and F1 per threshold, the errors per kind of pair at the configured
+thresholds (with the labelled places and with those the pipeline found), and the pipeline's
+speed.
 The thresholds were chosen on this set: it is a development set, not a test. The same follows
 for each ``eval/data/duplicates_fresh*/pairs.jsonl``: pairs written by someone who had not seen
 the detector or these pairs.
