@@ -396,7 +396,7 @@ class _TextRules(_StreetRules):
 
     def scan_spans(self, t: _Text) -> tuple[_Found, list[_Span]]:
         """What ``t`` says, and the spans of every place it names."""
-        spans = [*self.wards.find(t), *self._place_words(t)]
+        spans = self._place_words(t)
         return self._scan(t, spans), spans
 
     def _place_words(self, t: _Text) -> list[_Span]:
@@ -426,7 +426,8 @@ class _TextRules(_StreetRules):
         ]
         ward, ward_span = self._ward(t, mentions)
         if spans is not None:
-            spans += blocked + alleys + [span for span, _ in hints] + [m.span for m in mentions]
+            spans += ward_names + blocked + alleys + [span for span, _ in hints]
+            spans += [m.span for m in mentions]
         hint = None
         if ward is None:
             hint = next(

@@ -27,7 +27,6 @@ import numpy as np
 from core.ports import FeedbackStore
 from core.text import fold
 from core.types import Feedback, SimilarCase, StoredVector
-from nlp.normalize import strip_diacritics
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +71,13 @@ class DuplicateFinder:
                 since, open_only=True, limit=s.pool_limit, model=self._model, **query
             )
         }
+        text = fold(feedback.redacted_text or feedback.text)
         pool = [
             v
             for v in found.values()
             if v.feedback_id != feedback.id
             and v.received_at <= feedback.received_at
-            and same_place(feedback, v)
+            and same_place(feedback, v, text)
         ]
         if not pool:
             return []
@@ -122,11 +122,12 @@ def reads_alike(
     return score >= s.threshold or (same_category and score >= s.same_category_threshold)
 
 
-def same_place(fb: Feedback, other: StoredVector) -> bool:
+def same_place(fb: Feedback, other: StoredVector, text: str | None = None) -> bool:
     """Same ward when both are known, and then the same street where both name one ("ngập" on
     two streets of a ward is two floods); else the same street (``street_key``), or the street
     of one named in the text of the other where its own street was not found ("lo lu truong
-    thanh chieu nao cung ngap" against an earlier report on Lò Lu)."""
+    thanh chieu nao cung ngap" against an earlier report on Lò Lu). ``text``: ``fb``'s text
+    already folded, when one report is compared with many."""
     both_streets = fb.street is not None and other.street is not None
     if fb.ward is not None and other.ward is not None:
         if fb.ward != other.ward:
@@ -135,7 +136,7 @@ def same_place(fb: Feedback, other: StoredVector) -> bool:
     if both_streets:
         return street_key(fb.street or "") == street_key(other.street or "")
     if other.street is not None:
-        return street_named_in(other.street, fold(fb.redacted_text or fb.text))
+        return street_named_in(other.street, text or fold(fb.redacted_text or fb.text))
     if fb.street is not None and other.text is not None:
         return street_named_in(fb.street, other.text)
     return False
@@ -164,12 +165,10 @@ def street_key(street: str) -> str:
         >>> street_key("Đường số 17"), street_key("QL.13")
         ('17', 'quoc lo 13')
     """
-    key = " ".join(strip_diacritics(street).lower().replace(".", " ").split())
-    key = _HEAD.sub("", key)
-    for short, full in _ROAD_INITIALS.items():
-        key = re.sub(rf"^{short} ?(?=\d)", f"{full} ", key)
-    return key
+    key = _HEAD.sub("", fold(street.replace(".", " ")))
+    return _INITIALS.sub(lambda m: f"{_ROAD_INITIALS[m[1]]} ", key)
 
 
 _HEAD = re.compile(r"^(?:duong|dg|d|dai lo) (?:so )?|^so (?=\d)")
 _ROAD_INITIALS = {"ql": "quoc lo", "tl": "tinh lo", "hl": "huong lo"}
+_INITIALS = re.compile(r"^(ql|tl|hl) ?(?=\d)")
