@@ -123,11 +123,15 @@ def reads_alike(
 
 
 def same_place(fb: Feedback, other: StoredVector, text: str | None = None) -> bool:
-    """Same ward when both are known, and then the same street where both name one ("ngập" on
+    """Never where both texts name alleys and they differ (``different_alleys``). Same ward
+    when both are known, and then the same street where both name one ("ngập" on
     two streets of a ward is two floods); else the same street (``street_key``), or the street
     of one named in the text of the other where its own street was not found ("lo lu truong
     thanh chieu nao cung ngap" against an earlier report on Lò Lu). ``text``: ``fb``'s text
     already folded, when one report is compared with many."""
+    text = text or fold(fb.redacted_text or fb.text)
+    if other.text is not None and different_alleys(text, other.text):
+        return False
     both_streets = fb.street is not None and other.street is not None
     if fb.ward is not None and other.ward is not None:
         if fb.ward != other.ward:
@@ -136,10 +140,34 @@ def same_place(fb: Feedback, other: StoredVector, text: str | None = None) -> bo
     if both_streets:
         return street_key(fb.street or "") == street_key(other.street or "")
     if other.street is not None:
-        return street_named_in(other.street, text or fold(fb.redacted_text or fb.text))
+        return street_named_in(other.street, text)
     if fb.street is not None and other.text is not None:
         return street_named_in(fb.street, other.text)
     return False
+
+
+def different_alleys(folded_text: str, other_folded_text: str) -> bool:
+    """Whether both texts (``core.text.fold``ed) name alleys by number and none is the same
+    alley or one inside another: "hẻm 12" and "hẻm 48" of one street are two places; "hẻm 5"
+    and "hẻm 5/12" may be one (the first holds the second).
+
+        >>> different_alleys("hem 12 man thien mat den", "hem 48 man thien mat den")
+        True
+    """
+    ours, theirs = alleys_in(folded_text), alleys_in(other_folded_text)
+    if not ours or not theirs:
+        return False
+    # the same alley, or one inside the other: one is a prefix of the other, part by part
+    return not any(a[: len(b)] == b or b[: len(a)] == a for a in ours for b in theirs)
+
+
+def alleys_in(folded_text: str) -> set[tuple[str, ...]]:
+    """The alley numbers a folded text names ("hẻm 5/12", "kiệt 40", "ngõ số 7"), as their
+    "/"-separated parts."""
+    return {tuple(m.split("/")) for m in _ALLEY.findall(folded_text)}
+
+
+_ALLEY = re.compile(r"(?<!\w)(?:hem|hxh|kiet|ngo|ngach) (?:so )?(\d+[a-z]?(?:/\d+[a-z]?)*)(?!\w)")
 
 
 def street_named_in(street: str, folded_text: str) -> bool:

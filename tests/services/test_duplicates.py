@@ -12,7 +12,13 @@ import pytest
 from core.text import fold
 from core.types import LOCAL_TZ, Annotation, FeedbackStatus, Place, TextInput
 from services.annotation import annotate_one
-from services.duplicates import DuplicateFinder, DuplicateSettings, street_key, street_named_in
+from services.duplicates import (
+    DuplicateFinder,
+    DuplicateSettings,
+    different_alleys,
+    street_key,
+    street_named_in,
+)
 from stores.sql.db import Database
 from stores.sql.feedback_store import SqlFeedbackStore
 from tests.factories import annotation, feedback_in
@@ -156,6 +162,35 @@ def test_a_street_is_named_in_a_text_only_as_whole_words(
     street: str, text: str, named: bool
 ) -> None:
     assert street_named_in(street, fold(text)) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "different"),
+    [
+        ("Hẻm 12 Man Thiện đèn đường hư", "hem 48 Man Thien den duong hu", True),
+        ("hẻm 20 Trần Não nuôi gà hôi", "hem 120 tran nao nuoi ga hoi", True),
+        ("Hẻm 5/12 Lê Văn Việt ngập", "hẻm 5/14 Lê Văn Việt ngập", True),
+        ("kiệt 40 Tô Ngọc Vân cúp điện", "Ngõ 41 Tô Ngọc Vân cúp điện", True),
+        ("Hẻm 5/12 Lê Văn Việt ngập", "hem 5 le van viet ngap", False),  # 5/12 is in hẻm 5
+        ("ngõ số 7 đường 339 mất nước", "ngo 7 duong 339 mat nuoc", False),
+        ("HXH 60 Tô Ngọc Vân có mùi khét", "hẻm 60 Tô Ngọc Vân trạm biến áp kêu", False),
+        ("Hẻm 12 Man Thiện đèn đường hư", "Man Thiện đèn đường hư cả tháng", False),  # one only
+        ("Nhà số 12 Man Thiện", "nha so 48 Man Thien", False),  # house numbers are no alleys
+    ],
+)
+def test_alleys_named_by_number_tell_places_apart(text: str, other: str, different: bool) -> None:
+    assert different_alleys(fold(text), fold(other)) is different
+
+
+def test_two_alleys_of_one_street_are_two_places(store: SqlFeedbackStore) -> None:
+    first = add(store, "a", FLOOD, None, "Man Thiện", T0, "Hẻm 12 Man Thiện đèn đường hư")
+    other = add(store, "b", FLOOD_AGAIN, None, "Man Thien", T0 + timedelta(hours=1),
+                "hem 48 Man Thien den duong hu ca thang")  # fmt: skip
+    assert DuplicateFinder(store).candidates(store.get(other), FLOOD_AGAIN) == []
+    same = add(store, "c", FLOOD_AGAIN, None, "Man Thien", T0 + timedelta(hours=2),
+               "hem 12 man thien toi thui")  # fmt: skip
+    found = DuplicateFinder(store).candidates(store.get(same), FLOOD_AGAIN)
+    assert [c for c, _ in found] == [first]
 
 
 def test_same_street_counts_when_a_ward_is_unknown(store: SqlFeedbackStore) -> None:
