@@ -353,6 +353,7 @@ class StoredVector:
     vector: Any  # numpy float32, L2-normalised
     category: str | None = None
     text: str | None = None  # the redacted text folded (``core.text.fold``): names to look for
+    confidence: float | None = None  # the router's, for ``category``
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 A pair is predicted duplicate by the rule of ``services.duplicates``: same place (same ward when
 both are known, and the same street where both name one; else the same street), within the
-time window, and similar vectors (a lower bar when the router put both in the same category).
+time window, and similar vectors (a lower bar when the router put both in the same category;
+none for texts that read nearly alike but were surely routed to two categories).
 Vectors and categories are the pipeline's own (``AnnotationPipeline.annotate_batch``: the text
 with its personal data and places blanked, the configured embedder ``LANGNGHE_EMBEDDER``).
 Prints precision, recall and F1 per threshold, the errors per kind of pair at the configured
@@ -69,13 +70,13 @@ def score(pairs: list[dict], container: Container) -> None:
     annotations = pipeline.annotate_batch([TextInput(text) for text in texts])
     rate = len(texts) / (time.perf_counter() - t0)
     vectors = [a.embedding for a in annotations]
-    categories = [a.routing.category for a in annotations]
+    routed = [(a.routing.category, a.routing.confidence) for a in annotations]
     settings = DuplicateSettings()
     hours = settings.window.total_seconds() / 3600
     t = datetime(2026, 11, 1, tzinfo=UTC)
     rows, found_rows = [], []
     for i, p in enumerate(pairs):
-        same_category = categories[2 * i] == categories[2 * i + 1]
+        pair = (routed[2 * i], routed[2 * i + 1])
         cosine = float(vectors[2 * i] @ vectors[2 * i + 1])
         labelled = (p["a"], p["b"])
         found = tuple({"text": a.normalized_text, "ward": a.place.ward, "street": a.place.street}
@@ -85,15 +86,14 @@ def score(pairs: list[dict], container: Container) -> None:
             stored = StoredVector(1, "PA-1", a.ward, a.street, a.received_at, vectors[2 * i],
                                   text=fold(a.text))  # fmt: skip
             eligible = same_place(b, stored) and p["hours_apart"] <= hours
-            out.append((p["duplicate"], eligible, cosine, p["kind"], same_category))
+            out.append((p["duplicate"], eligible, cosine, p["kind"], pair))
     print(f"{len(pairs)} labelled pairs, embeddings {pipeline.embedding_model} (the whole "
           f"pipeline: {rate:.0f} texts/s)\n")  # fmt: skip
     print("| threshold (same category) | precision | recall | F1 |")
     print("|---|---|---|---|")
     for high in np.arange(settings.threshold - 0.2, settings.threshold + 0.25, 0.05):
         s = replace(settings, threshold=float(high))
-        pred = [e and reads_alike(c, "x", "x" if same else "y", s)
-                for d, e, c, _, same in rows]  # fmt: skip
+        pred = [e and reads_alike(c, *pair, s) for d, e, c, _, pair in rows]
         tp = sum(p and r[0] for p, r in zip(pred, rows, strict=True))
         fp = sum(p and not r[0] for p, r in zip(pred, rows, strict=True))
         fn = sum(r[0] and not p for p, r in zip(pred, rows, strict=True))
@@ -108,15 +108,14 @@ def score(pairs: list[dict], container: Container) -> None:
     print("|---|---|---|---|")
     for kind in sorted({r[3] for r in rows}):
         wrong = [
-            sum(d != (e and reads_alike(c, "x", "x" if same else "y", settings))
-                for d, e, c, k, same in table if k == kind)
+            sum(d != (e and reads_alike(c, *pair, settings))
+                for d, e, c, k, pair in table if k == kind)
             for table in (rows, found_rows)
         ]  # fmt: skip
         n = sum(r[3] == kind for r in rows)
         print(f"| {kind} | {n} | {wrong[0]} | {wrong[1]} |")
     for title, table in (("labelled", rows), ("as the pipeline found them", found_rows)):
-        pred = [e and reads_alike(c, "x", "x" if same else "y", settings)
-                for d, e, c, _, same in table]  # fmt: skip
+        pred = [e and reads_alike(c, *pair, settings) for d, e, c, _, pair in table]
         tp = sum(p and r[0] for p, r in zip(pred, table, strict=True))
         prec = tp / max(sum(pred), 1)
         rec = tp / max(sum(r[0] for r in table), 1)

@@ -1,16 +1,18 @@
 """Duplicate candidates and similar past cases, from sentence embeddings.
 
 A new feedback is a *duplicate candidate* of an open one when it is about the same place (the
-same ward when both are known, else the same street), was received within a time window, and
-reads alike: similarity of their vectors above ``threshold``, or above the lower
-``same_category_threshold`` when the router put both in the same category. Text that merely
-shares words ("ngập" in two wards) is therefore not a duplicate. Staff confirm candidates.
-The thresholds were chosen on ``eval/data/duplicates/pairs.jsonl`` (see its evaluation).
+same ward when both are known, and the same street and alley where both name one; else the
+same street), was received within a time window, and reads alike: similarity of their vectors
+above ``threshold``, or above the lower ``same_category_threshold`` when the router put both in
+the same category, but not when two texts read nearly alike and the router surely put them in
+two categories (one wording reused for two problems). Text that merely shares words ("ngập" in
+two wards) is therefore not a duplicate. Staff confirm candidates. The thresholds were chosen
+on ``eval/data/duplicates/pairs.jsonl`` (see its evaluation).
 
 *Similar past cases* ignore place and status: they show staff how comparable reports were
 routed before.
 
-    >>> finder = DuplicateFinder(store, threshold=0.9, window=timedelta(hours=72))
+    >>> finder = DuplicateFinder(store, DuplicateSettings(window=timedelta(hours=72)))
     >>> finder.candidates(feedback, vector)
     [(12, 0.94)]
 """
@@ -33,6 +35,11 @@ from core.types import Feedback, SimilarCase, StoredVector
 class DuplicateSettings:
     threshold: float = 0.325
     same_category_threshold: float = 0.225
+    # reports this alike, each routed surely (this confidence) to another category, are two
+    # problems told in one wording: a form, a hotline note or a sender reused ("cúp điện" /
+    # "cúp nước" at one alley). Set on eval/data/duplicates_fresh3, checked blind on fresh4.
+    distinct_problems_similarity: float = 0.55
+    distinct_problems_confidence: float = 0.5
     window: timedelta = timedelta(hours=72)
     max_candidates: int = 3
     similar_window: timedelta = timedelta(days=180)
@@ -86,7 +93,12 @@ class DuplicateFinder:
         found = [
             (v.feedback_id, round(float(score), 4))
             for v, score in ranked
-            if reads_alike(float(score), feedback.category, v.category, s)
+            if reads_alike(
+                float(score),
+                (feedback.category, feedback.confidence),
+                (v.category, v.confidence),
+                s,
+            )
         ]
         return found[: s.max_candidates]
 
@@ -114,11 +126,30 @@ class DuplicateFinder:
         return [SimilarCase(pool[i].reference, pool[i].category, float(scores[i])) for i in best]
 
 
-def reads_alike(
-    score: float, category: str | None, other_category: str | None, s: DuplicateSettings
-) -> bool:
-    """Similar enough: a high score, or a moderate one within the same category."""
+Routed = tuple[str | None, float | None]  # a report's category and the router's confidence
+
+
+def reads_alike(score: float, routed: Routed, other: Routed, s: DuplicateSettings) -> bool:
+    """Similar enough: a high score, or a moderate one within the same category; but not two
+    texts that read nearly alike and that the router surely put in two categories: the few
+    words they differ in name two problems.
+
+        >>> s = DuplicateSettings()
+        >>> reads_alike(0.8, ("dien", 0.9), ("cap_nuoc", 0.9), s)  # "cúp điện" / "cúp nước"
+        False
+        >>> reads_alike(0.4, ("dien", 0.9), ("ha_tang_duong", 0.7), s)  # "tối om" twice told
+        True
+    """
+    (category, confidence), (other_category, other_confidence) = routed, other
     same_category = category is not None and category == other_category
+    surely_apart = (
+        not same_category
+        and category is not None
+        and other_category is not None
+        and min(confidence or 0.0, other_confidence or 0.0) >= s.distinct_problems_confidence
+    )
+    if surely_apart and score >= s.distinct_problems_similarity:
+        return False
     return score >= s.threshold or (same_category and score >= s.same_category_threshold)
 
 

@@ -303,6 +303,7 @@ class SqlFeedbackStore:
                 _VECTORS.c.vector,
                 c.category,
                 c.search_text,
+                c.confidence,
             )
             .join(_VECTORS, _VECTORS.c.feedback_id == c.id)
             .where(c.received_at >= since)
@@ -326,7 +327,15 @@ class SqlFeedbackStore:
         vectors = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(len(rows), -1)
         return [
             StoredVector(
-                r.id, r.reference, r.ward, r.street, r.received_at, v, r.category, r.search_text
+                r.id,
+                r.reference,
+                r.ward,
+                r.street,
+                r.received_at,
+                v,
+                r.category,
+                r.search_text,
+                r.confidence,
             )
             for r, v in zip(rows, vectors, strict=True)
         ]

@@ -43,10 +43,11 @@ def store(sqlite_db: Database) -> SqlFeedbackStore:
 
 
 def add(store: SqlFeedbackStore, mid: str, vec: np.ndarray, ward: str | None, street: str | None,
-        at: datetime, text: str = "Đường ngập") -> int:  # fmt: skip
+        at: datetime, text: str = "Đường ngập", category: str = "thoat_nuoc",
+        confidence: float = 0.9) -> int:  # fmt: skip
     fid = store.add(feedback_in(mid, text=text, received_at=at)).feedback.id
-    ann = replace(annotation(ward=ward), place=Place(ward=ward, street=street), embedding=vec,
-                  embedding_model=MODEL, redacted_text=text)  # fmt: skip
+    ann = replace(annotation(category, confidence, ward), place=Place(ward=ward, street=street),
+                  embedding=vec, embedding_model=MODEL, redacted_text=text)  # fmt: skip
     store.save_annotation(fid, ann, FeedbackStatus.ROUTED, "system:router")
     return fid
 
@@ -82,6 +83,28 @@ def test_two_streets_of_one_ward_are_two_places(store: SqlFeedbackStore) -> None
     # one report names no street: the ward alone says it is the same place
     new = add(store, "d", FLOOD_AGAIN, "Linh Xuân", None, T0 + timedelta(hours=1))
     assert [c for c, _ in DuplicateFinder(store).candidates(store.get(new), FLOOD_AGAIN)] == [first]
+
+
+OUTAGE = unit(1, 0.3, 0.2)  # "Hẻm 102 Nguyễn Xiển: mất điện từ 7 giờ sáng"
+OUTAGE_OTHER = unit(1, 0.32, 0.45)  # "Hẻm 102 Nguyễn Xiển: mất nước từ 7 giờ sáng", cosine ≈ 0.97
+
+
+@pytest.mark.parametrize(
+    ("category", "confidence", "linked"),
+    [
+        ("cap_nuoc", 0.9, False),  # read alike, surely routed apart: two problems
+        ("cap_nuoc", 0.4, True),  # the router is unsure of one: the wording decides
+        ("dien", 0.9, True),  # one category
+    ],
+)
+def test_one_wording_surely_routed_to_two_categories_is_two_problems(
+    store: SqlFeedbackStore, category: str, confidence: float, linked: bool
+) -> None:
+    first = add(store, "a", OUTAGE, "Long Bình", None, T0, category="dien", confidence=0.95)
+    new = add(store, "b", OUTAGE_OTHER, "Long Bình", None, T0 + timedelta(hours=1),
+              category=category, confidence=confidence)  # fmt: skip
+    found = DuplicateFinder(store).candidates(store.get(new), OUTAGE_OTHER)
+    assert [c for c, _ in found] == ([first] if linked else [])
 
 
 @pytest.mark.parametrize(
