@@ -28,6 +28,7 @@ from eval.machine import describe
 # (name, script, arguments) in report order; benchmarks last because they are slow.
 SECTIONS = [
     ("router", "router_eval.py", []),
+    ("router_e5", "router_e5_eval.py", []),
     ("router_corrections", "router_corrections_eval.py", ["--generate", "600"]),
     ("textcat", "textcat_eval.py", []),
     ("encoder", "encoder_eval.py", []),

@@ -272,6 +272,10 @@ comes from the routing table in `core/refdata/routing.json`, not from the model.
   Each training text is also used with its diacritics removed.
 - **Files**: `router.npz` (weights), `router.json` (classes, vocabulary, temperature, checksum).
   Inference needs numpy only; loading never touches the network.
+- **Not used: multilingual-e5-small.** A logistic head on frozen e5 features (the wheel's base
+  model, or the tuned encoder's) scores far below this model alone and does not raise it when
+  averaged in, everywhere or only where it is unsure (`eval/router_e5_eval.py`, REPORT section
+  `router_e5`); fine-tuning e5 on a few thousand texts was not tried on CPU.
 - **License**: GPL-3.0-or-later, like the project. The training data is the project's own seed
   set (`eval/data/router_seed/`, written by the langnghe developers, GPL-3.0-or-later); no
   third-party corpus is used.
