@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from app.cli_support import load_settings, setup_logging
+from app.cli_support import load_settings, public_data_option, setup_logging
 from app.settings import PROJECT_DIR, Settings
 from core.errors import LangngheError
 
@@ -244,8 +244,9 @@ TEXTCAT_TASKS = ("sentiment", "toxicity", "spam", "relevance", "vsfc_topic")
 
 @train.command(name="textcat")
 @click.argument("tasks", nargs=-1, required=True, type=click.Choice(TEXTCAT_TASKS))
-def train_textcat(tasks: tuple[str, ...]) -> None:
-    """Train text classifiers on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
+@public_data_option
+def train_textcat(tasks: tuple[str, ...], data_dir: Path | None) -> None:
+    """Train text classifiers on the public corpora (--data-dir) and eval/data."""
     from services.textcat_evaluation import FeatureCache
     from services.train_textcat import train_textcat_files
 
@@ -255,7 +256,7 @@ def train_textcat(tasks: tuple[str, ...]) -> None:
     for task in tasks:
         out = settings.model_dir / task
         result = train_textcat_files(
-            task, PROJECT_DIR / "eval" / "data", out, settings.data_dir, cache=cache
+            task, PROJECT_DIR / "eval" / "data", out, data_dir or settings.data_dir, cache=cache
         )
         click.echo(f"{task} model written to {out}: " + _summary(result))
 
@@ -263,10 +264,12 @@ def train_textcat(tasks: tuple[str, ...]) -> None:
 def _textcat_alias(task: str) -> click.Command:
     """``langnghe train sentiment`` = ``langnghe train textcat sentiment`` (what cards name)."""
 
-    def run() -> None:
-        train_textcat.callback(tasks=(task,))  # type: ignore[misc]
+    @click.command(name=task, help=f"Train the {task} classifier.")
+    @public_data_option
+    def run(data_dir: Path | None) -> None:
+        train_textcat.callback(tasks=(task,), data_dir=data_dir)  # type: ignore[misc]
 
-    return click.Command(task, callback=run, help=f"Train the {task} classifier.")
+    return run
 
 
 for _task in TEXTCAT_TASKS:

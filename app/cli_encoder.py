@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from app.cli_support import load_settings, setup_logging
+from app.cli_support import load_settings, public_data_option, setup_logging
 from app.settings import PROJECT_DIR
 
 
@@ -41,6 +41,7 @@ from app.settings import PROJECT_DIR
               help="Only write what services.encoder_fit needs on another machine.")  # fmt: skip
 @click.option("--fitted", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=None, help="Write the model from services.encoder_fit's output.")  # fmt: skip
+@public_data_option
 def train_encoder(
     tune: int,
     epochs: int,
@@ -50,8 +51,9 @@ def train_encoder(
     measure_only: bool,
     export_bundle: Path | None,
     fitted: Path | None,
+    data_dir: Path | None,
 ) -> None:
-    """Fine-tune the encoder on ../shared/data (LANGNGHE_DATA_DIR) and eval/data."""
+    """Fine-tune the encoder on the public corpora (--data-dir) and eval/data."""
     from nlp.textcat import TextCategorizer
     from services.textcat_data import rebuild_of
     from services.train_encoder import (
@@ -72,25 +74,26 @@ def train_encoder(
         task = HEADS[head]
         return TextCategorizer(settings.model_dir / task, task, rebuild_of(task))
 
-    data_dir = PROJECT_DIR / "eval" / "data"
+    public = data_dir or settings.data_dir
+    own = PROJECT_DIR / "eval" / "data"
     train_settings = TrainSettings(
         tune=tune, epochs=epochs, learning_rate=learning_rate, limit=limit
     )
     if export_bundle is not None:
-        rows = export_bundle_files(data_dir, settings.data_dir, export_bundle, train_settings)
+        rows = export_bundle_files(own, public, export_bundle, train_settings)
         click.echo(f"{rows} training rows and the wheel's tensors written to {export_bundle}")
         return
     if fitted is not None:
-        result = files_from_fitted(fitted, data_dir, root, settings.data_dir, blend_with=linear)
+        result = files_from_fitted(fitted, own, root, public, blend_with=linear)
         metrics = result["metrics"]
     elif measure_only:
-        evals = eval_sets(data_dir, settings.data_dir, limit)
+        evals = eval_sets(own, public, limit)
         metrics = measure_encoder_files(root / "encoder", evals, blend_with=linear)
     else:
         metrics = train_encoder_files(
-            data_dir,
+            own,
             root,
-            settings.data_dir,
+            public,
             train_settings,
             blend_with=linear,
         )["metrics"]
