@@ -29,6 +29,7 @@ def clean(p: float = 0.8) -> Label:
         "dkm xe rác không tới",
         "cán bộ gì mà khốn nạn vậy",  # words with their marks
         "bọn súc vật xả rác xuống kênh",
+        "làm ăn như c*t",  # masked
     ],
 )
 def test_profanity_is_found_with_and_without_diacritics(
@@ -41,6 +42,11 @@ def test_profanity_is_found_with_and_without_diacritics(
 @pytest.mark.parametrize(
     ("text", "word"),
     [
+        ("Đường gì mà như cứt, ổ gà nối ổ voi", "cứt"),  # "cut": "cụt" (hẻm cụt)
+        ("Đề nghị không cho bọn hạ đẳng đó thuê trọ", "hạ đẳng"),  # "ha dang": "Hà Đăng"
+        ("dân ở đó mọi rợ lắm", "mọi rợ"),
+        ("lũ cặn bã đổ trộm xà bần", "cặn bã"),
+        ("thằng điên nào chạy xe kiểu đó", "thằng điên"),
         ("đéo ai quan tâm hết", "đéo"),  # "deo": "đeo" (to wear)
         ("thằng chó nào đổ xà bần trước nhà tôi", "thằng chó"),  # "thang cho": "tháng cho"
         ("đồ ngu, làm cái cống cũng không xong", "đồ ngu"),  # "do ngu": "đồ ngủ"
@@ -72,6 +78,10 @@ def test_ascii_forms_count_only_in_text_typed_without_marks(
     "text",
     [
         "Con chó nhà hàng xóm sủa cả đêm",  # look-alikes
+        "Hẻm cụt cuối đường số 11 ngập tới gối",
+        "Anh Hà Đăng ở hẻm 5 báo mất điện",
+        "Vụ án man rợ ở Long Phước đã có người bị bắt",  # 'man rợ' tells of a crime too
+        "Điện lực cắt điện cả ngày",
         "Mua hạt óc chó ở chợ Thủ Đức",
         "mua hat oc cho o cho Thu Duc",
         "Nhớ đeo khẩu trang khi đi đổ rác",
