@@ -42,16 +42,20 @@ names, stop words), ``nlp.places_text`` (folding and phrase matching), ``nlp.pla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.reference import ReferenceData
 from core.types import Place
 from nlp.places_coordinates import coordinates_in
+from nlp.places_lexicon import _ALLEY_HEADS
+from nlp.places_patterns import _ALLEY_NUMBER
 from nlp.places_rules import _Found, _TextRules, blanked
+from nlp.places_text import fold
 from nlp.ward_polygons import DEFAULT_POLYGONS, WardPolygons
 
-__all__ = ["Place", "PlaceExtractor", "WardGazetteer", "blanked"]
+__all__ = ["Place", "PlaceExtractor", "WardGazetteer", "alley_numbers", "blanked"]
 
 
 class PlaceExtractor:
@@ -179,3 +183,21 @@ class WardGazetteer:
     def find(self, model_text: str) -> str | None:
         """The current ward named in ``model_text``, or None."""
         return self.rules.scan(model_text).ward
+
+
+_ALLEYS = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(fold(h)) for h in _ALLEY_HEADS)
+    + r")(?!\w)"
+    + _ALLEY_NUMBER.pattern
+)
+
+
+def alley_numbers(folded_text: str) -> set[tuple[str, ...]]:
+    """The alleys a folded text (lowercase, no diacritics) names by number, each as its
+    "/"-separated parts, read with the place rules' alley words and numbers.
+
+        >>> sorted(alley_numbers("hem 5/12 le van viet, kiet 40 va ngo so 7"))
+        [('40',), ('5', '12'), ('7',)]
+    """
+    return {tuple(m[1].split("/")) for m in _ALLEYS.finditer(folded_text)}

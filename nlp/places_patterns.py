@@ -20,7 +20,7 @@ _NUMBERED_NAME = re.compile(
     r"(?!\s*(?:chieu|lan|km|m|met|cm|xe|nguoi|cai|con)(?!\w))"
 )
 _ROAD_NUMBER = re.compile(rf"\s*\.?\s*\d{{1,3}}[a-z]?{_NUM_END}")  # after "QL", "quốc lộ"
-_ALLEY_NUMBER = re.compile(rf"\s*(?:so\s*)?{_NUM}{_NUM_END}")  # after "hẻm"
+_ALLEY_NUMBER = re.compile(rf"\s*(?:so\s*)?({_NUM}){_NUM_END}")  # after "hẻm"; group 1: number
 # "gần số 150", "trước số 62", "chỗ số 190": "số" after a word of nearness names a house
 _NEAR_BEFORE = re.compile(r"(?<!\w)(?:gan|truoc|sau|canh|doi dien|cho|sat|ke|ngang)\s+$")
 _HOUSE_NUMBER = re.compile(rf"\s*[:.]?\s*({_NUM}){_NUM_END}")  # after "số nhà"

@@ -29,6 +29,7 @@ import numpy as np
 from core.ports import FeedbackStore
 from core.text import fold
 from core.types import Feedback, SimilarCase, StoredVector
+from nlp.places import alley_numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,20 +186,11 @@ def different_alleys(folded_text: str, other_folded_text: str) -> bool:
         >>> different_alleys("hem 12 man thien mat den", "hem 48 man thien mat den")
         True
     """
-    ours, theirs = alleys_in(folded_text), alleys_in(other_folded_text)
+    ours, theirs = alley_numbers(folded_text), alley_numbers(other_folded_text)
     if not ours or not theirs:
         return False
     # the same alley, or one inside the other: one is a prefix of the other, part by part
     return not any(a[: len(b)] == b or b[: len(a)] == a for a in ours for b in theirs)
-
-
-def alleys_in(folded_text: str) -> set[tuple[str, ...]]:
-    """The alley numbers a folded text names ("hẻm 5/12", "kiệt 40", "ngõ số 7"), as their
-    "/"-separated parts."""
-    return {tuple(m.split("/")) for m in _ALLEY.findall(folded_text)}
-
-
-_ALLEY = re.compile(r"(?<!\w)(?:hem|hxh|kiet|ngo|ngach) (?:so )?(\d+[a-z]?(?:/\d+[a-z]?)*)(?!\w)")
 
 
 def street_named_in(street: str, folded_text: str) -> bool:
