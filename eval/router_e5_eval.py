@@ -33,10 +33,8 @@ from sklearn.model_selection import cross_val_score
 
 from core.reference import ReferenceData
 from eval.blind_sets import blind_sets
-from nlp import features
 from nlp.embed import FastE5Embedder
 from nlp.encoder import TunedEncoder
-from nlp.linear import LinearTextModel
 from nlp.linear_training import Example, adopted_sets, load_examples, split_held_out
 from nlp.normalize import for_model, strip_diacritics
 from nlp.router import UNCLEAR, CategoryRouter
@@ -48,15 +46,11 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 Featurize = Callable[[Sequence[str]], np.ndarray]
 
 
-def linear_probs(model: LinearTextModel, texts: Sequence[str]) -> np.ndarray:
+def linear_probs(router: CategoryRouter, texts: Sequence[str]) -> np.ndarray:
     """The router's probabilities over its categories, ``_unclear`` set to 0 (never an answer)."""
-    rows = []
-    for text in texts:
-        idx, values = model.vectorize(features.analyze(for_model(text)))
-        rows.append(model.probabilities(model.decision(idx, values)))
-    out = np.array(rows)
-    if UNCLEAR in model.classes:
-        out[:, list(model.classes).index(UNCLEAR)] = 0.0
+    out = np.array([router.probabilities(for_model(t)) for t in texts])
+    if UNCLEAR in router.model.classes:
+        out[:, list(router.model.classes).index(UNCLEAR)] = 0.0
     return out
 
 
@@ -135,7 +129,7 @@ def main() -> None:
         gold = [e.label for e in examples]
         for typed in ("as written", "no diacritics"):
             ts = [e.text if typed == "as written" else strip_diacritics(e.text) for e in examples]
-            lin = linear_probs(router.model, ts)
+            lin = linear_probs(router, ts)
             cells = [macro_f1(gold, lin, classes)]
             for featurize, head, mean, std in heads.values():
                 hp = head_probs(head, (featurize(ts) - mean) / std, classes)

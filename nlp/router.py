@@ -74,12 +74,20 @@ class CategoryRouter:
         ``places`` (street, landmark … names found in the text) are left out of the explanation:
         staff need the words about the problem, not the address.
         """
-        m = self.model
-        if feats is None:
-            feats = features.analyze(model_text)
-        idx, values = m.vectorize(feats)
-        probs = m.probabilities(m.decision(idx, values))
+        idx, values, probs = self._scored(model_text, feats)
         return self._routing(probs, idx, values, model_text, ward, places)
+
+    def probabilities(self, model_text: str) -> np.ndarray:
+        """Every class's probability for one model text, in ``model.classes`` order (the
+        ``_unclear`` class included)."""
+        return self._scored(model_text, None)[2]
+
+    def _scored(
+        self, model_text: str, feats: list[str] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        m = self.model
+        idx, values = m.vectorize(features.analyze(model_text) if feats is None else feats)
+        return idx, values, m.probabilities(m.decision(idx, values))
 
     def route_batch(
         self,
